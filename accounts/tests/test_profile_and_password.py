@@ -1,0 +1,106 @@
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from accounts.models import User
+
+from .factories import PASSWORD, UserFactory
+
+NEW_PASSWORD = "a-much-better-passphrase-42"
+
+
+@pytest.mark.django_db
+def test_profile_requires_login(client):
+    response = client.get(reverse("accounts:profile"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+@pytest.mark.django_db
+def test_profile_edit_saves_fields(client):
+    user = UserFactory(full_name="Old Name")
+    client.force_login(user)
+    response = client.post(
+        reverse("accounts:profile"),
+        {
+            "full_name": "王芳",
+            "organization": "Lakeside",
+            "job_title": "Teacher",
+            "time_zone": "America/New_York",
+        },
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert (user.full_name, user.organization, user.job_title, user.time_zone) == (
+        "王芳",
+        "Lakeside",
+        "Teacher",
+        "America/New_York",
+    )
+
+
+@pytest.mark.django_db
+def test_profile_bad_input_keeps_saved_values(client):
+    user = UserFactory(full_name="Kept Name", time_zone="Europe/Paris")
+    client.force_login(user)
+    response = client.post(
+        reverse("accounts:profile"),
+        {"full_name": "", "organization": "X", "job_title": "", "time_zone": "Mars/Olympus_Mons"},
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "This field is required." in html
+    assert "Select a valid choice. Mars/Olympus_Mons is not one of the available choices." in html
+    user.refresh_from_db()
+    assert (user.full_name, user.organization, user.time_zone) == (
+        "Kept Name",
+        "Example School District",
+        "Europe/Paris",
+    )
+
+
+@pytest.mark.django_db
+def test_profile_shows_times_in_own_zone(client):
+    user = UserFactory(time_zone="Asia/Tokyo")
+    client.force_login(user)
+    response = client.get(reverse("accounts:profile"))
+    assert response.status_code == 200
+    assert '<option value="Asia/Tokyo" selected>' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_password_reset_full_flow(client, django_capture_on_commit_callbacks):
+    UserFactory(email="reset@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("account_reset_password"), {"email": "reset@example.org"})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    link = re.search(r"http://testserver(/accounts/password/reset/key/\S+/)", mail.outbox[0].body).group(1)
+
+    response = client.get(link)
+    assert response.status_code == 302  # allauth moves the key into the session
+    set_password_url = response["Location"]
+    response = client.post(set_password_url, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    assert response.status_code == 302
+
+    client.logout()
+    assert client.login(username="reset@example.org", password=NEW_PASSWORD)
+    assert not User.objects.get(email="reset@example.org").check_password(PASSWORD)
+
+
+@pytest.mark.django_db
+def test_password_reset_bad_token_says_so(client):
+    UserFactory(email="reset@example.org")
+    response = client.get("/accounts/password/reset/key/1-not-a-token/", follow=True)
+    assert response.status_code == 200
+    assert "The password reset link was invalid" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_password_reset_unknown_email_says_so(client):
+    response = client.post(reverse("account_reset_password"), {"email": "nobody@example.org"})
+    assert response.status_code == 200
+    assert "not assigned to any user account" in response.content.decode()
+    assert mail.outbox == []

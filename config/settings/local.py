@@ -1,0 +1,11 @@
+"""`make run`: the embedded default. SQLite, a broker with no server, mail as .eml files."""
+
+from .base import *  # noqa: F403 (settings modules extend the base namespace on purpose)
+from .base import env_bool
+
+DEBUG = env_bool("DJANGO_DEBUG", default=True)
+SECRET_KEY = SECRET_KEY or "local-development-only-not-secret"  # noqa: F405 (from base)
+
+# Serve static files straight from the finders (no collectstatic needed outside production).
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True

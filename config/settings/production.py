@@ -1,0 +1,37 @@
+"""Production: PostgreSQL, Redis (cache and broker), SMTP, WhiteNoise, HTTPS. No secret defaults."""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403 (settings modules extend the base namespace on purpose)
+from .base import DATABASES, EMAIL_BACKEND, REDIS_URL, SECRET_KEY, env_bool, env_or_fail
+
+DEBUG = False
+
+_missing = [
+    name
+    for name, ok in (
+        ("DJANGO_SECRET_KEY", len(SECRET_KEY) >= 50),
+        ("DATABASE_URL (PostgreSQL)", DATABASES["default"]["ENGINE"].endswith("postgresql")),
+        ("REDIS_URL", bool(REDIS_URL)),
+        ("EMAIL_URL (smtp://…)", EMAIL_BACKEND.endswith("smtp.EmailBackend")),
+    )
+    if not ok
+]
+if _missing:
+    raise ImproperlyConfigured(
+        "Production settings need: " + ", ".join(_missing) + ". See README.md, 'Production set-up'."
+    )
+
+STORAGES["staticfiles"] = {  # noqa: F405 (from base)
+    "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+}
+
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SECURE_HSTS_SECONDS = env_or_fail("DJANGO_HSTS_SECONDS", cast=int, default=60 * 60 * 24 * 365)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"

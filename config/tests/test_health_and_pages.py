@@ -1,0 +1,71 @@
+import io
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from accounts.models import User
+from config.celery_app import app as celery_app
+
+
+@pytest.mark.django_db
+def test_healthz_ok_when_everything_answers(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    data = response.json()
+    assert data["checks"] == {"database": "ok", "cache": "ok", "broker": "ok"}
+    assert response["Cache-Control"].startswith("max-age=0")
+
+
+@pytest.mark.django_db
+def test_healthz_503_when_broker_unreachable(client):
+    previous = celery_app.conf.broker_url
+    celery_app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    try:
+        response = client.get("/healthz")
+    finally:
+        celery_app.conf.broker_url = previous
+    assert response.status_code == 503
+    assert response.json()["checks"]["broker"] == "error"
+    assert response.json()["checks"]["database"] == "ok"
+
+
+@pytest.mark.django_db
+def test_healthz_503_when_cache_unreachable(client, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["cache"] == "error"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/", "/accounts/signup/", "/accounts/login/", "/accounts/password/reset/"])
+def test_public_pages_answer_anonymous_visitors(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<main id="main"' in html
+    assert "<script" not in html  # no inline scripts: a strict Content-Security-Policy can apply
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["dashboard", "accounts:profile"])
+def test_private_pages_redirect_anonymous_to_login(client, name):
+    response = client.get(reverse(name))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+@pytest.mark.django_db
+def test_seed_demo_is_idempotent():
+    call_command("seed_demo", stdout=io.StringIO())
+    snapshot = list(User.objects.order_by("email").values_list("email", "is_staff", "password"))
+    call_command("seed_demo", stdout=io.StringIO())
+    assert list(User.objects.order_by("email").values_list("email", "is_staff", "password")) == snapshot
+    assert User.objects.filter(is_staff=True).count() == 1
+    assert User.objects.filter(is_staff=False).count() == 2

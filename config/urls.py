@@ -1,0 +1,25 @@
+from allauth.account.decorators import secure_admin_login
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+# The admin has no login page of its own: staff log in through the site (with their TOTP code).
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = f"{settings.CREDO_SITE_NAME} administration"
+admin.site.site_title = settings.CREDO_SITE_NAME
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("me/", views.dashboard, name="dashboard"),
+    path("me/profile/", include("accounts.urls")),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

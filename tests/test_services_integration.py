@@ -1,0 +1,207 @@
+"""The production path against real services: SMTP on loopback, Redis (broker and cache),
+PostgreSQL, an S3-compatible object store, and the settings' start-up checks."""
+
+import os
+import subprocess
+import sys
+import uuid
+
+import pytest
+from celery.exceptions import Retry
+from django.core import mail
+from django.core.files.base import ContentFile
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, connection, transaction
+from django.urls import reverse
+
+from accounts.models import User
+from accounts.services import email_queue, email_serialize
+from accounts.tasks import email_send
+from accounts.tests.factories import PASSWORD, UserFactory
+
+
+def make_message(to="someone@example.org") -> EmailMultiAlternatives:
+    message = EmailMultiAlternatives("Hello", "Plain body", "Credo <no-reply@credo.example>", [to])
+    message.attach_alternative("<p>HTML body</p>", "text/html")
+    message.attach("guide.pdf", b"%PDF-1.7 fake bytes", "application/pdf")
+    return message
+
+
+@pytest.mark.smtp
+def test_queued_mail_reaches_real_smtp_server(smtp_server):
+    email_send.delay(message=email_serialize(make_message()))
+    [received] = smtp_server.wait_for(1)
+    assert received["To"] == "someone@example.org"
+    assert received.get_body(preferencelist=("html",)).get_content().strip() == "<p>HTML body</p>"
+    [attachment] = list(received.iter_attachments())
+    assert attachment.get_filename() == "guide.pdf"
+    assert attachment.get_content() == b"%PDF-1.7 fake bytes"
+
+
+@pytest.mark.smtp
+def test_temporary_smtp_refusal_is_retried_with_backoff_until_accepted(smtp_server):
+    smtp_server.refuse_with = "421 4.3.2 Service not available, try later"
+    smtp_server.refusals_left = 2
+    payload = email_serialize(make_message())
+    countdowns = []
+    for attempt in range(2):
+        with pytest.raises(Retry) as retry:
+            email_send.apply(kwargs={"message": payload}, retries=attempt, throw=True)
+        countdowns.append(retry.value.when)
+    assert countdowns == [15, 30]  # exponential backoff
+    email_send.apply(kwargs={"message": payload}, retries=2, throw=True)
+    assert len(smtp_server.wait_for(1)) == 1
+
+
+@pytest.mark.smtp
+def test_permanent_smtp_refusal_is_logged_not_retried(smtp_server, caplog):
+    smtp_server.refuse_with = "550 5.1.1 No such user"
+    smtp_server.refusals_left = 100
+    email_send.delay(message=email_serialize(make_message("nobody@example.org")))
+    assert smtp_server.refusals_left == 99  # asked once, not retried
+    assert "Could not send 'Hello' to ['nobody@example.org']" in caplog.text
+
+
+@pytest.mark.redis
+def test_real_celery_worker_on_redis_sends_signup_mail(celery_redis_worker, client):
+    response = client.post(
+        reverse("account_signup"),
+        {
+            "full_name": "Wren Worker",
+            "email": "wren@example.org",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
+    )
+    assert response.status_code == 302
+    import time
+
+    deadline = time.monotonic() + 20
+    while not mail.outbox and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert [m.to for m in mail.outbox] == [["wren@example.org"]]
+    assert "confirm-email" in mail.outbox[0].body
+
+
+@pytest.mark.redis
+@pytest.mark.django_db
+def test_login_rate_limit_uses_redis_cache(client, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+        }
+    }
+    UserFactory(email="a@example.org")
+    for _ in range(6):
+        client.post(reverse("account_login"), {"login": "a@example.org", "password": "wrong"})
+    response = client.post(reverse("account_login"), {"login": "a@example.org", "password": PASSWORD})
+    assert "Too many failed login attempts" in response.content.decode()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_email_unique_regardless_of_case_in_postgres():
+    assert connection.vendor == "postgresql"
+    User.objects.create_user(email="case@example.org", password=None, full_name="A")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        User.objects.bulk_create([User(email="CASE@example.org", full_name="B")])
+
+
+@pytest.mark.django_db
+def test_email_queue_sends_only_after_commit(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        email_queue(message=make_message())
+    assert mail.outbox == []
+    callbacks[0]()
+    assert [m.subject for m in mail.outbox] == ["Hello"]
+
+
+@pytest.mark.s3
+def test_files_go_to_s3_compatible_store(s3_server):
+    import boto3
+    from storages.backends.s3 import S3Storage
+
+    credentials = {"aws_access_key_id": "test", "aws_secret_access_key": "test", "region_name": "us-east-1"}
+    boto3.client("s3", endpoint_url=s3_server, **credentials).create_bucket(Bucket="credo-files")
+    storage = S3Storage(
+        bucket_name="credo-files",
+        endpoint_url=s3_server,
+        access_key="test",
+        secret_key="test",
+        region_name="us-east-1",
+        file_overwrite=False,
+    )
+    name = storage.save("certificates/2026/abc.pdf", ContentFile(b"%PDF-1.7 certificate"))
+    assert storage.exists(name)
+    with storage.open(name) as handle:
+        assert handle.read() == b"%PDF-1.7 certificate"
+    second = storage.save("certificates/2026/abc.pdf", ContentFile(b"other"))
+    assert second != name  # never overwrites an issued file
+    assert storage.url(name).startswith(f"{s3_server}/credo-files/certificates/2026/")
+    storage.delete(name)
+    assert not storage.exists(name)
+
+
+def settings_in_subprocess(module: str, env: dict, code: str) -> subprocess.CompletedProcess:
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_", "S3_", "EMAIL_"))
+    }
+    return subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); from django.conf import settings; {code}"],
+        env={**clean, "DJANGO_SETTINGS_MODULE": module, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_production_settings_refuse_to_start_without_secrets():
+    result = settings_in_subprocess("config.settings.production", {}, "print('started')")
+    assert result.returncode != 0
+    assert (
+        "Production settings need: DJANGO_SECRET_KEY, DATABASE_URL (PostgreSQL), REDIS_URL" in result.stderr
+    )
+
+
+def test_bad_environment_value_fails_with_clear_message():
+    result = settings_in_subprocess("config.settings.local", {"DATABASE_URL": "nonsense"}, "print('started')")
+    assert result.returncode != 0
+    assert "DATABASE_URL is invalid" in result.stderr
+    result = settings_in_subprocess("config.settings.local", {"DJANGO_DEBUG": "perhaps"}, "print('started')")
+    assert "DJANGO_DEBUG is missing or invalid" in result.stderr
+
+
+def test_s3_bucket_setting_switches_default_storage():
+    result = settings_in_subprocess(
+        "config.settings.local",
+        {"S3_BUCKET": "credo-files", "S3_ENDPOINT_URL": "http://127.0.0.1:9000"},
+        "from django.core.files.storage import storages; print(type(storages['default']).__name__)",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "S3Storage"
+
+
+def test_production_settings_pass_deploy_checks():
+    env = {
+        "DJANGO_SECRET_KEY": "x" * 20 + "-deploy-check-" + "y" * 30,
+        "DATABASE_URL": "postgres://credo:credo@127.0.0.1:5432/credo",
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
+        "EMAIL_URL": "smtp://127.0.0.1:25",
+        "DJANGO_ALLOWED_HOSTS": "credo.example",
+    }
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_"))}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        env={**clean, "DJANGO_SETTINGS_MODULE": "config.settings.production", **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
