@@ -12,9 +12,13 @@ admin.site.site_title = settings.CREDO_SITE_NAME
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("programs/<slug:slug>/", views.program_detail, name="program_detail"),
+    path("instructors/", views.instructors, name="instructors"),
     path("me/", views.dashboard, name="dashboard"),
     path("me/profile/", include("accounts.urls")),
     path("healthz", views.healthz, name="healthz"),
+    path("", include("programs.urls")),
+    path("", include("practicums.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

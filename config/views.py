@@ -1,13 +1,27 @@
-"""Pages that compose several apps: home, the dashboard and the health check."""
+"""Pages that compose several apps: home, program overview, instructors, the dashboard, the
+health check. `config` is the composition root: it reads every app's selectors."""
 
 import logging
+from datetime import timedelta
 
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
+
+from practicums.selectors import live_options_by_season, practicum_list_upcoming, registration_list_for_user
+from programs.dates import local_date, start_of_day
+from programs.selectors import (
+    enrollment_list_for_user,
+    instructor_list,
+    pace_status,
+    program_get_published,
+    program_list_published,
+    program_school_years,
+)
 
 from .celery_app import app as celery_app
 from .checks import harfbuzz_subset_available
@@ -16,12 +30,75 @@ logger = logging.getLogger(__name__)
 
 
 def home(request):
-    return render(request, "home.html")
+    context = {
+        "programs": program_list_published(),
+        "upcoming": practicum_list_upcoming()[:6],
+    }
+    return render(request, "home.html", context)
+
+
+def program_detail(request, slug: str):
+    """The overview: what it is, who it is for, the steps, FAQ, schedule, instructors, resources."""
+    program = program_get_published(slug=slug)
+    school_years = program_school_years(program=program)
+    live = live_options_by_season(program=program)
+    for year in school_years:
+        for season in year.seasons.all():
+            season.live_summary = "; ".join(live.get(season.pk, []))
+    context = {
+        "program": program,
+        "school_years": school_years,
+        "upcoming": list(practicum_list_upcoming(program=program)[:8]),
+    }
+    return render(request, "program_detail.html", context)
+
+
+def instructors(request):
+    return render(request, "instructors.html", {"instructors": instructor_list()})
+
+
+def rate_limited(request, exception):
+    """django-ratelimit's blocked requests: a clear page instead of a bare 403."""
+    return render(request, "429.html", status=429)
 
 
 @login_required
 def dashboard(request):
-    return render(request, "dashboard.html")
+    """For each enrollment: the next thing to do, progress, key dates and a pace warning."""
+    now = timezone.now()
+    registrations = list(registration_list_for_user(user=request.user))
+    cards = []
+    for enrollment in enrollment_list_for_user(user=request.user):
+        program = enrollment.program
+        regs = [r for r in registrations if r.enrollment_id == enrollment.pk]
+        seats = [r for r in regs if r.status == "confirmed"]
+        first = seats[0].practicum if seats else None
+        practicum_start = start_of_day(first.starts_on, first.zone) if first else None
+        modules_total, modules_passed = 0, 0  # the modules app adds these
+        pace = (
+            pace_status(
+                access_opens_at=enrollment.access_opens_at,
+                practicum_starts_at=practicum_start,
+                modules_total=modules_total,
+                modules_passed=modules_passed,
+                now=now,
+            )
+            if practicum_start
+            else None
+        )
+        cards.append(
+            {
+                "enrollment": enrollment,
+                "program": program,
+                "registrations": regs,
+                "access_open": enrollment.access_opens_at <= now,
+                "access_date": local_date(enrollment.access_opens_at, program.zone),
+                "recommended_finish": first.starts_on - timedelta(days=1) if first else None,
+                "practicum": first,
+                "pace": pace,
+            }
+        )
+    return render(request, "dashboard.html", {"cards": cards})
 
 
 def _check_database() -> None:

@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "allauth.mfa",
     # Credo's apps, in dependency order (see STYLE.md): each may only import the ones above it.
     "accounts",
+    "programs",
+    "practicums",
     "config",
 ]
 
@@ -161,7 +163,10 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    "access-open-emails": {"task": "programs.send_access_open_emails", "schedule": 15 * 60},
+    "expire-waitlist-offers": {"task": "practicums.expire_waitlist_offers", "schedule": 15 * 60},
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -287,5 +292,13 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_or_fail("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
+
+# django-ratelimit counts in the default cache (Redis in production). Public forms say "try
+# later" instead of answering 403; attendance codes (later) are limited per person.
+RATELIMIT_VIEW = "config.views.rate_limited"

@@ -1,0 +1,201 @@
+import csv
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+
+from programs.models import Enrollment, Program
+
+from .models import Practicum, Registration, RegistrationMove, TrackGroup
+from .services import enrollment_import_csv
+
+
+@admin.register(TrackGroup)
+class TrackGroupAdmin(admin.ModelAdmin):
+    list_display = ("name", "program", "season", "order")
+    list_filter = ("program",)
+
+
+class RegistrationInline(admin.TabularInline):
+    model = Registration
+    extra = 0
+    fields = ("user", "status", "created_at", "offer_expires_at", "cancel_reason")
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class MonthFilter(admin.SimpleListFilter):
+    title = "month"
+    parameter_name = "month"
+
+    def lookups(self, request, model_admin):
+        months = Practicum.objects.dates("starts_on", "month")
+        return [(f"{m:%Y-%m}", f"{m:%B %Y}") for m in months]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            year, month = self.value().split("-")
+            return queryset.filter(starts_on__year=int(year), starts_on__month=int(month))
+        return queryset
+
+
+@admin.register(Practicum)
+class PracticumAdmin(admin.ModelAdmin):
+    list_display = ("title", "program", "format", "place", "starts_on", "ends_on", "seats", "status")
+    list_filter = ("program", "format", MonthFilter, "status")
+    search_fields = ("title", "city", "venue_name")
+    date_hierarchy = "starts_on"
+    filter_horizontal = ("instructors",)
+    inlines = [RegistrationInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("program")
+            .annotate(seats_taken=Count("registrations", filter=Q(registrations__status__in=Registration.SEAT_STATUSES)))
+        )
+
+    @admin.display(description="seats taken / capacity", ordering="seats_taken")
+    def seats(self, obj: Practicum) -> str:
+        return f"{obj.seats_taken} / {obj.capacity}"
+
+
+@admin.register(Registration)
+class RegistrationAdmin(admin.ModelAdmin):
+    list_display = ("user", "practicum", "status", "created_at", "offer_expires_at")
+    list_filter = ("status", "practicum__program", "practicum")
+    search_fields = ("user__email", "user__full_name", "practicum__title")
+    list_select_related = ("user", "practicum")
+    raw_id_fields = ("user", "practicum", "enrollment")
+
+
+@admin.register(RegistrationMove)
+class RegistrationMoveAdmin(admin.ModelAdmin):
+    """The history of moves between practicums: who, from where, to where, by whom, why."""
+
+    list_display = ("user", "from_practicum", "to_practicum", "moved_by", "moved_at", "reason")
+    list_filter = ("from_practicum__program",)
+    search_fields = ("user__email", "user__full_name")
+    list_select_related = ("user", "from_practicum", "to_practicum", "moved_by")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class EnrollmentRegistrationInline(RegistrationInline):
+    fk_name = "enrollment"
+    fields = ("practicum", "status", "created_at", "cancel_reason")
+    readonly_fields = fields
+
+
+class CSVImportForm(forms.Form):
+    program = forms.ModelChoiceField(queryset=Program.objects.all())
+    practicum = forms.ModelChoiceField(
+        queryset=Practicum.objects.filter(status=Practicum.Status.SCHEDULED).select_related("program"),
+        required=False,
+        help_text="Optional: also register everyone in this practicum (seats permitting).",
+    )
+    file = forms.FileField(help_text="A CSV file with two columns: name,email (a header row is optional).")
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 2 * 1024 * 1024:
+            raise forms.ValidationError("The file is larger than 2 MB.")
+        try:
+            return upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise forms.ValidationError("The file is not UTF-8 text. Save it as “CSV UTF-8” and try again.") from exc
+
+    def clean(self):
+        data = super().clean()
+        if data.get("practicum") and data.get("program") and data["practicum"].program_id != data["program"].pk:
+            self.add_error("practicum", "That practicum belongs to another program.")
+        return data
+
+
+# Enrollments are registered here rather than in programs/admin.py: the page shows each
+# enrollment's practicum registrations and filters by practicum, which programs cannot import.
+@admin.register(Enrollment)
+class EnrollmentAdmin(admin.ModelAdmin):
+    list_display = ("user", "program", "status", "registered_at", "access_opens_at", "source")
+    list_filter = ("program", "status", "registrations__practicum", "source")
+    search_fields = ("user__email", "user__full_name", "user__organization")
+    list_select_related = ("user", "program")
+    raw_id_fields = ("user",)
+    readonly_fields = ("registered_at", "access_email_sent_at")
+    inlines = [EnrollmentRegistrationInline]
+    actions = ["export_csv"]
+    change_list_template = "admin/programs/enrollment/change_list.html"
+
+    def get_urls(self):
+        return [
+            path("import/", self.admin_site.admin_view(self.import_csv), name="programs_enrollment_import"),
+            *super().get_urls(),
+        ]
+
+    @admin.action(description="Export selected enrollments as CSV")
+    def export_csv(self, request, queryset):
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="enrollments-{timezone.now():%Y%m%d}.csv"'
+        writer = csv.writer(response)
+        writer.writerow(["name", "email", "organization", "program", "status", "registered_at", "access_opens_at", "practicums"])
+        rows = queryset.select_related("user", "program").prefetch_related("registrations__practicum")
+        for e in rows:
+            practicums = "; ".join(
+                f"{r.practicum.title} ({r.get_status_display()})"
+                for r in e.registrations.all()
+                if r.status != Registration.Status.CANCELLED
+            )
+            writer.writerow(
+                [
+                    e.user.full_name,
+                    e.user.email,
+                    e.user.organization,
+                    e.program.title,
+                    e.status,
+                    e.registered_at.isoformat(),
+                    e.access_opens_at.isoformat(),
+                    practicums,
+                ]
+            )
+        return response
+
+    def import_csv(self, request):
+        if not self.has_add_permission(request):
+            return redirect("admin:index")
+        form = CSVImportForm(request.POST or None, request.FILES or None)
+        result = None
+        if request.method == "POST" and form.is_valid():
+            result = enrollment_import_csv(
+                program=form.cleaned_data["program"],
+                practicum=form.cleaned_data["practicum"],
+                csv_text=form.cleaned_data["file"],
+            )
+            done = len(result.enrolled) + len(result.invited)
+            level = messages.WARNING if result.errors else messages.SUCCESS
+            self.message_user(
+                request,
+                f"{done} enrolled ({len(result.invited)} new accounts invited); {len(result.errors)} rows need attention.",
+                level,
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Import enrollments from CSV",
+            "form": form,
+            "result": result,
+            "changelist_url": reverse("admin:programs_enrollment_changelist"),
+        }
+        return render(request, "admin/programs/enrollment/import.html", context)

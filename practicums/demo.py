@@ -1,0 +1,123 @@
+"""Demo practicums and live event sets for `manage.py seed_demo` (only when a program is new)."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from accounts.models import User
+from programs.models import Instructor, Program, Season
+
+from .models import Practicum, TrackGroup
+from .services import registration_create
+
+CITIES = [
+    ("Denver", "Mile High Conference Center", "1701 Market St", "America/Denver"),
+    ("Chicago", "Lakeside Learning Hub", "200 E Randolph St", "America/Chicago"),
+    ("Seattle", "Harbor Training Rooms", "1301 2nd Ave", "America/Los_Angeles"),
+]
+
+
+def _next_weekday(day: date, weekday: int) -> date:
+    return day + timedelta(days=(weekday - day.weekday()) % 7)
+
+
+def seed_certification_practicums(program: Program, instructors: list[Instructor], today: date) -> list[Practicum]:
+    """1–2 practicums a month over the next three months, 3–4 days each, both formats."""
+    practicums = []
+    for month in range(3):
+        anchor = (today.replace(day=1) + timedelta(days=32 * (month + 1))).replace(day=1)
+        # In person mid-month (Tue–Fri, 4 days); virtual late in the month (Tue–Thu, 3 days).
+        city, venue, address, zone = CITIES[month % len(CITIES)]
+        start = _next_weekday(anchor + timedelta(days=7), 1)
+        practicums.append(
+            Practicum(
+                program=program,
+                title=f"Practicum — {city}, {start:%B %Y}",
+                format=Practicum.Format.IN_PERSON,
+                venue_name=venue,
+                address=address,
+                city=city,
+                starts_on=start,
+                ends_on=start + timedelta(days=3),
+                time_zone=zone,
+                capacity=24,
+                appraised_hours=Decimal("28"),
+            )
+        )
+        if month != 1:
+            start = _next_weekday(anchor + timedelta(days=20), 1)
+            practicums.append(
+                Practicum(
+                    program=program,
+                    title=f"Virtual practicum — {start:%B %Y}",
+                    format=Practicum.Format.VIRTUAL,
+                    join_url="https://meet.credo.example/practicum",
+                    starts_on=start,
+                    ends_on=start + timedelta(days=2),
+                    time_zone="America/New_York",
+                    capacity=30,
+                    appraised_hours=Decimal("21"),
+                )
+            )
+    Practicum.objects.bulk_create(practicums)
+    for practicum in practicums:
+        practicum.instructors.set(instructors[:2] if practicum.format == Practicum.Format.IN_PERSON else instructors[1:3])
+    return practicums
+
+
+SERIES_SETS = {
+    # season: (virtual title, sessions, virtual hours), (in-person title, days, in-person hours), first day
+    "Summer": (("Virtual Sessions 1–6", 6, "12"), ("Days 1–3", 3, "18"), (7, 13)),
+    "Fall": (("Virtual Sessions 7 & 8", 2, "4"), ("Day 4", 1, "6"), (10, 12)),
+    "Spring": (("Virtual Sessions 9 & 10", 2, "4"), ("Day 5", 1, "6"), (2, 15)),
+}
+
+
+def seed_series_sets(program: Program, instructors: list[Instructor]) -> list[Practicum]:
+    practicums = []
+    seasons = Season.objects.filter(school_year__program=program).select_related("school_year")
+    for season in seasons:
+        (v_title, v_count, v_hours), (d_title, d_count, d_hours), (month, day) = SERIES_SETS[season.name]
+        year = season.school_year.starts_on.year + (1 if month < 7 else 0)
+        first = date(year, month, day)
+        group = TrackGroup.objects.create(program=program, season=season, name=f"{season.name} live events", order=season.order)
+        common = {"program": program, "season": season, "group": group, "time_zone": "America/Los_Angeles"}
+        practicums.append(
+            Practicum(
+                **common,
+                title=v_title,
+                format=Practicum.Format.VIRTUAL,
+                join_url="https://meet.credo.example/foundations",
+                starts_on=first,
+                ends_on=first + timedelta(weeks=max(v_count - 1, 0)) if v_count > 2 else first + timedelta(weeks=1),
+                capacity=60,
+                appraised_hours=Decimal(v_hours),
+            )
+        )
+        practicums.append(
+            Practicum(
+                **common,
+                title=d_title,
+                format=Practicum.Format.IN_PERSON,
+                venue_name="Riverside District Learning Center",
+                address="450 River Rd",
+                city="Sacramento",
+                starts_on=first,
+                ends_on=first + timedelta(days=d_count - 1),
+                capacity=40,
+                appraised_hours=Decimal(d_hours),
+            )
+        )
+    Practicum.objects.bulk_create(practicums)
+    for practicum in practicums:
+        practicum.instructors.set(instructors[-1:])
+    return practicums
+
+
+def enroll_demo_people(*, candidate: User, teacher: User, certification: Program, series: Program) -> None:
+    first = certification.practicums.order_by("starts_on").first()
+    if first and not candidate.enrollments.filter(program=certification).exists():
+        registration_create(user=candidate, program=certification, practicum_ids=[first.pk], source="admin")
+    if not teacher.enrollments.filter(program=series).exists():
+        choices = [group.practicums.filter(format=Practicum.Format.VIRTUAL).first() for group in series.track_groups.all()]
+        if all(choices) and choices:
+            registration_create(user=teacher, program=series, practicum_ids=[p.pk for p in choices], source="admin")

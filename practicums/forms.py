@@ -1,0 +1,73 @@
+from datetime import date, timedelta
+
+from django import forms
+
+from programs.models import Program
+
+from .models import Practicum, TrackGroup
+
+
+def _mark(practicum: Practicum, recommended_start: date) -> Practicum:
+    """Flag practicums that leave less than the recommended weeks for the modules."""
+    practicum.short_notice = practicum.starts_on < recommended_start
+    practicum.full = practicum.seats_left <= 0
+    return practicum
+
+
+class RegistrationForm(forms.Form):
+    """Certification: one practicum. Series: one track (in person or virtual) per season."""
+
+    join_waitlist = forms.BooleanField(
+        required=False, label="If my choice is full, put me on its waitlist (you are emailed if a seat frees up)"
+    )
+
+    def __init__(
+        self,
+        *args,
+        program: Program,
+        practicums: list[Practicum],
+        groups: list[TrackGroup],
+        access_date: date,
+        **kwargs,
+    ):
+        super().__init__(*args, **kwargs)
+        self.program = program
+        recommended_start = access_date + timedelta(weeks=program.recommended_weeks_before_practicum)
+        self.recommended_start = recommended_start
+        if program.kind == Program.Kind.CERTIFICATION:
+            self.options = [_mark(p, recommended_start) for p in practicums]
+            self.fields["practicum"] = forms.TypedChoiceField(
+                choices=[(p.pk, str(p)) for p in self.options],
+                coerce=int,
+                widget=forms.RadioSelect,
+                error_messages={"required": "Please choose a practicum."},
+            )
+            self.groups = []
+        else:
+            self.groups = [g for g in groups if g.upcoming]
+            for group in self.groups:
+                group.options = [_mark(p, recommended_start) for p in group.upcoming]
+                group.field_name = f"group_{group.pk}"
+                self.fields[group.field_name] = forms.TypedChoiceField(
+                    label=group.name,
+                    choices=[(p.pk, str(p)) for p in group.options],
+                    coerce=int,
+                    widget=forms.RadioSelect,
+                    error_messages={"required": f"Please choose a track for {group.name}."},
+                )
+
+    @property
+    def practicum_ids(self) -> list[int]:
+        if self.program.kind == Program.Kind.CERTIFICATION:
+            return [self.cleaned_data["practicum"]]
+        return [self.cleaned_data[group.field_name] for group in self.groups]
+
+
+class MoveForm(forms.Form):
+    to_practicum = forms.TypedChoiceField(coerce=int, widget=forms.RadioSelect, label="Move to")
+    reason = forms.CharField(max_length=300, required=False, label="Reason (optional)")
+
+    def __init__(self, *args, targets: list[Practicum], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.targets = targets
+        self.fields["to_practicum"].choices = [(p.pk, str(p)) for p in targets]

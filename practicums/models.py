@@ -1,0 +1,145 @@
+import zoneinfo
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from programs.models import Enrollment, Instructor, Program, Season, zone_choices
+
+
+class TrackGroup(models.Model):
+    """Alternative live event sets that earn the same certificate; a person takes one of them
+    (e.g. "Summer live events": Virtual Sessions 1–6 or in-person Days 1–3)."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="track_groups")
+    season = models.ForeignKey(Season, on_delete=models.CASCADE, null=True, blank=True, related_name="track_groups")
+    name = models.CharField(max_length=150)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Practicum(models.Model):
+    """A live event set: the 3–4 day certification practicum, or a series' set of sessions."""
+
+    class Format(models.TextChoices):
+        IN_PERSON = "in_person", "In person"
+        VIRTUAL = "virtual", "Virtual"
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        CANCELLED = "cancelled", "Cancelled"
+
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="practicums")
+    season = models.ForeignKey(Season, on_delete=models.PROTECT, null=True, blank=True, related_name="practicums")
+    group = models.ForeignKey(
+        TrackGroup,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="practicums",
+        help_text="For a series: the alternatives a person chooses between.",
+    )
+    title = models.CharField(max_length=200)
+    format = models.CharField(max_length=10, choices=Format.choices)
+    venue_name = models.CharField(max_length=200, blank=True)
+    address = models.CharField(max_length=300, blank=True)
+    city = models.CharField(max_length=120, blank=True)
+    join_url = models.URLField("join link", blank=True, help_text="Virtual only; shown to registered people.")
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    time_zone = models.CharField(max_length=64, choices=zone_choices, default="America/Los_Angeles")
+    capacity = models.PositiveIntegerField()
+    appraised_hours = models.DecimalField(max_digits=5, decimal_places=2)
+    instructors = models.ManyToManyField(Instructor, blank=True, related_name="practicums")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
+    is_published = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["starts_on", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")), name="practicums_ends_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.starts_on:%b %-d, %Y})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("practicums:detail", kwargs={"pk": self.pk})
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def place(self) -> str:
+        return "Virtual" if self.format == self.Format.VIRTUAL else (self.city or self.venue_name)
+
+    @property
+    def days(self) -> int:
+        return (self.ends_on - self.starts_on).days + 1
+
+    def starts_before(self, day: date) -> bool:
+        return self.starts_on < day
+
+
+class Registration(models.Model):
+    """A person's place in one practicum: a seat, a place on its waitlist, or a held offer."""
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", "Confirmed"
+        WAITLISTED = "waitlisted", "On the waitlist"
+        OFFERED = "offered", "Seat offered"
+        CANCELLED = "cancelled", "Cancelled"
+
+    SEAT_STATUSES = (Status.CONFIRMED, Status.OFFERED)
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="registrations")
+    practicum = models.ForeignKey(Practicum, on_delete=models.PROTECT, related_name="registrations")
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="registrations")
+    status = models.CharField(max_length=12, choices=Status.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    offer_expires_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancel_reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "practicum"],
+                condition=~models.Q(status="cancelled"),
+                name="practicums_one_live_registration",
+            )
+        ]
+        indexes = [models.Index(fields=["practicum", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.practicum} ({self.get_status_display()})"
+
+
+class RegistrationMove(models.Model):
+    """A candidate (or staff) moved a registration from one practicum to another."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="practicum_moves")
+    from_practicum = models.ForeignKey(Practicum, on_delete=models.PROTECT, related_name="moves_out")
+    to_practicum = models.ForeignKey(Practicum, on_delete=models.PROTECT, related_name="moves_in")
+    moved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="practicum_moves_made"
+    )
+    reason = models.CharField(max_length=300, blank=True)
+    moved_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-moved_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.from_practicum} → {self.to_practicum}"

@@ -1,0 +1,287 @@
+"""Writes for practicums: registration (with the seat race), waitlist, moves, bulk enrollment."""
+
+import csv
+import io
+import logging
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from allauth.account.forms import default_token_generator
+from allauth.account.utils import user_pk_to_url_str
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.services import email_queue, user_create
+from programs.dates import local_date
+from programs.models import Enrollment, Program
+from programs.services import AlreadyEnrolled, email_render, enrollment_create
+
+from .models import Practicum, Registration, RegistrationMove
+
+logger = logging.getLogger(__name__)
+
+
+class RegistrationError(ValidationError):
+    pass
+
+
+def _locked(practicum_id: int) -> Practicum:
+    """Lock a practicum's row: everyone counting its seats queues behind this transaction."""
+    return Practicum.objects.select_for_update().select_related("program").get(pk=practicum_id)
+
+
+def _seats_taken(practicum: Practicum) -> int:
+    return Registration.objects.filter(practicum=practicum, status__in=Registration.SEAT_STATUSES).count()
+
+
+def _check_open(practicum: Practicum, program: Program, now: datetime) -> None:
+    if practicum.program_id != program.pk or not practicum.is_published:
+        raise RegistrationError("That practicum is not offered for this program.")
+    if practicum.status != Practicum.Status.SCHEDULED:
+        raise RegistrationError(f"{practicum.title} has been cancelled. Please choose another.")
+    if practicum.starts_on <= local_date(now, practicum.zone):
+        raise RegistrationError(f"{practicum.title} has already started. Please choose another.")
+
+
+def _check_choice(program: Program, practicums: list[Practicum]) -> None:
+    if program.kind == Program.Kind.CERTIFICATION:
+        if len(practicums) != 1:
+            raise RegistrationError("Please choose one practicum.")
+        return
+    groups = [p.group_id for p in practicums]
+    if None in groups or len(set(groups)) != len(groups):
+        raise RegistrationError("Please choose one track in each season.")
+
+
+def registration_create(
+    *,
+    user: User,
+    program: Program,
+    practicum_ids: list[int],
+    join_waitlist: bool = False,
+    source: str = "web",
+    now: datetime | None = None,
+) -> tuple[Enrollment, list[Registration]]:
+    """Enroll a person in a program and register them in their chosen practicum(s).
+
+    Each practicum's row is locked while its seats are counted, so two people racing for the
+    last seat cannot both get it. A full practicum takes the person onto its waitlist only when
+    they asked for that; otherwise nothing is saved and the error says which one filled up.
+    """
+    now = now or timezone.now()
+    registrations = []
+    with transaction.atomic():
+        enrollment = enrollment_create(user=user, program=program, source=source, now=now)
+        practicums = [_locked(pk) for pk in sorted(set(practicum_ids))]  # id order: no deadlocks
+        _check_choice(program, practicums)
+        for practicum in practicums:
+            _check_open(practicum, program, now)
+            if _seats_taken(practicum) < practicum.capacity:
+                status = Registration.Status.CONFIRMED
+            elif join_waitlist:
+                status = Registration.Status.WAITLISTED
+            else:
+                raise RegistrationError(
+                    f"{practicum.title} is full. Choose another, or tick “put me on the waitlist”."
+                )
+            registrations.append(
+                Registration.objects.create(user=user, practicum=practicum, enrollment=enrollment, status=status)
+            )
+        email_queue(
+            message=email_render(
+                template="practicums/email/registered",
+                context={"user": user, "program": program, "enrollment": enrollment, "registrations": registrations},
+                subject=f"You are registered for {program.title}",
+                to=[user.email],
+            )
+        )
+    return enrollment, registrations
+
+
+def waitlist_promote(*, practicum_id: int, now: datetime | None = None) -> list[Registration]:
+    """Offer freed seats to the people waiting longest; each offer holds the seat until its deadline."""
+    now = now or timezone.now()
+    offered = []
+    with transaction.atomic():
+        practicum = _locked(practicum_id)
+        free = practicum.capacity - _seats_taken(practicum)
+        if free <= 0 or practicum.status != Practicum.Status.SCHEDULED:
+            return []
+        waiting = Registration.objects.filter(practicum=practicum, status=Registration.Status.WAITLISTED).select_related(
+            "user"
+        )[:free]
+        deadline = now + timedelta(hours=practicum.program.waitlist_offer_hours)
+        for registration in waiting:
+            registration.status = Registration.Status.OFFERED
+            registration.offer_expires_at = deadline
+            registration.save(update_fields=["status", "offer_expires_at"])
+            offered.append(registration)
+            email_queue(
+                message=email_render(
+                    template="practicums/email/offer",
+                    context={
+                        "registration": registration,
+                        "practicum": practicum,
+                    },
+                    subject=f"A seat is free for you: {practicum.title}",
+                    to=[registration.user.email],
+                )
+            )
+    return offered
+
+
+def registration_confirm_offer(*, registration: Registration, now: datetime | None = None) -> Registration:
+    now = now or timezone.now()
+    with transaction.atomic():
+        updated = Registration.objects.filter(
+            pk=registration.pk, status=Registration.Status.OFFERED, offer_expires_at__gt=now
+        ).update(status=Registration.Status.CONFIRMED, offer_expires_at=None)
+    registration.refresh_from_db()
+    if updated != 1 and registration.status != Registration.Status.CONFIRMED:
+        raise RegistrationError("This offer has expired and the seat has passed to the next person waiting.")
+    return registration
+
+
+def waitlist_expire_offers(*, now: datetime | None = None) -> int:
+    """Offers past their deadline lapse; their seats go to the next people waiting."""
+    now = now or timezone.now()
+    expired = list(
+        Registration.objects.filter(status=Registration.Status.OFFERED, offer_expires_at__lte=now).values_list(
+            "pk", "practicum_id"
+        )
+    )
+    lapsed = 0
+    for pk, practicum_id in expired:
+        lapsed += Registration.objects.filter(pk=pk, status=Registration.Status.OFFERED).update(
+            status=Registration.Status.CANCELLED, cancelled_at=now, cancel_reason="Seat offer expired"
+        )
+        waitlist_promote(practicum_id=practicum_id, now=now)
+    return lapsed
+
+
+def registration_cancel(*, registration: Registration, reason: str, now: datetime | None = None) -> None:
+    now = now or timezone.now()
+    with transaction.atomic():
+        Registration.objects.filter(pk=registration.pk).exclude(status=Registration.Status.CANCELLED).update(
+            status=Registration.Status.CANCELLED, cancelled_at=now, cancel_reason=reason[:200]
+        )
+        transaction.on_commit(lambda: waitlist_promote(practicum_id=registration.practicum_id))
+
+
+def move_deadline(practicum: Practicum) -> date:
+    return practicum.starts_on - timedelta(days=practicum.program.move_cutoff_days)
+
+
+def registration_move(
+    *, registration: Registration, to_practicum_id: int, by: User, reason: str = "", now: datetime | None = None
+) -> Registration:
+    """Move a confirmed registration to another practicum of the same program (and group),
+    until the program's cut-off before the current one starts, seats permitting."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        source_id, target_id = registration.practicum_id, to_practicum_id
+        locked = {pk: _locked(pk) for pk in sorted({source_id, target_id})}
+        source, target = locked[source_id], locked[target_id]
+        current = Registration.objects.select_for_update().get(pk=registration.pk)
+        if current.status != Registration.Status.CONFIRMED:
+            raise RegistrationError("Only a confirmed place can be moved.")
+        if source_id == target_id:
+            raise RegistrationError("You are already registered in that practicum.")
+        if local_date(now, source.zone) > move_deadline(source):
+            raise RegistrationError(
+                f"Moves close {source.program.move_cutoff_days} days before the practicum starts "
+                f"({move_deadline(source):%B %-d}). Please contact us."
+            )
+        if target.group_id != source.group_id:
+            raise RegistrationError("You can only move to another date of the same event.")
+        _check_open(target, source.program, now)
+        if _seats_taken(target) >= target.capacity:
+            raise RegistrationError(f"{target.title} is full. Please choose another.")
+        current.status = Registration.Status.CANCELLED
+        current.cancelled_at = now
+        current.cancel_reason = f"Moved to {target.title}"
+        current.save(update_fields=["status", "cancelled_at", "cancel_reason"])
+        try:
+            new = Registration.objects.create(
+                user=current.user, practicum=target, enrollment=current.enrollment, status=Registration.Status.CONFIRMED
+            )
+        except IntegrityError as exc:
+            raise RegistrationError("You already have a place in that practicum.") from exc
+        RegistrationMove.objects.create(
+            user=current.user, from_practicum=source, to_practicum=target, moved_by=by, reason=reason[:300]
+        )
+        transaction.on_commit(lambda: waitlist_promote(practicum_id=source_id))
+    return new
+
+
+@dataclass
+class ImportResult:
+    enrolled: list[str] = field(default_factory=list)
+    invited: list[str] = field(default_factory=list)
+    errors: list[tuple[int, str]] = field(default_factory=list)
+
+
+def _invite(user: User, program: Program) -> None:
+    path = reverse(
+        "account_reset_password_from_key",
+        kwargs={"uidb36": user_pk_to_url_str(user), "key": default_token_generator.make_token(user)},
+    )
+    email_queue(
+        message=email_render(
+            template="practicums/email/invitation",
+            context={"user": user, "program": program, "set_password_url": settings.SITE_URL + path},
+            subject=f"You are enrolled in {program.title}: set your password",
+            to=[user.email],
+        )
+    )
+
+
+def enrollment_import_csv(
+    *, program: Program, csv_text: str, practicum: Practicum | None = None, now: datetime | None = None
+) -> ImportResult:
+    """Enroll people from `name,email` rows. Unknown people get an account and an invitation
+    to set their password. A bad row is reported by its line number; every other row is kept."""
+    result = ImportResult()
+    rows = csv.reader(io.StringIO(csv_text.lstrip("\ufeff")))
+    for line, row in enumerate(rows, start=1):
+        cells = [cell.strip() for cell in row]
+        if not any(cells):
+            continue
+        if line == 1 and [c.lower() for c in cells[:2]] == ["name", "email"]:
+            continue
+        if len(cells) < 2 or not cells[0]:
+            result.errors.append((line, "expected two columns: name,email"))
+            continue
+        name, email = cells[0], cells[1].lower()
+        try:
+            validate_email(email)
+        except ValidationError:
+            result.errors.append((line, f"“{email}” is not a valid email address"))
+            continue
+        try:
+            with transaction.atomic():
+                user = User.objects.filter(email__iexact=email).first()
+                created = user is None
+                if created:
+                    user = user_create(email=email, password=None, full_name=name, email_verified=True)
+                if practicum is not None:
+                    registration_create(
+                        user=user, program=program, practicum_ids=[practicum.pk], source="csv", now=now
+                    )
+                else:
+                    enrollment_create(user=user, program=program, source="csv", now=now)
+                if created:
+                    _invite(user, program)
+        except AlreadyEnrolled:
+            result.errors.append((line, f"{email} is already enrolled in {program.title}"))
+            continue
+        except RegistrationError as exc:
+            result.errors.append((line, " ".join(exc.messages)))
+            continue
+        (result.invited if created else result.enrolled).append(email)
+    return result

@@ -1,0 +1,78 @@
+"""Reads for programs."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+from .models import Enrollment, FAQEntry, Instructor, Program, RecordedWebinar, Resource, SchoolYear, Season
+
+
+def program_list_published() -> QuerySet[Program]:
+    return Program.objects.filter(status=Program.Status.PUBLISHED).order_by("order", "title")
+
+
+def program_get_published(*, slug: str) -> Program:
+    program = (
+        program_list_published()
+        .prefetch_related(
+            Prefetch("faq", queryset=FAQEntry.objects.order_by("order", "id")),
+            Prefetch("resources", queryset=Resource.objects.order_by("order", "id")),
+            Prefetch("instructors", queryset=Instructor.objects.order_by("order", "name")),
+        )
+        .filter(slug=slug)
+        .first()
+    )
+    if program is None:
+        raise Http404("No such program.")
+    return program
+
+
+def program_school_years(*, program: Program) -> list[SchoolYear]:
+    return list(
+        program.school_years.prefetch_related(Prefetch("seasons", queryset=Season.objects.order_by("order")))
+    )
+
+
+def instructor_list() -> QuerySet[Instructor]:
+    return Instructor.objects.prefetch_related(
+        Prefetch("programs", queryset=Program.objects.filter(status=Program.Status.PUBLISHED))
+    ).order_by("order", "name")
+
+
+def webinar_list() -> QuerySet[RecordedWebinar]:
+    return RecordedWebinar.objects.select_related("program").order_by("-recorded_on", "title")
+
+
+def enrollment_list_for_user(*, user) -> QuerySet[Enrollment]:
+    return (
+        Enrollment.objects.filter(user=user)
+        .exclude(status=Enrollment.Status.WITHDRAWN)
+        .select_related("program", "school_year")
+        .order_by("-registered_at")
+    )
+
+
+def enrollment_get_for_user(*, user, program: Program) -> Enrollment | None:
+    return enrollment_list_for_user(user=user).filter(program=program).first()
+
+
+@dataclass(frozen=True)
+class Pace:
+    expected: float
+    passed: int
+    total: int
+    behind: bool
+
+
+def pace_status(
+    *, access_opens_at: datetime, practicum_starts_at: datetime, modules_total: int, modules_passed: int, now: datetime
+) -> Pace | None:
+    """Behind pace when modules passed < total × the share of time elapsed between access and
+    the practicum (the program's rule). None before access opens or without modules."""
+    if modules_total == 0 or now < access_opens_at or practicum_starts_at <= access_opens_at:
+        return None
+    share = min(1.0, (now - access_opens_at) / (practicum_starts_at - access_opens_at))
+    expected = modules_total * share
+    return Pace(expected=expected, passed=modules_passed, total=modules_total, behind=modules_passed < expected)

@@ -1,0 +1,32 @@
+from django import template
+from django.utils.safestring import mark_safe
+
+from programs.dates import date_range
+from programs.markup import render_markdown
+
+register = template.Library()
+
+
+@register.filter(name="markdown")
+def markdown_filter(text: str) -> str:
+    return mark_safe(render_markdown(text))  # noqa: S308 (sanitised by nh3 in render_markdown)
+
+
+@register.filter
+def hours(value) -> str:
+    """2.50 -> "2.5", 3.00 -> "3"."""
+    if value is None:
+        return ""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return text
+
+
+@register.simple_tag
+def daterange(start, end) -> str:
+    return date_range(start, end)
+
+
+@register.filter
+def field(form, name: str):
+    """A form's bound field by a name known only at run time: {{ form|field:group.field_name }}."""
+    return form[name]

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "programs"
+
+urlpatterns = [
+    path("programs/", views.catalog, name="catalog"),
+    path("programs/<slug:slug>/guide/", views.guide_request, name="guide"),
+    path("contact/", views.contact, name="contact"),
+    path("webinars/", views.webinars, name="webinars"),
+]

@@ -1,0 +1,63 @@
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+from django_ratelimit.decorators import ratelimit
+
+from .forms import ContactForm, GuideRequestForm
+from .selectors import program_get_published, program_list_published, webinar_list
+from .services import GuideRequestData, contact_message_create, guide_request_create
+
+FORM_RATE = "5/10m"
+RATE_LIMITED = "You have sent several requests in a short time. Please wait a few minutes and try again."
+
+
+def catalog(request):
+    return render(request, "programs/catalog.html", {"programs": program_list_published()})
+
+
+@require_http_methods(["GET", "POST"])
+@ratelimit(key="ip", rate=FORM_RATE, method="POST", block=False)
+def guide_request(request, slug: str):
+    program = program_get_published(slug=slug)
+    form = GuideRequestForm(request.POST or None)
+    if request.method == "POST":
+        if getattr(request, "limited", False):
+            form.add_error(None, RATE_LIMITED)
+        elif form.is_valid():
+            if not form.is_spam():
+                data = form.cleaned_data
+                guide_request_create(
+                    program=program,
+                    data=GuideRequestData(
+                        name=data["name"],
+                        email=data["email"],
+                        organization=data["organization"],
+                        question=data["question"],
+                    ),
+                )
+            messages.success(request, "Thank you. The candidate's guide is on its way to your inbox.")
+            return redirect(program.get_absolute_url())
+    return render(request, "programs/guide.html", {"program": program, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@ratelimit(key="ip", rate=FORM_RATE, method="POST", block=False)
+def contact(request):
+    initial = {"name": request.user.full_name, "email": request.user.email} if request.user.is_authenticated else {}
+    form = ContactForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        if getattr(request, "limited", False):
+            form.add_error(None, RATE_LIMITED)
+        elif form.is_valid():
+            if not form.is_spam():
+                data = form.cleaned_data
+                contact_message_create(
+                    name=data["name"], email=data["email"], subject=data["subject"], message=data["message"]
+                )
+            messages.success(request, "Thank you. Your message has reached our staff; we reply by email.")
+            return redirect("programs:contact")
+    return render(request, "programs/contact.html", {"form": form})
+
+
+def webinars(request):
+    return render(request, "programs/webinars.html", {"webinars": webinar_list()})
