@@ -61,7 +61,11 @@ class PracticumAdmin(admin.ModelAdmin):
             super()
             .get_queryset(request)
             .select_related("program")
-            .annotate(seats_taken=Count("registrations", filter=Q(registrations__status__in=Registration.SEAT_STATUSES)))
+            .annotate(
+                seats_taken=Count(
+                    "registrations", filter=Q(registrations__status__in=Registration.SEAT_STATUSES)
+                )
+            )
         )
 
     @admin.display(description="seats taken / capacity", ordering="seats_taken")
@@ -116,11 +120,17 @@ class CSVImportForm(forms.Form):
         try:
             return upload.read().decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise forms.ValidationError("The file is not UTF-8 text. Save it as “CSV UTF-8” and try again.") from exc
+            raise forms.ValidationError(
+                "The file is not UTF-8 text. Save it as “CSV UTF-8” and try again."
+            ) from exc
 
     def clean(self):
         data = super().clean()
-        if data.get("practicum") and data.get("program") and data["practicum"].program_id != data["program"].pk:
+        if (
+            data.get("practicum")
+            and data.get("program")
+            and data["practicum"].program_id != data["program"].pk
+        ):
             self.add_error("practicum", "That practicum belongs to another program.")
         return data
 
@@ -150,7 +160,18 @@ class EnrollmentAdmin(admin.ModelAdmin):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="enrollments-{timezone.now():%Y%m%d}.csv"'
         writer = csv.writer(response)
-        writer.writerow(["name", "email", "organization", "program", "status", "registered_at", "access_opens_at", "practicums"])
+        writer.writerow(
+            [
+                "name",
+                "email",
+                "organization",
+                "program",
+                "status",
+                "registered_at",
+                "access_opens_at",
+                "practicums",
+            ]
+        )
         rows = queryset.select_related("user", "program").prefetch_related("registrations__practicum")
         for e in rows:
             practicums = "; ".join(
@@ -187,7 +208,8 @@ class EnrollmentAdmin(admin.ModelAdmin):
             level = messages.WARNING if result.errors else messages.SUCCESS
             self.message_user(
                 request,
-                f"{done} enrolled ({len(result.invited)} new accounts invited); {len(result.errors)} rows need attention.",
+                f"{done} enrolled ({len(result.invited)} new accounts invited); "
+                f"{len(result.errors)} rows need attention.",
                 level,
             )
         context = {

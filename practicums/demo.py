@@ -20,7 +20,9 @@ def _next_weekday(day: date, weekday: int) -> date:
     return day + timedelta(days=(weekday - day.weekday()) % 7)
 
 
-def seed_certification_practicums(program: Program, instructors: list[Instructor], today: date) -> list[Practicum]:
+def seed_certification_practicums(
+    program: Program, instructors: list[Instructor], today: date
+) -> list[Practicum]:
     """1–2 practicums a month over the next three months, 3–4 days each, both formats."""
     practicums = []
     for month in range(3):
@@ -60,7 +62,9 @@ def seed_certification_practicums(program: Program, instructors: list[Instructor
             )
     Practicum.objects.bulk_create(practicums)
     for practicum in practicums:
-        practicum.instructors.set(instructors[:2] if practicum.format == Practicum.Format.IN_PERSON else instructors[1:3])
+        practicum.instructors.set(
+            instructors[:2] if practicum.format == Practicum.Format.IN_PERSON else instructors[1:3]
+        )
     return practicums
 
 
@@ -79,7 +83,9 @@ def seed_series_sets(program: Program, instructors: list[Instructor]) -> list[Pr
         (v_title, v_count, v_hours), (d_title, d_count, d_hours), (month, day) = SERIES_SETS[season.name]
         year = season.school_year.starts_on.year + (1 if month < 7 else 0)
         first = date(year, month, day)
-        group = TrackGroup.objects.create(program=program, season=season, name=f"{season.name} live events", order=season.order)
+        group = TrackGroup.objects.create(
+            program=program, season=season, name=f"{season.name} live events", order=season.order
+        )
         common = {"program": program, "season": season, "group": group, "time_zone": "America/Los_Angeles"}
         practicums.append(
             Practicum(
@@ -88,7 +94,9 @@ def seed_series_sets(program: Program, instructors: list[Instructor]) -> list[Pr
                 format=Practicum.Format.VIRTUAL,
                 join_url="https://meet.credo.example/foundations",
                 starts_on=first,
-                ends_on=first + timedelta(weeks=max(v_count - 1, 0)) if v_count > 2 else first + timedelta(weeks=1),
+                ends_on=first + timedelta(weeks=max(v_count - 1, 0))
+                if v_count > 2
+                else first + timedelta(weeks=1),
                 capacity=60,
                 appraised_hours=Decimal(v_hours),
             )
@@ -118,6 +126,11 @@ def enroll_demo_people(*, candidate: User, teacher: User, certification: Program
     if first and not candidate.enrollments.filter(program=certification).exists():
         registration_create(user=candidate, program=certification, practicum_ids=[first.pk], source="admin")
     if not teacher.enrollments.filter(program=series).exists():
-        choices = [group.practicums.filter(format=Practicum.Format.VIRTUAL).first() for group in series.track_groups.all()]
+        choices = [
+            group.practicums.filter(format=Practicum.Format.VIRTUAL).first()
+            for group in series.track_groups.all()
+        ]
         if all(choices) and choices:
-            registration_create(user=teacher, program=series, practicum_ids=[p.pk for p in choices], source="admin")
+            registration_create(
+                user=teacher, program=series, practicum_ids=[p.pk for p in choices], source="admin"
+            )

@@ -18,7 +18,8 @@ class RegistrationForm(forms.Form):
     """Certification: one practicum. Series: one track (in person or virtual) per season."""
 
     join_waitlist = forms.BooleanField(
-        required=False, label="If my choice is full, put me on its waitlist (you are emailed if a seat frees up)"
+        required=False,
+        label="If my choice is full, put me on its waitlist (you are emailed if a seat frees up)",
     )
 
     def __init__(

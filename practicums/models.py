@@ -13,7 +13,9 @@ class TrackGroup(models.Model):
     (e.g. "Summer live events": Virtual Sessions 1–6 or in-person Days 1–3)."""
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="track_groups")
-    season = models.ForeignKey(Season, on_delete=models.CASCADE, null=True, blank=True, related_name="track_groups")
+    season = models.ForeignKey(
+        Season, on_delete=models.CASCADE, null=True, blank=True, related_name="track_groups"
+    )
     name = models.CharField(max_length=150)
     order = models.PositiveSmallIntegerField(default=0)
 
@@ -36,7 +38,9 @@ class Practicum(models.Model):
         CANCELLED = "cancelled", "Cancelled"
 
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="practicums")
-    season = models.ForeignKey(Season, on_delete=models.PROTECT, null=True, blank=True, related_name="practicums")
+    season = models.ForeignKey(
+        Season, on_delete=models.PROTECT, null=True, blank=True, related_name="practicums"
+    )
     group = models.ForeignKey(
         TrackGroup,
         on_delete=models.PROTECT,
@@ -129,7 +133,9 @@ class Registration(models.Model):
 class RegistrationMove(models.Model):
     """A candidate (or staff) moved a registration from one practicum to another."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="practicum_moves")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="practicum_moves"
+    )
     from_practicum = models.ForeignKey(Practicum, on_delete=models.PROTECT, related_name="moves_out")
     to_practicum = models.ForeignKey(Practicum, on_delete=models.PROTECT, related_name="moves_in")
     moved_by = models.ForeignKey(

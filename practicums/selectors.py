@@ -24,7 +24,9 @@ def practicum_list_with_seats() -> QuerySet[Practicum]:
     )
 
 
-def practicum_list_upcoming(*, program: Program | None = None, today: date | None = None) -> QuerySet[Practicum]:
+def practicum_list_upcoming(
+    *, program: Program | None = None, today: date | None = None
+) -> QuerySet[Practicum]:
     """Published, scheduled practicums that have not started yet (by the UTC date, a day's margin
     either way is settled by the registration rules)."""
     today = today or local_date(timezone.now(), timezone.get_current_timezone())
@@ -80,7 +82,7 @@ def move_targets(*, registration: Registration, today: date) -> QuerySet[Practic
     qs = practicum_list_upcoming(program=practicum.program, today=today).exclude(pk=practicum.pk)
     if practicum.group_id:
         qs = qs.filter(group_id=practicum.group_id)
-    return qs.filter(seats_left__gt=0)
+    return qs.filter(seats_left__gt=0)  # type: ignore[misc]  # seats_left is an annotation the stubs cannot see
 
 
 def live_options_by_season(*, program: Program) -> dict[int, list[str]]:
@@ -98,4 +100,7 @@ def live_options_by_season(*, program: Program) -> dict[int, list[str]]:
         titles = grouped.setdefault(season_id, {}).setdefault(group_id, [])
         if title not in titles:
             titles.append(title)
-    return {season_id: [" or ".join(titles) for titles in groups.values()] for season_id, groups in grouped.items()}
+    return {
+        season_id: [" or ".join(titles) for titles in groups.values()]
+        for season_id, groups in grouped.items()
+    }

@@ -90,12 +90,19 @@ def registration_create(
                     f"{practicum.title} is full. Choose another, or tick “put me on the waitlist”."
                 )
             registrations.append(
-                Registration.objects.create(user=user, practicum=practicum, enrollment=enrollment, status=status)
+                Registration.objects.create(
+                    user=user, practicum=practicum, enrollment=enrollment, status=status
+                )
             )
         email_queue(
             message=email_render(
                 template="practicums/email/registered",
-                context={"user": user, "program": program, "enrollment": enrollment, "registrations": registrations},
+                context={
+                    "user": user,
+                    "program": program,
+                    "enrollment": enrollment,
+                    "registrations": registrations,
+                },
                 subject=f"You are registered for {program.title}",
                 to=[user.email],
             )
@@ -112,9 +119,9 @@ def waitlist_promote(*, practicum_id: int, now: datetime | None = None) -> list[
         free = practicum.capacity - _seats_taken(practicum)
         if free <= 0 or practicum.status != Practicum.Status.SCHEDULED:
             return []
-        waiting = Registration.objects.filter(practicum=practicum, status=Registration.Status.WAITLISTED).select_related(
-            "user"
-        )[:free]
+        waiting = Registration.objects.filter(
+            practicum=practicum, status=Registration.Status.WAITLISTED
+        ).select_related("user")[:free]
         deadline = now + timedelta(hours=practicum.program.waitlist_offer_hours)
         for registration in waiting:
             registration.status = Registration.Status.OFFERED
@@ -151,9 +158,9 @@ def waitlist_expire_offers(*, now: datetime | None = None) -> int:
     """Offers past their deadline lapse; their seats go to the next people waiting."""
     now = now or timezone.now()
     expired = list(
-        Registration.objects.filter(status=Registration.Status.OFFERED, offer_expires_at__lte=now).values_list(
-            "pk", "practicum_id"
-        )
+        Registration.objects.filter(
+            status=Registration.Status.OFFERED, offer_expires_at__lte=now
+        ).values_list("pk", "practicum_id")
     )
     lapsed = 0
     for pk, practicum_id in expired:
@@ -178,7 +185,12 @@ def move_deadline(practicum: Practicum) -> date:
 
 
 def registration_move(
-    *, registration: Registration, to_practicum_id: int, by: User, reason: str = "", now: datetime | None = None
+    *,
+    registration: Registration,
+    to_practicum_id: int,
+    by: User,
+    reason: str = "",
+    now: datetime | None = None,
 ) -> Registration:
     """Move a confirmed registration to another practicum of the same program (and group),
     until the program's cut-off before the current one starts, seats permitting."""
@@ -208,7 +220,10 @@ def registration_move(
         current.save(update_fields=["status", "cancelled_at", "cancel_reason"])
         try:
             new = Registration.objects.create(
-                user=current.user, practicum=target, enrollment=current.enrollment, status=Registration.Status.CONFIRMED
+                user=current.user,
+                practicum=target,
+                enrollment=current.enrollment,
+                status=Registration.Status.CONFIRMED,
             )
         except IntegrityError as exc:
             raise RegistrationError("You already have a place in that practicum.") from exc
@@ -265,10 +280,11 @@ def enrollment_import_csv(
             continue
         try:
             with transaction.atomic():
-                user = User.objects.filter(email__iexact=email).first()
-                created = user is None
-                if created:
-                    user = user_create(email=email, password=None, full_name=name, email_verified=True)
+                existing = User.objects.filter(email__iexact=email).first()
+                created = existing is None
+                user = existing or user_create(
+                    email=email, password=None, full_name=name, email_verified=True
+                )
                 if practicum is not None:
                     registration_create(
                         user=user, program=program, practicum_ids=[practicum.pk], source="csv", now=now

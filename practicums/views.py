@@ -19,7 +19,13 @@ from .selectors import (
     registration_list_for_user,
     track_groups_for_program,
 )
-from .services import RegistrationError, move_deadline, registration_confirm_offer, registration_create, registration_move
+from .services import (
+    RegistrationError,
+    move_deadline,
+    registration_confirm_offer,
+    registration_create,
+    registration_move,
+)
 
 
 @login_required
@@ -49,7 +55,9 @@ def register(request, slug: str):
         except (RegistrationError, AlreadyEnrolled) as exc:
             form.add_error(None, exc.messages[0])
         else:
-            messages.success(request, f"You are registered for {program.title}. A confirmation is in your inbox.")
+            messages.success(
+                request, f"You are registered for {program.title}. A confirmation is in your inbox."
+            )
             return redirect("dashboard")
     return render(
         request, "practicums/register.html", {"program": program, "form": form, "access_opens_at": access}
@@ -107,7 +115,9 @@ def funding_letter(request, slug: str):
     """The funding-request letter, pre-filled with the person's name, program, price and dates."""
     program = program_get_published(slug=slug)
     registration = (
-        registration_list_for_user(user=request.user).filter(practicum__program=program, status="confirmed").first()
+        registration_list_for_user(user=request.user)
+        .filter(practicum__program=program, status="confirmed")
+        .first()
     )
     practicum = registration.practicum if registration else None
     today = local_date(timezone.now(), program.zone)
@@ -120,7 +130,8 @@ def funding_letter(request, slug: str):
         practicum_dates=date_range(practicum.starts_on, practicum.ends_on) if practicum else "",
         today=today,
     )
-    response = HttpResponse(funding_letter_pdf(text=text, program=program, today=today), content_type="application/pdf")
+    response = HttpResponse(
+        funding_letter_pdf(text=text, program=program, today=today), content_type="application/pdf"
+    )
     response["Content-Disposition"] = f'attachment; filename="{program.slug}-funding-request.pdf"'
     return response
-

@@ -47,7 +47,7 @@ def access_opens_at(registered_at: datetime, *, delay_business_days: int, zone: 
 
 
 def date_range(start: date, end: date) -> str:
-    """"June 3–6, 2027", "June 30 – July 2, 2027", "June 3, 2027"."""
+    """ "June 3–6, 2027", "June 30 – July 2, 2027", "June 3, 2027"."""
     if start == end:
         return f"{start:%B} {start.day}, {start.year}"
     if (start.year, start.month) == (end.year, end.month):

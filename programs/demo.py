@@ -11,23 +11,58 @@ CERT_SLUG = "certified-learning-practitioner"
 SERIES_SLUG = "foundations-for-implementation"
 
 CERT_FAQ = [
-    ("Are there prerequisites?", "No. Anyone may register. Ideally you have two years in a training-related role, but it is not required."),
-    ("How long do the modules take?", "Ten modules of 2–4 hours each: 20–40 hours in all. Allow four weeks before your practicum."),
-    ("When do the modules open?", "Within two business days of registration (weekends and US federal holidays do not count)."),
-    ("What happens at the practicum?", "Three to four days of live, instructor-led practice, in person or online. Each day ends with an attendance code; you must be present for every scheduled hour."),
-    ("When do I take the exam?", "The link to the online certification exam arrives on the last day of your practicum, by email and on your dashboard."),
-    ("How do I keep my certification?", "It is valid for two years. Log 24 hours of continuing education in that time: conferences, webinars, roundtables and other relevant training count."),
+    (
+        "Are there prerequisites?",
+        "No. Anyone may register. Ideally you have two years in a training-related role, but it is not required.",
+    ),
+    (
+        "How long do the modules take?",
+        "Ten modules of 2–4 hours each: 20–40 hours in all. Allow four weeks before your practicum.",
+    ),
+    (
+        "When do the modules open?",
+        "Within two business days of registration (weekends and US federal holidays do not count).",
+    ),
+    (
+        "What happens at the practicum?",
+        "Three to four days of live, instructor-led practice, in person or online. Each day ends with an attendance code; you must be present for every scheduled hour.",
+    ),
+    (
+        "When do I take the exam?",
+        "The link to the online certification exam arrives on the last day of your practicum, by email and on your dashboard.",
+    ),
+    (
+        "How do I keep my certification?",
+        "It is valid for two years. Log 24 hours of continuing education in that time: conferences, webinars, roundtables and other relevant training count.",
+    ),
 ]
 SERIES_FAQ = [
-    ("Can I mix virtual and in-person?", "Yes: you choose the virtual or the in-person track separately for each season."),
-    ("How do certificates work?", "Each completed set of live events earns a Certificate of Completion with its appraised hours, and so does each on-demand module. Certificates are emailed around 8 pm Pacific on the day you complete them."),
-    ("Can I share my record with my principal?", "Yes. My PL Record can be printed or sent as a link that opens without an account."),
+    (
+        "Can I mix virtual and in-person?",
+        "Yes: you choose the virtual or the in-person track separately for each season.",
+    ),
+    (
+        "How do certificates work?",
+        "Each completed set of live events earns a Certificate of Completion with its appraised hours, and so does each on-demand module. Certificates are emailed around 8 pm Pacific on the day you complete them.",
+    ),
+    (
+        "Can I share my record with my principal?",
+        "Yes. My PL Record can be printed or sent as a link that opens without an account.",
+    ),
 ]
 INSTRUCTORS = [
-    ("Morgan Ellis", "Lead facilitator", "Morgan has designed workplace learning programs for fifteen years and leads most in-person practicums."),
+    (
+        "Morgan Ellis",
+        "Lead facilitator",
+        "Morgan has designed workplace learning programs for fifteen years and leads most in-person practicums.",
+    ),
     ("Priya Raman", "Senior facilitator", "Priya specialises in virtual facilitation and assessment design."),
     ("Daniel Okafor", "Facilitator", "Daniel coaches new trainers and runs the practicum's feedback labs."),
-    ("Lucía Fernández", "Instructional coach", "Lucía leads the teacher series' summer days and follow-up sessions."),
+    (
+        "Lucía Fernández",
+        "Instructional coach",
+        "Lucía leads the teacher series' summer days and follow-up sessions.",
+    ),
 ]
 
 
@@ -156,10 +191,14 @@ def seed_series(today: date) -> tuple[Program, bool]:
         _faq(program, SERIES_FAQ)
         start, end = school_year_bounds(today)
         year = SchoolYear.objects.create(
-            program=program, name=f"{start}–{str(end)[-2:]}", starts_on=date(start, 7, 1), ends_on=date(end, 6, 30)
+            program=program,
+            name=f"{start}–{str(end)[-2:]}",
+            starts_on=date(start, 7, 1),
+            ends_on=date(end, 6, 30),
         )
         Season.objects.bulk_create(
-            Season(school_year=year, name=name, order=i) for i, name in enumerate(["Summer", "Fall", "Spring"])
+            Season(school_year=year, name=name, order=i)
+            for i, name in enumerate(["Summer", "Fall", "Spring"])
         )
     return program, created
 
@@ -167,7 +206,9 @@ def seed_series(today: date) -> tuple[Program, bool]:
 def seed_instructors(programs: list[Program]) -> list[Instructor]:
     instructors = []
     for i, (name, title, bio) in enumerate(INSTRUCTORS):
-        instructor, created = Instructor.objects.get_or_create(name=name, defaults={"title": title, "bio": bio, "order": i})
+        instructor, created = Instructor.objects.get_or_create(
+            name=name, defaults={"title": title, "bio": bio, "order": i}
+        )
         if created:
             instructor.programs.set(programs if i < 3 else programs[-1:])
         instructors.append(instructor)

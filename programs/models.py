@@ -28,7 +28,9 @@ class Program(models.Model):
     description = models.TextField(help_text="Markdown.")
     audience = models.TextField("who it is for", blank=True, help_text="Markdown.")
     requirements = models.TextField(blank=True, help_text="Markdown.")
-    price_text = models.CharField("price", max_length=120, blank=True, help_text='e.g. "$1,450 per candidate"')
+    price_text = models.CharField(
+        "price", max_length=120, blank=True, help_text='e.g. "$1,450 per candidate"'
+    )
     home_time_zone = models.CharField(max_length=64, choices=zone_choices, default="America/Los_Angeles")
     access_delay_business_days = models.PositiveSmallIntegerField(
         "module access delay (business days)",
@@ -43,7 +45,9 @@ class Program(models.Model):
         default=7, help_text="Candidates may move to another practicum until this many days before it starts."
     )
     waitlist_offer_hours = models.PositiveSmallIntegerField(
-        default=48, validators=[MinValueValidator(1)], help_text="How long a freed seat is held for the person offered it."
+        default=48,
+        validators=[MinValueValidator(1)],
+        help_text="How long a freed seat is held for the person offered it.",
     )
     validity_years = models.PositiveSmallIntegerField("certification validity (years)", default=2)
     ce_hours_required = models.DecimalField(
@@ -118,7 +122,9 @@ class Season(models.Model):
 
     class Meta:
         ordering = ["school_year__starts_on", "order"]
-        constraints = [models.UniqueConstraint(fields=["school_year", "name"], name="programs_season_unique_name")]
+        constraints = [
+            models.UniqueConstraint(fields=["school_year", "name"], name="programs_season_unique_name")
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} {self.school_year.name}"
@@ -174,7 +180,9 @@ class Instructor(models.Model):
 
 
 class RecordedWebinar(models.Model):
-    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="webinars", null=True, blank=True)
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, related_name="webinars", null=True, blank=True
+    )
     title = models.CharField(max_length=200)
     recorded_on = models.DateField()
     url = models.URLField()

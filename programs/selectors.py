@@ -67,7 +67,12 @@ class Pace:
 
 
 def pace_status(
-    *, access_opens_at: datetime, practicum_starts_at: datetime, modules_total: int, modules_passed: int, now: datetime
+    *,
+    access_opens_at: datetime,
+    practicum_starts_at: datetime,
+    modules_total: int,
+    modules_passed: int,
+    now: datetime,
 ) -> Pace | None:
     """Behind pace when modules passed < total × the share of time elapsed between access and
     the practicum (the program's rule). None before access opens or without modules."""
@@ -75,4 +80,6 @@ def pace_status(
         return None
     share = min(1.0, (now - access_opens_at) / (practicum_starts_at - access_opens_at))
     expected = modules_total * share
-    return Pace(expected=expected, passed=modules_passed, total=modules_total, behind=modules_passed < expected)
+    return Pace(
+        expected=expected, passed=modules_passed, total=modules_total, behind=modules_passed < expected
+    )

@@ -25,7 +25,9 @@ class AlreadyEnrolled(ValidationError):
     pass
 
 
-def email_render(*, template: str, context: dict, subject: str, to: list[str], reply_to=None) -> EmailMultiAlternatives:
+def email_render(
+    *, template: str, context: dict, subject: str, to: list[str], reply_to=None
+) -> EmailMultiAlternatives:
     """A message with a plain-text and an HTML body from `<template>.txt` and `<template>.html`."""
     context = {"site_url": settings.SITE_URL, "site_name": settings.CREDO_SITE_NAME, **context}
     message = EmailMultiAlternatives(
@@ -58,10 +60,16 @@ def enrollment_create(
         program=program,
         school_year=school_year,
         registered_at=now,
-        access_opens_at=access_opens_at(now, delay_business_days=program.access_delay_business_days, zone=program.zone),
+        access_opens_at=access_opens_at(
+            now, delay_business_days=program.access_delay_business_days, zone=program.zone
+        ),
         source=source,
     )
-    if Enrollment.objects.filter(user=user, program=program).exclude(status=Enrollment.Status.WITHDRAWN).exists():
+    if (
+        Enrollment.objects.filter(user=user, program=program)
+        .exclude(status=Enrollment.Status.WITHDRAWN)
+        .exists()
+    ):
         raise AlreadyEnrolled(f"You are already registered for {program.title}.")
     try:
         with transaction.atomic():
@@ -81,14 +89,19 @@ def enrollment_send_access_open_emails(*, now: datetime | None = None) -> int:
     sent = 0
     for pk in list(due[:1000]):
         with transaction.atomic():
-            claimed = Enrollment.objects.filter(pk=pk, access_email_sent_at__isnull=True).update(access_email_sent_at=now)
+            claimed = Enrollment.objects.filter(pk=pk, access_email_sent_at__isnull=True).update(
+                access_email_sent_at=now
+            )
             if claimed != 1:
                 continue
             enrollment = Enrollment.objects.select_related("user", "program").get(pk=pk)
             email_queue(
                 message=email_render(
                     template="programs/email/access_open",
-                    context={"enrollment": enrollment, "dashboard_url": settings.SITE_URL + reverse("dashboard")},
+                    context={
+                        "enrollment": enrollment,
+                        "dashboard_url": settings.SITE_URL + reverse("dashboard"),
+                    },
                     subject=f"Your {enrollment.program.title} modules are open",
                     to=[enrollment.user.email],
                 )
@@ -110,7 +123,11 @@ def guide_request_create(*, program: Program, data: GuideRequestData) -> GuideRe
     guide = program.resources.filter(kind=Resource.Kind.GUIDE).exclude(file="").first()
     with transaction.atomic():
         request = GuideRequest.objects.create(
-            program=program, name=data.name, email=data.email, organization=data.organization, question=data.question
+            program=program,
+            name=data.name,
+            email=data.email,
+            organization=data.organization,
+            question=data.question,
         )
         message = email_render(
             template="programs/email/guide",
@@ -120,7 +137,9 @@ def guide_request_create(*, program: Program, data: GuideRequestData) -> GuideRe
         )
         if guide:
             with guide.file.open("rb") as handle:
-                message.attach(guide.file.name.rsplit("/", 1)[-1], handle.read(), "application/pdf")
+                message.attach(
+                    (guide.file.name or "guide.pdf").rsplit("/", 1)[-1], handle.read(), "application/pdf"
+                )
         email_queue(message=message)
         if data.question.strip():
             email_queue(

@@ -43,7 +43,9 @@ def guide_request(request, slug: str):
 @require_http_methods(["GET", "POST"])
 @ratelimit(key="ip", rate=FORM_RATE, method="POST", block=False)
 def contact(request):
-    initial = {"name": request.user.full_name, "email": request.user.email} if request.user.is_authenticated else {}
+    initial = (
+        {"name": request.user.full_name, "email": request.user.email} if request.user.is_authenticated else {}
+    )
     form = ContactForm(request.POST or None, initial=initial)
     if request.method == "POST":
         if getattr(request, "limited", False):

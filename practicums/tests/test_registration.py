@@ -72,7 +72,9 @@ def test_started_or_foreign_practicum_cannot_be_chosen():
     practicum = PracticumFactory(starts_on=date(2026, 11, 20), ends_on=date(2026, 11, 23))
     now = datetime(2026, 11, 21, 12, tzinfo=UTC)
     with pytest.raises(RegistrationError, match="already started"):
-        registration_create(user=UserFactory(), program=practicum.program, practicum_ids=[practicum.pk], now=now)
+        registration_create(
+            user=UserFactory(), program=practicum.program, practicum_ids=[practicum.pk], now=now
+        )
     other = PracticumFactory()
     with pytest.raises(RegistrationError, match="not offered"):
         registration_create(user=UserFactory(), program=practicum.program, practicum_ids=[other.pk])
@@ -87,7 +89,9 @@ def test_series_needs_one_track_per_season():
     f_day = PracticumFactory(program=program, group=fall)
     with pytest.raises(RegistrationError, match="one track in each season"):
         registration_create(user=UserFactory(), program=program, practicum_ids=[s_virtual.pk, s_days.pk])
-    _, registrations = registration_create(user=UserFactory(), program=program, practicum_ids=[s_virtual.pk, f_day.pk])
+    _, registrations = registration_create(
+        user=UserFactory(), program=program, practicum_ids=[s_virtual.pk, f_day.pk]
+    )
     assert {r.practicum for r in registrations} == {s_virtual, f_day}
 
 
@@ -98,7 +102,9 @@ def test_freed_seat_goes_to_first_waiting_who_confirms(django_capture_on_commit_
     _, [seat] = registration_create(user=holder, program=practicum.program, practicum_ids=[practicum.pk])
     first, second = UserFactory(), UserFactory()
     for person in (first, second):
-        registration_create(user=person, program=practicum.program, practicum_ids=[practicum.pk], join_waitlist=True)
+        registration_create(
+            user=person, program=practicum.program, practicum_ids=[practicum.pk], join_waitlist=True
+        )
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         registration_cancel(registration=seat, reason="Cannot attend")
@@ -112,10 +118,14 @@ def test_freed_seat_goes_to_first_waiting_who_confirms(django_capture_on_commit_
 @pytest.mark.django_db
 def test_expired_offer_passes_to_next_person(django_capture_on_commit_callbacks):
     practicum = PracticumFactory(capacity=1)
-    _, [seat] = registration_create(user=UserFactory(), program=practicum.program, practicum_ids=[practicum.pk])
+    _, [seat] = registration_create(
+        user=UserFactory(), program=practicum.program, practicum_ids=[practicum.pk]
+    )
     first, second = UserFactory(), UserFactory()
     for person in (first, second):
-        registration_create(user=person, program=practicum.program, practicum_ids=[practicum.pk], join_waitlist=True)
+        registration_create(
+            user=person, program=practicum.program, practicum_ids=[practicum.pk], join_waitlist=True
+        )
     with django_capture_on_commit_callbacks(execute=True):
         registration_cancel(registration=seat, reason="x")
     offer = Registration.objects.get(user=first, practicum=practicum)
@@ -141,12 +151,21 @@ def test_move_until_cutoff_records_history():
     with pytest.raises(RegistrationError, match="Moves close 7 days before"):
         registration_move(registration=registration, to_practicum_id=target.pk, by=user, now=too_late)
     moved = registration_move(
-        registration=registration, to_practicum_id=target.pk, by=user, reason="Clash", now=datetime(2027, 1, 4, tzinfo=UTC)
+        registration=registration,
+        to_practicum_id=target.pk,
+        by=user,
+        reason="Clash",
+        now=datetime(2027, 1, 4, tzinfo=UTC),
     )
     assert moved.practicum == target
     assert Registration.objects.get(pk=registration.pk).status == Registration.Status.CANCELLED
     move = RegistrationMove.objects.get()
-    assert (move.from_practicum, move.to_practicum, move.moved_by, move.reason) == (source, target, user, "Clash")
+    assert (move.from_practicum, move.to_practicum, move.moved_by, move.reason) == (
+        source,
+        target,
+        user,
+        "Clash",
+    )
 
 
 def _register_in_thread(user_pk, program_pk, practicum_pk, results):
@@ -155,7 +174,9 @@ def _register_in_thread(user_pk, program_pk, practicum_pk, results):
 
     try:
         registration_create(
-            user=User.objects.get(pk=user_pk), program=Program.objects.get(pk=program_pk), practicum_ids=[practicum_pk]
+            user=User.objects.get(pk=user_pk),
+            program=Program.objects.get(pk=program_pk),
+            practicum_ids=[practicum_pk],
         )
         results.append("seat")
     except RegistrationError:
@@ -237,7 +258,9 @@ def test_register_page_without_choice_says_so(client):
 @pytest.mark.django_db
 def test_someone_elses_registration_is_404(client):
     practicum = PracticumFactory()
-    _, [registration] = registration_create(user=UserFactory(), program=practicum.program, practicum_ids=[practicum.pk])
+    _, [registration] = registration_create(
+        user=UserFactory(), program=practicum.program, practicum_ids=[practicum.pk]
+    )
     client.force_login(UserFactory())
     assert client.get(reverse("practicums:move", args=[registration.pk])).status_code == 404
     assert client.post(reverse("practicums:confirm_offer", args=[registration.pk])).status_code == 404

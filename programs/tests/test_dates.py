@@ -14,7 +14,11 @@ LA = ZoneInfo("America/Los_Angeles")
         (date(2026, 11, 16), 2, date(2026, 11, 18)),  # Monday -> Wednesday
         (date(2026, 11, 20), 2, date(2026, 11, 24)),  # Friday -> Tuesday (weekend skipped)
         (date(2026, 11, 21), 2, date(2026, 11, 24)),  # Saturday -> Tuesday
-        (date(2026, 11, 25), 2, date(2026, 11, 30)),  # Wed before Thanksgiving: Thu holiday, Fri, weekend -> Mon
+        (
+            date(2026, 11, 25),
+            2,
+            date(2026, 11, 30),
+        ),  # Wed before Thanksgiving: Thu holiday, Fri, weekend -> Mon
         (date(2026, 11, 25), 1, date(2026, 11, 27)),  # the Friday after Thanksgiving is a business day
         (date(2026, 12, 30), 2, date(2027, 1, 4)),  # Dec 31 Thu, Jan 1 holiday (Fri), weekend -> Mon Jan 4
         (date(2027, 12, 30), 2, date(2028, 1, 4)),  # Fri Dec 31 is New Year 2028 observed -> Mon 3, Tue 4

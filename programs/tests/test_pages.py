@@ -1,0 +1,202 @@
+import pytest
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.tests.factories import UserFactory
+from practicums.services import registration_create
+from practicums.tests.factories import PracticumFactory, TrackGroupFactory
+from programs.models import ContactMessage, GuideRequest, Program, RecordedWebinar
+
+from .factories import (
+    FAQFactory,
+    InstructorFactory,
+    ProgramFactory,
+    ResourceFactory,
+    SchoolYearFactory,
+    SeasonFactory,
+)
+
+
+def count_queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(ctx.captured_queries)
+
+
+def fill_program(program: Program, n: int) -> None:
+    FAQFactory.create_batch(n, program=program)
+    ResourceFactory.create_batch(n, program=program)
+    for instructor in InstructorFactory.create_batch(n):
+        instructor.programs.add(program)
+    for _ in range(n):
+        practicum = PracticumFactory(program=program)
+        practicum.instructors.add(*program.instructors.all()[:2])
+
+
+@pytest.mark.django_db
+def test_public_pages_query_count_constant(client):
+    small, large = ProgramFactory(), ProgramFactory()
+    fill_program(small, 2)
+    fill_program(large, 30)
+    RecordedWebinar.objects.create(
+        title="W", recorded_on="2026-01-01", url="https://example.org/w", program=small
+    )
+    counts_small = {
+        "home": count_queries(client, "/"),
+        "catalog": count_queries(client, "/programs/"),
+        "detail": count_queries(client, small.get_absolute_url()),
+        "instructors": count_queries(client, "/instructors/"),
+        "webinars": count_queries(client, "/webinars/"),
+        "practicum": count_queries(client, small.practicums.first().get_absolute_url()),
+    }
+    for i in range(20):
+        ProgramFactory(title=f"More {i}")
+        RecordedWebinar.objects.create(
+            title=f"W{i}", recorded_on="2026-01-01", url="https://example.org/w", program=large
+        )
+    counts_large = {
+        "home": count_queries(client, "/"),
+        "catalog": count_queries(client, "/programs/"),
+        "detail": count_queries(client, large.get_absolute_url()),
+        "instructors": count_queries(client, "/instructors/"),
+        "webinars": count_queries(client, "/webinars/"),
+        "practicum": count_queries(client, large.practicums.first().get_absolute_url()),
+    }
+    assert counts_small == counts_large
+
+
+@pytest.mark.django_db
+def test_series_overview_shows_progression_table(client):
+    year = SchoolYearFactory(name="2027–28")
+    program = year.program
+    summer = SeasonFactory(school_year=year, name="Summer", order=0)
+    fall = SeasonFactory(school_year=year, name="Fall", order=1)
+    g1 = TrackGroupFactory(program=program, season=summer)
+    g2 = TrackGroupFactory(program=program, season=fall)
+    PracticumFactory(program=program, season=summer, group=g1, title="Virtual Sessions 1–6", format="virtual")
+    PracticumFactory(program=program, season=summer, group=g1, title="Days 1–3")
+    PracticumFactory(program=program, season=fall, group=g2, title="Virtual Sessions 7 & 8", format="virtual")
+    PracticumFactory(program=program, season=fall, group=g2, title="Day 4")
+    html = client.get(program.get_absolute_url()).content.decode()
+    assert "The 2027–28 progression" in html
+    assert '<th scope="row">Summer</th><td>Days 1–3 or Virtual Sessions 1–6</td>' in html
+    assert '<th scope="row">Fall</th><td>Day 4 or Virtual Sessions 7 &amp; 8</td>' in html
+
+
+@pytest.mark.django_db
+def test_draft_program_is_404(client):
+    program = ProgramFactory(status=Program.Status.DRAFT)
+    assert client.get(program.get_absolute_url()).status_code == 404
+    assert client.get(reverse("programs:guide", args=[program.slug])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_register_page_query_count_constant(client):
+    client.force_login(UserFactory())
+    small, large = ProgramFactory(), ProgramFactory()
+    PracticumFactory.create_batch(2, program=small)
+    PracticumFactory.create_batch(25, program=large)
+    assert count_queries(client, reverse("practicums:register", args=[small.slug])) == count_queries(
+        client, reverse("practicums:register", args=[large.slug])
+    )
+
+
+@pytest.mark.django_db
+def test_dashboard_query_count_constant(client):
+    def dashboard_for(n: int) -> int:
+        user = UserFactory()
+        for _ in range(n):
+            practicum = PracticumFactory()
+            registration_create(user=user, program=practicum.program, practicum_ids=[practicum.pk])
+        client.force_login(user)
+        return count_queries(client, reverse("dashboard"))
+
+    assert dashboard_for(1) == dashboard_for(12)
+
+
+@pytest.mark.django_db
+def test_dashboard_shows_access_date_and_practicum(client):
+    user = UserFactory()
+    practicum = PracticumFactory(title="Practicum — Denver")
+    registration_create(user=user, program=practicum.program, practicum_ids=[practicum.pk])
+    client.force_login(user)
+    html = client.get(reverse("dashboard")).content.decode()
+    assert "Practicum — Denver" in html
+    assert "Module access" in html
+    assert "Finish modules by" in html
+
+
+@pytest.mark.django_db
+def test_guide_request_form_bad_input_shows_errors_and_saves_nothing(client):
+    program = ProgramFactory()
+    response = client.post(reverse("programs:guide", args=[program.slug]), {"name": "", "email": "nope"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Enter a valid email address." in html
+    assert "This field is required." in html
+    assert not GuideRequest.objects.exists()
+
+
+@pytest.mark.django_db
+def test_guide_request_form_sends_and_redirects(client, django_capture_on_commit_callbacks):
+    program = ProgramFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("programs:guide", args=[program.slug]), {"name": "Ana", "email": "ana@example.org"}
+        )
+    assert response.status_code == 302
+    assert GuideRequest.objects.get().email == "ana@example.org"
+    assert mail.outbox[0].to == ["ana@example.org"]
+
+
+@pytest.mark.django_db
+def test_honeypot_filled_pretends_success_and_sends_nothing(client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("programs:contact"),
+            {
+                "name": "Bot",
+                "email": "bot@example.org",
+                "subject": "Buy",
+                "message": "Spam",
+                "website": "http://spam",
+            },
+        )
+    assert response.status_code == 302
+    assert not ContactMessage.objects.exists()
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_public_forms_are_rate_limited(client):
+    data = {"name": "A", "email": "a@example.org", "subject": "S", "message": "M"}
+    statuses = [client.post(reverse("programs:contact"), data).status_code for _ in range(5)]
+    response = client.post(reverse("programs:contact"), data)
+    assert statuses == [302] * 5
+    assert response.status_code == 200
+    assert "Please wait a few minutes and try again." in response.content.decode()
+    assert ContactMessage.objects.count() == 5
+
+
+@pytest.mark.django_db
+def test_funding_letter_pdf_needs_login_and_contains_name(client):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    program = ProgramFactory(title="Certified Learning Practitioner")
+    url = reverse("practicums:funding_letter", args=[program.slug])
+    assert client.get(url).status_code == 302
+    user = UserFactory(full_name="Zoë Łukasz Nguyễn")
+    practicum = PracticumFactory(program=program, title="Practicum — Denver")
+    registration_create(user=user, program=program, practicum_ids=[practicum.pk])
+    client.force_login(user)
+    response = client.get(url)
+    assert response["Content-Type"] == "application/pdf"
+    text = " ".join(page.extract_text() for page in PdfReader(BytesIO(response.content)).pages)
+    text = " ".join(text.split())
+    assert "Zoë Łukasz Nguyễn" in text
+    assert "Practicum — Denver" in text
