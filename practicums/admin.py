@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 
+from programs.admin import HTTPS_URLS
 from programs.models import Enrollment, Program
 
 from .models import Practicum, Registration, RegistrationMove, TrackGroup
@@ -49,6 +50,7 @@ class MonthFilter(admin.SimpleListFilter):
 
 @admin.register(Practicum)
 class PracticumAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URLS
     list_display = ("title", "program", "format", "place", "starts_on", "ends_on", "seats", "status")
     list_filter = ("program", "format", MonthFilter, "status")
     search_fields = ("title", "city", "venue_name")

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from .models import (
     ContactMessage,
@@ -13,6 +14,10 @@ from .models import (
 )
 
 
+# URLs typed without a scheme are read as https:// (Django 6's default, asked for explicitly).
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
+
+
 class FAQInline(admin.StackedInline):
     model = FAQEntry
     extra = 0
@@ -21,6 +26,7 @@ class FAQInline(admin.StackedInline):
 
 class ResourceInline(admin.TabularInline):
     model = Resource
+    formfield_overrides = HTTPS_URLS
     extra = 0
     fields = ("order", "kind", "title", "description", "file", "url")
 
@@ -82,6 +88,7 @@ class InstructorAdmin(admin.ModelAdmin):
 
 @admin.register(RecordedWebinar)
 class RecordedWebinarAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URLS
     list_display = ("title", "program", "recorded_on")
     list_filter = ("program",)
     date_hierarchy = "recorded_on"

@@ -6,19 +6,16 @@ from django.template.loader import render_to_string
 
 from .models import Program
 
-DEFAULT_LETTER = """Dear [name of your manager],
-
-I am writing to request funding for the {program} ({price}). The program combines ten self-paced
-online modules with a live practicum ({practicum}, {practicum_dates}) and a certification exam.
-
-As {job_title} at {organization}, I will apply what I learn directly: every module comes with
-on-the-job aids that turn the ideas into practice in our own work.
-
-Thank you for considering this request.
-
-Sincerely,
-{name}
-"""
+DEFAULT_LETTER = (
+    "Dear [name of your manager],\n\n"
+    "I am writing to request funding for the {program} ({price}). The program combines ten self-paced "
+    "online modules with a live practicum ({practicum}, {practicum_dates}) and a certification exam.\n\n"
+    "As {job_title} at {organization}, I will apply what I learn directly: every module comes with "
+    "on-the-job aids that turn the ideas into practice in our own work.\n\n"
+    "Thank you for considering this request.\n\n"
+    "Sincerely,\n"
+    "{name}\n"
+)
 
 
 class _Blank(dict):

@@ -11,8 +11,23 @@ from playwright.sync_api import sync_playwright
 
 BASE = (sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000").rstrip("/")
 OUT = Path("var/screenshots")
-PUBLIC = [("home", "/"), ("signup", "/accounts/signup/"), ("login", "/accounts/login/")]
-PRIVATE = [("dashboard", "/me/"), ("profile", "/me/profile/")]
+PUBLIC = [
+    ("home", "/"),
+    ("signup", "/accounts/signup/"),
+    ("login", "/accounts/login/"),
+    ("catalog", "/programs/"),
+    ("program-cert", "/programs/certified-learning-practitioner/"),
+    ("program-series", "/programs/foundations-for-implementation/"),
+    ("guide", "/programs/certified-learning-practitioner/guide/"),
+    ("contact", "/contact/"),
+    ("instructors", "/instructors/"),
+    ("webinars", "/webinars/"),
+]
+PRIVATE = [
+    ("dashboard", "/me/"),
+    ("profile", "/me/profile/"),
+    ("register-series", "/programs/foundations-for-implementation/register/"),
+]
 
 
 def shoot(page, name: str, path: str, width: int) -> None:
