@@ -13,7 +13,6 @@ from .models import (
     Season,
 )
 
-
 # URLs typed without a scheme are read as https:// (Django 6's default, asked for explicitly).
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 
