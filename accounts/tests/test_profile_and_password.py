@@ -104,3 +104,30 @@ def test_password_reset_unknown_email_says_so(client):
     assert response.status_code == 200
     assert "not assigned to any user account" in response.content.decode()
     assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_email_change_needs_verification_of_the_new_address(client, django_capture_on_commit_callbacks):
+    user = UserFactory(email="old@example.org")
+    client.post(reverse("account_login"), {"login": "old@example.org", "password": PASSWORD})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("account_email"), {"email": "new@example.org", "action_add": ""})
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.email == "old@example.org"  # unchanged until the new address is confirmed
+    [message] = mail.outbox
+    assert message.to == ["new@example.org"]
+    link = re.search(r"http://testserver(/accounts/confirm-email/\S+/)", message.body).group(1)
+    client.post(link)
+    user.refresh_from_db()
+    assert user.email == "new@example.org"
+
+
+@pytest.mark.django_db
+def test_email_change_to_taken_address_is_refused(client):
+    UserFactory(email="taken@example.org")
+    UserFactory(email="me@example.org")
+    client.post(reverse("account_login"), {"login": "me@example.org", "password": PASSWORD})
+    response = client.post(reverse("account_email"), {"email": "taken@example.org", "action_add": ""})
+    assert response.status_code == 200
+    assert "A user is already registered with this email address." in response.content.decode()
