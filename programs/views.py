@@ -3,7 +3,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
 
-from .forms import ContactForm, GuideRequestForm
+from .forms import ContactForm, GuideRequestForm, HoneypotMixin
 from .selectors import program_get_published, program_list_published, webinar_list
 from .services import GuideRequestData, contact_message_create, guide_request_create
 
@@ -15,28 +15,34 @@ def catalog(request):
     return render(request, "programs/catalog.html", {"programs": program_list_published()})
 
 
+def _public_form_submitted(request, form: HoneypotMixin, save) -> bool:
+    """True for a valid submission. Rate-limited posts get a form error; a filled honeypot is
+    treated as success (so bots learn nothing) but nothing is saved or sent."""
+    if request.method != "POST":
+        return False
+    if getattr(request, "limited", False):
+        form.add_error(None, RATE_LIMITED)
+        return False
+    if not form.is_valid():
+        return False
+    if not form.is_spam():
+        save(form.cleaned_data)
+    return True
+
+
 @require_http_methods(["GET", "POST"])
 @ratelimit(key="ip", rate=FORM_RATE, method="POST", block=False)
 def guide_request(request, slug: str):
     program = program_get_published(slug=slug)
     form = GuideRequestForm(request.POST or None)
-    if request.method == "POST":
-        if getattr(request, "limited", False):
-            form.add_error(None, RATE_LIMITED)
-        elif form.is_valid():
-            if not form.is_spam():
-                data = form.cleaned_data
-                guide_request_create(
-                    program=program,
-                    data=GuideRequestData(
-                        name=data["name"],
-                        email=data["email"],
-                        organization=data["organization"],
-                        question=data["question"],
-                    ),
-                )
-            messages.success(request, "Thank you. The candidate's guide is on its way to your inbox.")
-            return redirect(program.get_absolute_url())
+
+    def save(data: dict) -> None:
+        fields = {name: data[name] for name in ("name", "email", "organization", "question")}
+        guide_request_create(program=program, data=GuideRequestData(**fields))
+
+    if _public_form_submitted(request, form, save):
+        messages.success(request, "Thank you. The candidate's guide is on its way to your inbox.")
+        return redirect(program.get_absolute_url())
     return render(request, "programs/guide.html", {"program": program, "form": form})
 
 
@@ -47,17 +53,15 @@ def contact(request):
         {"name": request.user.full_name, "email": request.user.email} if request.user.is_authenticated else {}
     )
     form = ContactForm(request.POST or None, initial=initial)
-    if request.method == "POST":
-        if getattr(request, "limited", False):
-            form.add_error(None, RATE_LIMITED)
-        elif form.is_valid():
-            if not form.is_spam():
-                data = form.cleaned_data
-                contact_message_create(
-                    name=data["name"], email=data["email"], subject=data["subject"], message=data["message"]
-                )
-            messages.success(request, "Thank you. Your message has reached our staff; we reply by email.")
-            return redirect("programs:contact")
+
+    def save(data: dict) -> None:
+        contact_message_create(
+            name=data["name"], email=data["email"], subject=data["subject"], message=data["message"]
+        )
+
+    if _public_form_submitted(request, form, save):
+        messages.success(request, "Thank you. Your message has reached our staff; we reply by email.")
+        return redirect("programs:contact")
     return render(request, "programs/contact.html", {"form": form})
 
 
