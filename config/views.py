@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from modules.selectors import modules_status_for_user, on_demand_titles_by_season
 from practicums.selectors import live_options_by_season, practicum_list_upcoming, registration_list_for_user
 from programs.dates import local_date, start_of_day
 from programs.selectors import (
@@ -42,9 +43,12 @@ def program_detail(request, slug: str):
     program = program_get_published(slug=slug)
     school_years = program_school_years(program=program)
     live = live_options_by_season(program=program)
+    on_demand = on_demand_titles_by_season(program=program)
     for year in school_years:
         for season in year.seasons.all():
             season.live_summary = "; ".join(live.get(season.pk, []))
+            season.on_demand_summary = ", ".join(on_demand.get(season.pk, []))
+        year.year_round = ", ".join(on_demand.get(None, []))
     context = {
         "program": program,
         "school_years": school_years,
@@ -67,14 +71,18 @@ def dashboard(request):
     """For each enrollment: the next thing to do, progress, key dates and a pace warning."""
     now = timezone.now()
     registrations = list(registration_list_for_user(user=request.user))
+    enrollments = list(enrollment_list_for_user(user=request.user))
+    statuses = modules_status_for_user(user=request.user, program_ids=[e.program_id for e in enrollments])
     cards = []
-    for enrollment in enrollment_list_for_user(user=request.user):
+    for enrollment in enrollments:
         program = enrollment.program
         regs = [r for r in registrations if r.enrollment_id == enrollment.pk]
         seats = [r for r in regs if r.status == "confirmed"]
         first = seats[0].practicum if seats else None
         practicum_start = start_of_day(first.starts_on, first.zone) if first else None
-        modules_total, modules_passed = 0, 0  # the modules app adds these
+        modules = statuses.get(program.pk, [])
+        modules_total = len(modules)
+        modules_passed = sum(1 for m in modules if m.completed)
         pace = (
             pace_status(
                 access_opens_at=enrollment.access_opens_at,
@@ -96,6 +104,8 @@ def dashboard(request):
                 "recommended_finish": first.starts_on - timedelta(days=1) if first else None,
                 "practicum": first,
                 "pace": pace,
+                "modules": modules,
+                "modules_passed": modules_passed,
             }
         )
     return render(request, "dashboard.html", {"cards": cards})

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     # Credo's apps, in dependency order (see STYLE.md): each may only import the ones above it.
     "accounts",
     "programs",
+    "modules",
     "practicums",
     "config",
 ]

@@ -3,6 +3,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts import demo as accounts_demo
+from modules import demo as modules_demo
 from practicums import demo as practicums_demo
 from programs import demo as programs_demo
 
@@ -21,6 +22,8 @@ class Command(BaseCommand):
                 practicums_demo.seed_certification_practicums(certification, instructors, today)
             if series_created:
                 practicums_demo.seed_series_sets(series, instructors)
+            modules_demo.seed_certification_modules(certification)
+            modules_demo.seed_series_modules(series)
             by_email = {user.email: user for user, _ in people}
             practicums_demo.enroll_demo_people(
                 candidate=by_email[accounts_demo.DEMO_CANDIDATE_EMAIL],

@@ -1,0 +1,183 @@
+"""Reads for modules: access, progress and what an attempt may do next."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.models import User
+from programs.models import Enrollment
+
+from .models import (
+    AidSubmission,
+    Assessment,
+    Attempt,
+    JobAid,
+    Lesson,
+    LessonProgress,
+    Module,
+    ModuleCompletion,
+)
+
+
+@dataclass(frozen=True)
+class ModuleAccess:
+    module: Module
+    enrollment: Enrollment
+    is_open: bool
+
+
+def _enrollment_for(user: User, module: Module) -> Enrollment | None:
+    qs = Enrollment.objects.filter(user=user, program_id=module.program_id).exclude(
+        status=Enrollment.Status.WITHDRAWN
+    )
+    if module.school_year_id:
+        qs = qs.filter(Q(school_year_id=module.school_year_id) | Q(school_year__isnull=True))
+    return qs.first()
+
+
+def module_get_for_user(*, user: User, pk: int, now: datetime | None = None) -> ModuleAccess:
+    """The module if the person is enrolled in its program (404 otherwise: no hint it exists);
+    `is_open` says whether their access date has come."""
+    now = now or timezone.now()
+    module = (
+        Module.objects.filter(pk=pk, is_published=True)
+        .select_related("program", "assessment", "season")
+        .first()
+    )
+    if module is None or not user.is_authenticated:
+        raise Http404("No such module.")
+    enrollment = _enrollment_for(user, module)
+    if enrollment is None:
+        raise Http404("No such module.")
+    return ModuleAccess(module=module, enrollment=enrollment, is_open=enrollment.access_opens_at <= now)
+
+
+def lessons_with_progress(*, user: User, module: Module) -> list[Lesson]:
+    done = LessonProgress.objects.filter(user=user, lesson=OuterRef("pk"))
+    return list(module.lessons.annotate(done=Exists(done)).order_by("order", "id"))
+
+
+def job_aids_with_submissions(*, user: User, module: Module) -> list[JobAid]:
+    mine = AidSubmission.objects.filter(user=user).order_by("-uploaded_at")
+    return list(module.job_aids.prefetch_related(Prefetch("submissions", queryset=mine, to_attr="mine")))
+
+
+def attempts_for_user(*, user: User, assessment: Assessment) -> QuerySet[Attempt]:
+    return Attempt.objects.filter(user=user, assessment=assessment).order_by("-number")
+
+
+def attempt_get_for_user(*, user: User, pk: int) -> Attempt:
+    attempt = Attempt.objects.filter(pk=pk, user=user).select_related("assessment").first()
+    if attempt is None:
+        raise Http404("No such attempt.")
+    return attempt
+
+
+def submission_get_for_user(*, user: User, pk: int) -> AidSubmission:
+    """A completed job aid: its owner and staff may download it; anyone else gets 404."""
+    qs = AidSubmission.objects.select_related("job_aid")
+    if not user.is_staff:
+        qs = qs.filter(user=user)
+    submission = qs.filter(pk=pk).first()
+    if submission is None:
+        raise Http404("No such file.")
+    return submission
+
+
+def completion_for(*, user: User, module: Module) -> ModuleCompletion | None:
+    return ModuleCompletion.objects.filter(user=user, module=module).first()
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    can_start: bool
+    reason: str
+    attempts_used: int
+    attempts_left: int | None
+    next_allowed_at: datetime | None
+
+
+def attempt_eligibility(*, user: User, assessment: Assessment, now: datetime | None = None) -> Eligibility:
+    now = now or timezone.now()
+    finished = list(
+        Attempt.objects.filter(user=user, assessment=assessment)
+        .exclude(state=Attempt.State.IN_PROGRESS)
+        .values_list("passed", "submitted_at")
+    )
+    used = len(finished)
+    left = None if assessment.max_attempts is None else max(0, assessment.max_attempts - used)
+    if any(passed for passed, _ in finished):
+        return Eligibility(False, "You have passed this assessment.", used, left, None)
+    if left == 0:
+        return Eligibility(
+            False,
+            f"You have used all {assessment.max_attempts} attempts. Please contact us to discuss a retake.",
+            used,
+            left,
+            None,
+        )
+    if assessment.wait_minutes and finished:
+        last = max(submitted for _, submitted in finished if submitted)
+        allowed = last + timedelta(minutes=assessment.wait_minutes)
+        if now < allowed:
+            local = timezone.localtime(allowed)
+            return Eligibility(
+                False,
+                f"You can start your next attempt at {local:%H:%M} on {local:%B} {local.day}.",
+                used,
+                left,
+                allowed,
+            )
+    return Eligibility(True, "", used, left, None)
+
+
+@dataclass(frozen=True)
+class ModuleStatus:
+    module: Module
+    lessons_total: int
+    lessons_done: int
+    completed: bool
+
+    @property
+    def percent(self) -> int:
+        parts = self.lessons_total + 1  # the assessment counts as the last step
+        done = self.lessons_done + (1 if self.completed else 0)
+        return round(100 * done / parts)
+
+
+def modules_status_for_user(*, user: User, program_ids: list[int]) -> dict[int, list[ModuleStatus]]:
+    """Per program: each published module with lessons done and whether it is complete
+    (one query, whatever the number of modules)."""
+    modules = (
+        Module.objects.filter(program_id__in=program_ids, is_published=True)
+        .annotate(
+            lessons_total=Count("lessons", distinct=True),
+            lessons_done=Count("lessons__progress", filter=Q(lessons__progress__user=user), distinct=True),
+            completed=Exists(ModuleCompletion.objects.filter(user=user, module=OuterRef("pk"))),
+        )
+        .order_by("program_id", "order", "id")
+    )
+    result: dict[int, list[ModuleStatus]] = {pid: [] for pid in program_ids}
+    for m in modules:
+        result[m.program_id].append(
+            ModuleStatus(
+                module=m, lessons_total=m.lessons_total, lessons_done=m.lessons_done, completed=m.completed
+            )
+        )
+    return result
+
+
+def on_demand_titles_by_season(*, program) -> dict[int | None, list[str]]:
+    """For the progression table: on-demand module titles per season (None: the whole year)."""
+    result: dict[int | None, list[str]] = {}
+    rows = (
+        Module.objects.filter(program=program, is_published=True)
+        .order_by("order", "id")
+        .values_list("season_id", "title")
+    )
+    for season_id, title in rows:
+        result.setdefault(season_id, []).append(title)
+    return result

@@ -1,0 +1,209 @@
+"""Writes for modules: lesson progress, job-aid uploads, attempts and module completion."""
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from programs.dates import local_date
+
+from .models import (
+    AidSubmission,
+    Assessment,
+    Attempt,
+    JobAid,
+    Lesson,
+    LessonProgress,
+    Module,
+    ModuleCompletion,
+)
+from .scoring import QuestionKey, passes, score_percent
+from .selectors import attempt_eligibility
+from .signals import module_completed
+from .uploads import validate_upload
+
+_random = random.SystemRandom()
+# A submission that arrives this long after the deadline (network, a slow click) still counts.
+SUBMIT_GRACE = timedelta(seconds=30)
+
+
+class AttemptError(Exception):
+    """A person-facing reason an attempt cannot start, be saved or be submitted."""
+
+
+def lesson_mark_done(*, user: User, lesson: Lesson, now: datetime | None = None) -> LessonProgress:
+    progress, _ = LessonProgress.objects.get_or_create(
+        user=user, lesson=lesson, defaults={"completed_at": now or timezone.now()}
+    )
+    return progress
+
+
+def aid_submission_create(*, user: User, job_aid: JobAid, upload: UploadedFile) -> AidSubmission:
+    """Store a completed job aid after checking its real type and size (ValidationError if not)."""
+    content_type = validate_upload(upload)
+    return AidSubmission.objects.create(
+        user=user,
+        job_aid=job_aid,
+        file=upload,
+        original_name=(upload.name or "upload")[:255],
+        content_type=content_type,
+        size=upload.size or 0,
+    )
+
+
+def attempt_start(*, user: User, assessment: Assessment, now: datetime | None = None) -> Attempt:
+    """Resume the open attempt, or start a new one when the limits allow. Questions are drawn
+    from the bank and shuffled once; the order is stored, so a reload shows the same page."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        open_attempt = Attempt.objects.filter(
+            user=user, assessment=assessment, state=Attempt.State.IN_PROGRESS
+        ).first()
+        if open_attempt is not None:
+            return open_attempt
+        eligibility = attempt_eligibility(user=user, assessment=assessment, now=now)
+        if not eligibility.can_start:
+            raise AttemptError(eligibility.reason)
+        questions = list(assessment.questions.prefetch_related("choices"))
+        if not questions:
+            raise AttemptError("This assessment has no questions yet. Please contact us.")
+        if assessment.questions_per_attempt and assessment.questions_per_attempt < len(questions):
+            questions = _random.sample(questions, assessment.questions_per_attempt)
+        elif assessment.shuffle:
+            _random.shuffle(questions)
+        choice_order = {}
+        for question in questions:
+            ids = [choice.pk for choice in question.choices.all()]
+            if assessment.shuffle and question.kind != "true_false":
+                _random.shuffle(ids)
+            choice_order[str(question.pk)] = ids
+        deadline = (
+            now + timedelta(minutes=assessment.time_limit_minutes) if assessment.time_limit_minutes else None
+        )
+        try:
+            return Attempt.objects.create(
+                user=user,
+                assessment=assessment,
+                number=eligibility.attempts_used + 1,
+                started_at=now,
+                deadline=deadline,
+                question_ids=[q.pk for q in questions],
+                choice_order=choice_order,
+            )
+        except IntegrityError:  # a double click started it in parallel: resume that one
+            pass
+    return Attempt.objects.get(user=user, assessment=assessment, state=Attempt.State.IN_PROGRESS)
+
+
+def _clean_answers(attempt: Attempt, raw: dict[str, list[str]]) -> dict[str, list[int]]:
+    """Keep only questions of this attempt and choices of those questions."""
+    cleaned = {}
+    for qid, choice_ids in raw.items():
+        allowed = attempt.choice_order.get(str(qid))
+        if allowed is None:
+            continue
+        picked = []
+        for value in choice_ids:
+            try:
+                choice_id = int(value)
+            except (TypeError, ValueError):
+                continue
+            if choice_id in allowed and choice_id not in picked:
+                picked.append(choice_id)
+        cleaned[str(qid)] = picked
+    return cleaned
+
+
+def _in_time(attempt: Attempt, now: datetime) -> bool:
+    return attempt.deadline is None or now <= attempt.deadline + SUBMIT_GRACE
+
+
+def attempt_save_answers(
+    *, attempt: Attempt, answers: dict[str, list[str]], now: datetime | None = None
+) -> Attempt:
+    """Save answers as they are given, so that a reload loses nothing."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
+        if locked.state != Attempt.State.IN_PROGRESS:
+            raise AttemptError("This attempt has already been submitted.")
+        if not _in_time(locked, now):
+            raise AttemptError("Time is up for this attempt; answers can no longer be changed.")
+        locked.answers = {**locked.answers, **_clean_answers(locked, answers)}
+        locked.save(update_fields=["answers"])
+    return locked
+
+
+def _keys(attempt: Attempt) -> dict[int, QuestionKey]:
+    from .models import Question
+
+    keys = {}
+    for question in Question.objects.filter(pk__in=attempt.question_ids).prefetch_related("choices"):
+        choices = list(question.choices.all())
+        keys[question.pk] = QuestionKey(
+            kind=question.kind,
+            correct=frozenset(c.pk for c in choices if c.is_correct),
+            choices=frozenset(c.pk for c in choices),
+        )
+    return keys
+
+
+@dataclass(frozen=True)
+class SubmitResult:
+    attempt: Attempt
+    scored_now: bool  # False when this was a repeat of a submission already scored
+
+
+def attempt_submit(
+    *, attempt: Attempt, answers: dict[str, list[str]] | None = None, now: datetime | None = None
+) -> SubmitResult:
+    """Score an attempt once. A repeat (double click, second tab) returns the first result.
+    After the time limit, answers sent with the submission are ignored: only those saved in
+    time are scored, and the attempt is marked as expired."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = Attempt.objects.select_for_update().select_related("assessment").get(pk=attempt.pk)
+        if locked.state != Attempt.State.IN_PROGRESS:
+            return SubmitResult(attempt=locked, scored_now=False)
+        in_time = _in_time(locked, now)
+        if in_time and answers:
+            locked.answers = {**locked.answers, **_clean_answers(locked, answers)}
+        given = {int(qid): set(ids) for qid, ids in locked.answers.items()}
+        locked.score_percent = score_percent(_keys(locked), given)
+        locked.passed = passes(locked.score_percent, locked.assessment.pass_mark_percent)
+        locked.state = Attempt.State.SUBMITTED if in_time else Attempt.State.EXPIRED
+        locked.submitted_at = now
+        locked.save(update_fields=["answers", "score_percent", "passed", "state", "submitted_at"])
+        module = Module.objects.filter(assessment=locked.assessment).select_related("program").first()
+        if locked.passed and module is not None:
+            module_complete(user=locked.user, module=module, attempt=locked, now=now)
+    return SubmitResult(attempt=locked, scored_now=True)
+
+
+def module_complete(
+    *, user: User, module: Module, attempt: Attempt | None = None, now: datetime | None = None
+) -> ModuleCompletion:
+    """Record a module as complete, once. Other apps hear of it through `module_completed`,
+    sent after the transaction commits (certificates issue one for an on-demand module)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        existing = ModuleCompletion.objects.filter(user=user, module=module).first()
+        if existing is not None:
+            return existing
+        try:
+            with transaction.atomic():
+                completion = ModuleCompletion.objects.create(
+                    user=user,
+                    module=module,
+                    attempt=attempt,
+                    completed_at=now,
+                    completed_on=local_date(now, module.program.zone),
+                )
+        except IntegrityError:
+            return ModuleCompletion.objects.get(user=user, module=module)
+        transaction.on_commit(lambda: module_completed.send(sender=Module, completion=completion))
+    return completion

@@ -1,0 +1,264 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from programs.dates import local_date
+
+from .forms import AidUploadForm, answers_from_post
+from .models import Attempt, Choice, Question
+from .scoring import QuestionKey, question_credit
+from .selectors import (
+    attempt_eligibility,
+    attempt_get_for_user,
+    attempts_for_user,
+    completion_for,
+    job_aids_with_submissions,
+    lessons_with_progress,
+    module_get_for_user,
+    submission_get_for_user,
+)
+from .services import (
+    AttemptError,
+    aid_submission_create,
+    attempt_save_answers,
+    attempt_start,
+    attempt_submit,
+    lesson_mark_done,
+)
+
+
+def _open_module(request, pk: int):
+    access = module_get_for_user(user=request.user, pk=pk)
+    if not access.is_open:
+        return access, render(
+            request,
+            "modules/locked.html",
+            {
+                "module": access.module,
+                "opens_on": local_date(access.enrollment.access_opens_at, access.module.program.zone),
+            },
+        )
+    return access, None
+
+
+@login_required
+def module_detail(request, pk: int, upload_form=None, upload_aid_id=None):
+    access, locked = _open_module(request, pk)
+    if locked:
+        return locked
+    module = access.module
+    lessons = lessons_with_progress(user=request.user, module=module)
+    completion = completion_for(user=request.user, module=module)
+    assessment = module.assessment
+    job_aids = job_aids_with_submissions(user=request.user, module=module)
+    for aid in job_aids:  # one form per aid, with its own field ids; the one that failed keeps its errors
+        aid.upload_form = upload_form if aid.pk == upload_aid_id else AidUploadForm(prefix=f"aid{aid.pk}")
+    context = {
+        "module": module,
+        "lessons": lessons,
+        "lessons_done": sum(1 for lesson in lessons if lesson.done),
+        "minutes_left": sum(lesson.minutes for lesson in lessons if not lesson.done),
+        "job_aids": job_aids,
+        "completion": completion,
+        "assessment": assessment,
+        "attempts": list(attempts_for_user(user=request.user, assessment=assessment)) if assessment else [],
+        "eligibility": attempt_eligibility(user=request.user, assessment=assessment) if assessment else None,
+    }
+    status = 400 if upload_form is not None else 200
+    return render(request, "modules/detail.html", context, status=status)
+
+
+@login_required
+def lesson_detail(request, pk: int, lesson_pk: int):
+    access, locked = _open_module(request, pk)
+    if locked:
+        return locked
+    lessons = lessons_with_progress(user=request.user, module=access.module)
+    index = next((i for i, lesson in enumerate(lessons) if lesson.pk == lesson_pk), None)
+    if index is None:
+        raise Http404("No such lesson.")
+    context = {
+        "module": access.module,
+        "lesson": lessons[index],
+        "position": index + 1,
+        "count": len(lessons),
+        "previous": lessons[index - 1] if index > 0 else None,
+        "next": lessons[index + 1] if index + 1 < len(lessons) else None,
+    }
+    return render(request, "modules/lesson.html", context)
+
+
+@login_required
+@require_POST
+def lesson_done(request, pk: int, lesson_pk: int):
+    access, locked = _open_module(request, pk)
+    if locked:
+        return locked
+    lesson = access.module.lessons.filter(pk=lesson_pk).first()
+    if lesson is None:
+        raise Http404("No such lesson.")
+    lesson_mark_done(user=request.user, lesson=lesson)
+    order = list(access.module.lessons.order_by("order", "id").values_list("pk", flat=True))
+    position = order.index(lesson.pk)
+    if position + 1 < len(order):
+        return redirect("modules:lesson", pk=pk, lesson_pk=order[position + 1])
+    messages.success(request, "All lessons done. The assessment is next.")
+    return redirect("modules:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def aid_upload(request, pk: int, aid_pk: int):
+    access, locked = _open_module(request, pk)
+    if locked:
+        return locked
+    job_aid = access.module.job_aids.filter(pk=aid_pk).first()
+    if job_aid is None:
+        raise Http404("No such job aid.")
+    form = AidUploadForm(request.POST, request.FILES, prefix=f"aid{job_aid.pk}")
+    if form.is_valid():
+        try:
+            aid_submission_create(user=request.user, job_aid=job_aid, upload=form.cleaned_data["file"])
+        except ValidationError as exc:
+            form.add_error("file", exc)
+        else:
+            messages.success(request, f"Your completed “{job_aid.title}” is saved.")
+            return redirect("modules:detail", pk=pk)
+    return module_detail(request, pk, upload_form=form, upload_aid_id=job_aid.pk)
+
+
+@login_required
+def aid_worksheet(request, pk: int, aid_pk: int):
+    access, locked = _open_module(request, pk)
+    if locked:
+        return locked
+    job_aid = access.module.job_aids.filter(pk=aid_pk).exclude(worksheet="").first()
+    if job_aid is None:
+        raise Http404("No such worksheet.")
+    name = job_aid.worksheet.name.rsplit("/", 1)[-1]
+    return FileResponse(job_aid.worksheet.open("rb"), as_attachment=True, filename=name)
+
+
+@login_required
+def submission_download(request, pk: int):
+    submission = submission_get_for_user(user=request.user, pk=pk)
+    response = FileResponse(
+        submission.file.open("rb"),
+        as_attachment=True,
+        filename=submission.original_name,
+        content_type=submission.content_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _attempt_questions(attempt: Attempt) -> list[Question]:
+    """The attempt's questions and choices in the order this person sees them."""
+    questions = {q.pk: q for q in Question.objects.filter(pk__in=attempt.question_ids)}
+    choices = {c.pk: c for c in Choice.objects.filter(question_id__in=attempt.question_ids)}
+    ordered = []
+    for qid in attempt.question_ids:
+        question = questions.get(qid)
+        if question is None:
+            continue
+        chosen = {int(c) for c in attempt.answers.get(str(qid), [])}
+        question.shown_choices = [
+            choices[cid] for cid in attempt.choice_order.get(str(qid), []) if cid in choices
+        ]
+        for choice in question.shown_choices:
+            choice.chosen = choice.pk in chosen
+        ordered.append(question)
+    return ordered
+
+
+@login_required
+def assessment(request, pk: int):
+    """Start, continue, save and submit the module's assessment."""
+    access, locked = _open_module(request, pk)
+    if locked:
+        return locked
+    module = access.module
+    if module.assessment is None:
+        raise Http404("This module has no assessment.")
+    open_attempt = Attempt.objects.filter(
+        user=request.user, assessment=module.assessment, state=Attempt.State.IN_PROGRESS
+    ).first()
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "start":
+                attempt_start(user=request.user, assessment=module.assessment)
+                return redirect("modules:assessment", pk=pk)
+            if open_attempt is None:
+                messages.info(request, "That attempt was already submitted.")
+                return redirect("modules:detail", pk=pk)
+            answers = answers_from_post(request.POST, open_attempt.question_ids)
+            if action == "save":
+                attempt_save_answers(attempt=open_attempt, answers=answers)
+                if request.headers.get("X-Requested-With") == "fetch":
+                    return HttpResponse(status=204)
+                messages.success(request, "Your answers are saved. You can come back to them later.")
+                return redirect("modules:assessment", pk=pk)
+            if action == "submit":
+                result = attempt_submit(attempt=open_attempt, answers=answers)
+                return redirect("modules:attempt", pk=pk, attempt_pk=result.attempt.pk)
+        except AttemptError as exc:
+            if request.headers.get("X-Requested-With") == "fetch":
+                return HttpResponse(str(exc), status=409)
+            messages.error(request, str(exc))
+            return redirect("modules:assessment", pk=pk)
+        return HttpResponse("Unknown action.", status=400)
+    if open_attempt is None:
+        eligibility = attempt_eligibility(user=request.user, assessment=module.assessment)
+        return render(
+            request,
+            "modules/assessment_start.html",
+            {"module": module, "assessment": module.assessment, "eligibility": eligibility},
+        )
+    context = {
+        "module": module,
+        "assessment": module.assessment,
+        "attempt": open_attempt,
+        "questions": _attempt_questions(open_attempt),
+        "seconds_left": (
+            max(0, int((open_attempt.deadline - timezone.now()).total_seconds()))
+            if open_attempt.deadline
+            else None
+        ),
+    }
+    return render(request, "modules/assessment.html", context)
+
+
+@login_required
+def attempt_result(request, pk: int, attempt_pk: int):
+    access, locked = _open_module(request, pk)
+    if locked:
+        return locked
+    attempt = attempt_get_for_user(user=request.user, pk=attempt_pk)
+    module = access.module
+    if attempt.assessment_id != module.assessment_id or attempt.state == Attempt.State.IN_PROGRESS:
+        raise Http404("No such attempt.")
+    eligibility = attempt_eligibility(user=request.user, assessment=attempt.assessment)
+    # Right answers are shown only when no further attempt could use them.
+    reveal = bool(attempt.passed) or eligibility.attempts_left == 0
+    questions = _attempt_questions(attempt)
+    for question in questions:
+        correct = frozenset(c.pk for c in question.shown_choices if c.is_correct)
+        key = QuestionKey(
+            kind=question.kind, correct=correct, choices=frozenset(c.pk for c in question.shown_choices)
+        )
+        credit = question_credit(key, {c.pk for c in question.shown_choices if c.chosen})
+        question.result = "right" if credit == 1 else ("partial" if credit > 0 else "wrong")
+    context = {
+        "module": module,
+        "attempt": attempt,
+        "questions": questions,
+        "reveal": reveal,
+        "eligibility": eligibility,
+        "completion": completion_for(user=request.user, module=module),
+    }
+    return render(request, "modules/result.html", context)
