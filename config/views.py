@@ -91,7 +91,7 @@ def dashboard(request):
                 modules_passed=modules_passed,
                 now=now,
             )
-            if practicum_start
+            if practicum_start and program.is_certification
             else None
         )
         cards.append(

@@ -1,5 +1,6 @@
 """Reads for programs."""
 
+import math
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -75,11 +76,15 @@ def pace_status(
     now: datetime,
 ) -> Pace | None:
     """Behind pace when modules passed < total × the share of time elapsed between access and
-    the practicum (the program's rule). None before access opens or without modules."""
+    the practicum (the program's rule), counted in whole modules: nobody is "behind" on the
+    first morning. None before access opens or without modules."""
     if modules_total == 0 or now < access_opens_at or practicum_starts_at <= access_opens_at:
         return None
     share = min(1.0, (now - access_opens_at) / (practicum_starts_at - access_opens_at))
     expected = modules_total * share
     return Pace(
-        expected=expected, passed=modules_passed, total=modules_total, behind=modules_passed < expected
+        expected=expected,
+        passed=modules_passed,
+        total=modules_total,
+        behind=modules_passed < math.floor(expected),
     )

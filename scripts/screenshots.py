@@ -69,6 +69,26 @@ def main() -> None:
         for width in (1280, 390):
             for name, path in PRIVATE:
                 shoot(page, name, path, width)
+        # The demo teacher's series modules are open (no access delay): a module, a lesson, an attempt.
+        page.goto(BASE + "/accounts/logout/")
+        page.click("button[type=submit]")
+        page.goto(BASE + "/accounts/login/")
+        page.fill("#id_login", "teacher@credo.example")
+        page.fill("#id_password", "credo-demo-2026")
+        page.click("button[type=submit]")
+        shoot(page, "dashboard-teacher", "/me/", 1280)
+        module_path = page.locator(".module-list a").first.get_attribute("href")
+        shoot(page, "module", module_path, 1280)
+        lesson_path = page.locator(".lesson-list a").first.get_attribute("href")
+        shoot(page, "lesson", lesson_path, 1280)
+        page.goto(BASE + module_path + "assessment/")
+        if page.locator("button:has-text('Start attempt')").count():
+            page.click("button:has-text('Start attempt')")
+        shoot(page, "assessment", module_path + "assessment/", 1280)
+        page.locator(".question input").first.check()
+        page.click("button[value=submit]")
+        page.screenshot(path=str(OUT / "result-1280.png"), full_page=True)
+        print(OUT / "result-1280.png")
         browser.close()
 
 

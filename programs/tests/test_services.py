@@ -186,3 +186,17 @@ def test_markdown_is_sanitised():
     assert "<script" not in html
     assert "javascript:" not in html
     assert "onerror" not in html
+
+
+def test_pace_counts_whole_modules():
+    opens = datetime(2027, 1, 1, tzinfo=UTC)
+    starts = datetime(2027, 1, 31, tzinfo=UTC)
+    first_morning = opens + timedelta(hours=8)
+    pace = pace_status(
+        access_opens_at=opens,
+        practicum_starts_at=starts,
+        modules_total=10,
+        modules_passed=0,
+        now=first_morning,
+    )
+    assert not pace.behind
