@@ -44,7 +44,7 @@ def _questions(topic: str) -> list[tuple[str, str, list[tuple[str, bool]], str]]
         ),
         (
             "multiple",
-            "Which of these give learners useful feedback? (Choose all that apply.)",
+            "Which of these give learners useful feedback?",
             [
                 ("Specific comments on their work", True),
                 ("A chance to try again", True),
@@ -64,7 +64,7 @@ def _questions(topic: str) -> list[tuple[str, str, list[tuple[str, bool]], str]]
         ),
         (
             "multiple",
-            "Which signs show that learning transferred to the workplace? (Choose all that apply.)",
+            "Which signs show that learning transferred to the workplace?",
             [
                 ("People use the skill unprompted", True),
                 ("Fewer errors in the task", True),

@@ -144,6 +144,18 @@ def aid_worksheet(request, pk: int, aid_pk: int):
 
 
 @login_required
+def lesson_attachment(request, pk: int, lesson_pk: int):
+    access, locked = _open_module(request, pk)
+    if locked:
+        return locked
+    lesson = access.module.lessons.exclude(attachment="").filter(pk=lesson_pk).first()
+    if lesson is None:
+        raise Http404("No such attachment.")
+    name = lesson.attachment.name.rsplit("/", 1)[-1]
+    return FileResponse(lesson.attachment.open("rb"), as_attachment=True, filename=name)
+
+
+@login_required
 def submission_download(request, pk: int):
     submission = submission_get_for_user(user=request.user, pk=pk)
     response = FileResponse(

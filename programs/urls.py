@@ -7,6 +7,7 @@ app_name = "programs"
 urlpatterns = [
     path("programs/", views.catalog, name="catalog"),
     path("programs/<slug:slug>/guide/", views.guide_request, name="guide"),
+    path("programs/<slug:slug>/resources/<int:pk>/", views.resource_download, name="resource"),
     path("contact/", views.contact, name="contact"),
     path("webinars/", views.webinars, name="webinars"),
 ]

@@ -1,9 +1,11 @@
 from django.contrib import messages
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
 
 from .forms import ContactForm, GuideRequestForm, HoneypotMixin
+from .models import Resource
 from .selectors import program_get_published, program_list_published, webinar_list
 from .services import GuideRequestData, contact_message_create, guide_request_create
 
@@ -63,6 +65,18 @@ def contact(request):
         messages.success(request, "Thank you. Your message has reached our staff; we reply by email.")
         return redirect("programs:contact")
     return render(request, "programs/contact.html", {"form": form})
+
+
+def resource_download(request, slug: str, pk: int):
+    """Program resources are public files; served through the storage API so that neither the
+    local folder nor the bucket needs to be exposed by the web server."""
+    program = program_get_published(slug=slug)
+    resource = program.resources.exclude(file="").exclude(kind=Resource.Kind.GUIDE).filter(pk=pk).first()
+    if resource is None:
+        raise Http404("No such resource.")
+    return FileResponse(
+        resource.file.open("rb"), as_attachment=True, filename=resource.file.name.rsplit("/", 1)[-1]
+    )
 
 
 def webinars(request):

@@ -200,3 +200,19 @@ def test_funding_letter_pdf_needs_login_and_contains_name(client):
     text = " ".join(text.split())
     assert "Zoë Łukasz Nguyễn" in text
     assert "Practicum — Denver" in text
+
+
+@pytest.mark.django_db
+def test_public_resource_downloads_but_guide_only_by_email(client):
+    from django.core.files.base import ContentFile
+
+    from programs.models import Resource
+
+    program = ProgramFactory()
+    kit = Resource(program=program, kind=Resource.Kind.EMPLOYER_KIT, title="Kit")
+    kit.file.save("kit.pdf", ContentFile(b"%PDF-1.7 kit"), save=True)
+    guide = Resource(program=program, kind=Resource.Kind.GUIDE, title="Guide")
+    guide.file.save("guide.pdf", ContentFile(b"%PDF-1.7 guide"), save=True)
+    response = client.get(reverse("programs:resource", args=[program.slug, kit.pk]))
+    assert b"".join(response.streaming_content) == b"%PDF-1.7 kit"
+    assert client.get(reverse("programs:resource", args=[program.slug, guide.pk])).status_code == 404
