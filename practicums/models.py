@@ -1,3 +1,5 @@
+import secrets
+import uuid
 import zoneinfo
 from datetime import date
 
@@ -149,3 +151,121 @@ class RegistrationMove(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.from_practicum} → {self.to_practicum}"
+
+
+# Six characters from an alphabet without look-alikes (no 0/O, 1/I/L, 5/S, 2/Z, 8/B).
+CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY3479"
+CODE_LENGTH = 6
+
+
+def new_attendance_code() -> str:
+    """A random code no other session has (the unique constraint stays the last guard)."""
+    while True:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        if not Session.objects.filter(code=code).exists():
+            return code
+
+
+class Session(models.Model):
+    """One scheduled block of a practicum (a day, or a virtual session), with its own code."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        CANCELLED = "cancelled", "Cancelled"
+
+    practicum = models.ForeignKey(Practicum, on_delete=models.CASCADE, related_name="sessions")
+    title = models.CharField(max_length=120, help_text="e.g. Day 1, Virtual Session 3")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    code = models.CharField(max_length=CODE_LENGTH, unique=True, default=new_attendance_code, editable=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False, help_text="Stable calendar UID.")
+    sequence = models.PositiveIntegerField(default=0, editable=False, help_text="Calendar revision number.")
+
+    class Meta:
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="practicums_session_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.practicum.title}: {self.title}"
+
+
+class Attendance(models.Model):
+    class Source(models.TextChoices):
+        CODE = "code", "Attendance code"
+        STAFF = "staff", "Marked by staff"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attendances")
+    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="attendances")
+    recorded_at = models.DateTimeField()
+    source = models.CharField(max_length=8, choices=Source.choices, default=Source.CODE)
+
+    class Meta:
+        ordering = ["recorded_at"]
+        constraints = [models.UniqueConstraint(fields=["user", "session"], name="practicums_attended_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user} attended {self.session}"
+
+
+class AttendanceCorrection(models.Model):
+    """Staff marked or unmarked someone's attendance by hand: who, what, why."""
+
+    class Action(models.TextChoices):
+        MARK = "mark", "Marked present"
+        UNMARK = "unmark", "Marked absent"
+
+    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="corrections")
+    attendee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attendance_corrections"
+    )
+    action = models.CharField(max_length=6, choices=Action.choices)
+    reason = models.CharField(max_length=300)
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="attendance_corrections_made"
+    )
+    corrected_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-corrected_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()}: {self.attendee} at {self.session}"
+
+
+class SetCompletion(models.Model):
+    """Every session of a practicum (a live event set) attended: recorded once."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="set_completions"
+    )
+    practicum = models.ForeignKey(Practicum, on_delete=models.PROTECT, related_name="completions")
+    completed_at = models.DateTimeField()
+    completed_on = models.DateField(help_text="The calendar day in the program's time zone.")
+
+    class Meta:
+        ordering = ["-completed_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "practicum"], name="practicums_set_completed_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} completed {self.practicum}"
+
+
+class CalendarFeed(models.Model):
+    """A person's private calendar subscription: /me/calendar.ics?token=…"""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Calendar feed of {self.user}"

@@ -280,6 +280,14 @@ USE_I18N = True
 USE_TZ = True
 CREDO_DEFAULT_TIME_ZONE = "America/Los_Angeles"
 
+# Attendance codes are accepted from a session's start until this long after its end.
+CREDO_ATTENDANCE_GRACE_MINUTES = env_or_fail("CREDO_ATTENDANCE_GRACE_MINUTES", cast=int, default=120)
+# Wrong codes allowed per person in the window (never per IP: a whole venue shares one).
+CREDO_ATTENDANCE_MAX_WRONG = 10
+CREDO_ATTENDANCE_WRONG_WINDOW_SECONDS = 600
+# A virtual session's join link shows from this long before it starts until it ends.
+CREDO_JOIN_LINK_LEAD_MINUTES = 30
+
 # --- Security defaults shared by all environments -------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

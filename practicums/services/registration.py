@@ -1,4 +1,4 @@
-"""Writes for practicums: registration (with the seat race), waitlist, moves, bulk enrollment."""
+"""Registration: the seat race, the waitlist, moves between practicums, bulk enrollment."""
 
 import csv
 import io
@@ -21,7 +21,7 @@ from programs.dates import local_date
 from programs.models import Enrollment, Program
 from programs.services import AlreadyEnrolled, email_render, enrollment_create
 
-from .models import Practicum, Registration, RegistrationMove
+from ..models import Practicum, Registration, RegistrationMove
 
 logger = logging.getLogger(__name__)
 

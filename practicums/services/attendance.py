@@ -1,0 +1,179 @@
+"""Attendance codes: correct under a burst of check-ins, idempotent, rate limited per person."""
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from programs.dates import local_date
+
+from ..models import (
+    CODE_ALPHABET,
+    CODE_LENGTH,
+    Attendance,
+    AttendanceCorrection,
+    Practicum,
+    Registration,
+    Session,
+    SetCompletion,
+)
+from ..signals import set_completed
+
+_CODE_SHAPE = re.compile(f"^[{CODE_ALPHABET}]{{{CODE_LENGTH}}}$")
+
+
+class AttendanceError(Exception):
+    """A person-facing reason a code was not accepted."""
+
+
+@dataclass(frozen=True)
+class AttendanceResult:
+    session: Session
+    created: bool  # False: it was already recorded (a harmless repeat)
+    set_completion: SetCompletion | None  # the set this check-in completed, if any
+
+
+def normalize_code(raw: str) -> str:
+    """Case-insensitive, and forgiving of spaces and dashes people type from a projector."""
+    return re.sub(r"[\s\-]", "", raw or "").upper()
+
+
+def _wrong_key(user: User) -> str:
+    return f"attendance:wrong:{user.pk}"
+
+
+def _count_wrong(user: User) -> int:
+    key = _wrong_key(user)
+    cache.add(key, 0, timeout=settings.CREDO_ATTENDANCE_WRONG_WINDOW_SECONDS)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=settings.CREDO_ATTENDANCE_WRONG_WINDOW_SECONDS)
+        return 1
+
+
+def _local(instant: datetime, session: Session) -> str:
+    moment = instant.astimezone(session.practicum.zone)
+    return f"{moment:%H:%M} on {moment:%B} {moment.day} ({session.practicum.time_zone})"
+
+
+def attendance_record(*, user: User, code: str, now: datetime | None = None) -> AttendanceResult:
+    """Record that `user` attended the session whose code they entered.
+
+    Accepted from the session's start until the grace period after its end, only for people
+    with a confirmed place in its practicum. Entering it again is harmless. Wrong codes are
+    limited per person, never per address (a whole venue shares one).
+    """
+    now = now or timezone.now()
+    limit = settings.CREDO_ATTENDANCE_MAX_WRONG
+    if (cache.get(_wrong_key(user)) or 0) >= limit:
+        minutes = settings.CREDO_ATTENDANCE_WRONG_WINDOW_SECONDS // 60
+        raise AttendanceError(
+            f"Too many wrong codes. Please wait {minutes} minutes and try again, "
+            "or ask your instructor to mark you present."
+        )
+    normalized = normalize_code(code)
+    session = None
+    if _CODE_SHAPE.match(normalized):
+        session = (
+            Session.objects.select_related("practicum__program")
+            .filter(code=normalized, status=Session.Status.SCHEDULED)
+            .first()
+        )
+    if session is None:
+        wrong = _count_wrong(user)
+        left = max(0, limit - wrong)
+        raise AttendanceError(
+            f"That code is not right: it has {CODE_LENGTH} letters and digits, shown by your instructor. "
+            f"{left} more tr{'y' if left == 1 else 'ies'} before a short pause."
+        )
+    if now < session.starts_at:
+        raise AttendanceError(
+            f"This code opens when the session starts, at {_local(session.starts_at, session)}."
+        )
+    closes = session.ends_at + timedelta(minutes=settings.CREDO_ATTENDANCE_GRACE_MINUTES)
+    if now > closes:
+        raise AttendanceError(
+            f"This code closed at {_local(closes, session)}. "
+            "Ask your instructor or our staff to mark you present."
+        )
+    with transaction.atomic():
+        # One lock per person and practicum: their own check-ins queue, everyone else's don't.
+        registration = (
+            Registration.objects.select_for_update()
+            .filter(user=user, practicum=session.practicum, status=Registration.Status.CONFIRMED)
+            .first()
+        )
+        if registration is None:
+            raise AttendanceError(
+                f"You are not registered for {session.practicum.title}, so this code is not for you."
+            )
+        _, created = Attendance.objects.get_or_create(
+            user=user, session=session, defaults={"recorded_at": now, "source": Attendance.Source.CODE}
+        )
+        completion = (
+            set_complete_if_done(user=user, practicum=session.practicum, now=now) if created else None
+        )
+    return AttendanceResult(session=session, created=created, set_completion=completion)
+
+
+def set_complete_if_done(
+    *, user: User, practicum: Practicum, now: datetime | None = None
+) -> SetCompletion | None:
+    """Record the set as complete once every scheduled session is attended (once only);
+    `set_completed` is sent after commit. Call inside the caller's transaction."""
+    now = now or timezone.now()
+    session_ids = set(practicum.sessions.filter(status=Session.Status.SCHEDULED).values_list("pk", flat=True))
+    if not session_ids:
+        return None
+    attended = Attendance.objects.filter(user=user, session_id__in=session_ids).count()
+    if attended < len(session_ids):
+        return None
+    if SetCompletion.objects.filter(user=user, practicum=practicum).exists():
+        return None
+    try:
+        with transaction.atomic():
+            completion = SetCompletion.objects.create(
+                user=user,
+                practicum=practicum,
+                completed_at=now,
+                completed_on=local_date(now, practicum.program.zone),
+            )
+    except IntegrityError:  # completed concurrently by another request
+        return None
+    transaction.on_commit(lambda: set_completed.send(sender=Practicum, completion=completion))
+    return completion
+
+
+def attendance_correct(
+    *, by: User, attendee: User, session: Session, present: bool, reason: str, now: datetime | None = None
+) -> AttendanceCorrection:
+    """Staff mark someone present or absent by hand; every correction records who and why."""
+    now = now or timezone.now()
+    reason = reason.strip()
+    if not reason:
+        raise AttendanceError("Please give a reason: corrections are recorded with who made them and why.")
+    with transaction.atomic():
+        if present:
+            Attendance.objects.get_or_create(
+                user=attendee,
+                session=session,
+                defaults={"recorded_at": now, "source": Attendance.Source.STAFF},
+            )
+        else:
+            Attendance.objects.filter(user=attendee, session=session).delete()
+        correction = AttendanceCorrection.objects.create(
+            session=session,
+            attendee=attendee,
+            action=AttendanceCorrection.Action.MARK if present else AttendanceCorrection.Action.UNMARK,
+            reason=reason[:300],
+            corrected_by=by,
+        )
+        if present:
+            set_complete_if_done(user=attendee, practicum=session.practicum, now=now)
+    return correction
