@@ -4,15 +4,33 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count, Q
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 
 from programs.admin import HTTPS_URLS
 from programs.models import Enrollment, Program
 
-from .models import Practicum, Registration, RegistrationMove, TrackGroup
-from .services import enrollment_import_csv
+from .admin_forms import SessionForm, SessionFormSet
+from .models import (
+    Attendance,
+    AttendanceCorrection,
+    Practicum,
+    Registration,
+    RegistrationMove,
+    Session,
+    SetCompletion,
+    TrackGroup,
+)
+from .selectors import roster_for_practicum
+from .services import (
+    AttendanceError,
+    attendance_correct,
+    enrollment_import_csv,
+    practicum_copy_to_next_month,
+    session_touch,
+)
 
 
 @admin.register(TrackGroup)
@@ -48,15 +66,127 @@ class MonthFilter(admin.SimpleListFilter):
         return queryset
 
 
+class SessionInline(admin.TabularInline):
+    model = Session
+    form = SessionForm
+    formset = SessionFormSet
+    extra = 0
+    fields = ("title", "day", "start_time", "end_time", "status", "code")
+    readonly_fields = ("code",)
+    verbose_name_plural = "sessions (times in the practicum's time zone)"
+
+
 @admin.register(Practicum)
 class PracticumAdmin(admin.ModelAdmin):
     formfield_overrides = HTTPS_URLS
-    list_display = ("title", "program", "format", "place", "starts_on", "ends_on", "seats", "status")
+    list_display = ("title", "program", "format", "place", "starts_on", "ends_on", "seats", "status", "tools")
     list_filter = ("program", "format", MonthFilter, "status")
     search_fields = ("title", "city", "venue_name")
     date_hierarchy = "starts_on"
     filter_horizontal = ("instructors",)
-    inlines = [RegistrationInline]
+    inlines = [SessionInline, RegistrationInline]
+    actions = ["copy_to_next_month", "export_roster_csv"]
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<int:pk>/sheet/", view(self.attendance_sheet), name="practicums_practicum_sheet"),
+            path("<int:pk>/attendance/", view(self.attendance_view), name="practicums_practicum_attendance"),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description="roster")
+    def tools(self, obj: Practicum) -> str:
+        return format_html(
+            '<a href="{}">Attendance</a> · <a href="{}">Sign-in sheet</a>',
+            reverse("admin:practicums_practicum_attendance", args=[obj.pk]),
+            reverse("admin:practicums_practicum_sheet", args=[obj.pk]),
+        )
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Session:
+            return super().save_formset(request, form, formset, change)
+        previous = {s.pk: s for s in Session.objects.filter(practicum=form.instance)}
+        instances = formset.save()
+        for session in instances:
+            session_touch(session=session, previous=previous.get(session.pk))
+        return instances
+
+    @admin.action(description="Copy to next month (same weekdays and local times, new codes, empty roster)")
+    def copy_to_next_month(self, request, queryset):
+        copies = [practicum_copy_to_next_month(practicum=p) for p in queryset.prefetch_related("sessions")]
+        self.message_user(
+            request, "Created: " + "; ".join(f"{c.title} ({c.starts_on:%b %-d})" for c in copies)
+        )
+
+    @admin.action(description="Export the roster of the selected practicums as CSV")
+    def export_roster_csv(self, request, queryset):
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="roster-{timezone.now():%Y%m%d}.csv"'
+        writer = csv.writer(response)
+        writer.writerow(
+            ["practicum", "name", "email", "organization", "status", "sessions_attended", "sessions"]
+        )
+        for practicum in queryset:
+            roster = roster_for_practicum(practicum=practicum)
+            for row in roster.rows:
+                writer.writerow(
+                    [
+                        practicum.title,
+                        row.user.full_name,
+                        row.user.email,
+                        row.user.organization,
+                        row.status,
+                        row.attended_count,
+                        len(roster.sessions),
+                    ]
+                )
+        return response
+
+    def attendance_sheet(self, request, pk: int):
+        """A printable sign-in sheet: one row per person, one column per session."""
+        practicum = get_object_or_404(Practicum, pk=pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "practicum": practicum,
+            "roster": roster_for_practicum(practicum=practicum),
+        }
+        return render(request, "admin/practicums/practicum/sheet.html", context)
+
+    def attendance_view(self, request, pk: int):
+        """Who attended which session, with manual corrections (each needs a reason)."""
+        practicum = get_object_or_404(Practicum, pk=pk)
+        if request.method == "POST":
+            if not request.user.has_perm("practicums.add_attendancecorrection"):
+                return HttpResponse(status=403)
+            session = get_object_or_404(Session, pk=request.POST.get("session"), practicum=practicum)
+            attendee = get_object_or_404(
+                Registration, pk=request.POST.get("registration"), practicum=practicum
+            ).user
+            try:
+                attendance_correct(
+                    by=request.user,
+                    attendee=attendee,
+                    session=session,
+                    present=request.POST.get("present") == "1",
+                    reason=request.POST.get("reason", ""),
+                )
+            except AttendanceError as exc:
+                self.message_user(request, str(exc), messages.ERROR)
+            else:
+                self.message_user(request, f"Attendance of {attendee} at {session.title} corrected.")
+            return redirect("admin:practicums_practicum_attendance", pk=pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"Attendance: {practicum.title}",
+            "practicum": practicum,
+            "roster": roster_for_practicum(practicum=practicum),
+            "corrections": AttendanceCorrection.objects.filter(session__practicum=practicum).select_related(
+                "session", "attendee", "corrected_by"
+            )[:50],
+        }
+        return render(request, "admin/practicums/practicum/attendance.html", context)
 
     def get_queryset(self, request):
         return (
@@ -223,3 +353,50 @@ class EnrollmentAdmin(admin.ModelAdmin):
             "changelist_url": reverse("admin:programs_enrollment_changelist"),
         }
         return render(request, "admin/programs/enrollment/import.html", context)
+
+
+@admin.register(AttendanceCorrection)
+class AttendanceCorrectionAdmin(admin.ModelAdmin):
+    """Every manual attendance change: who, whose, which session, why."""
+
+    list_display = ("attendee", "session", "action", "reason", "corrected_by", "corrected_at")
+    list_filter = ("action", "session__practicum__program")
+    search_fields = ("attendee__email", "attendee__full_name", "reason")
+    list_select_related = ("attendee", "session__practicum", "corrected_by")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(admin.ModelAdmin):
+    list_display = ("user", "session", "recorded_at", "source")
+    list_filter = ("source", "session__practicum")
+    search_fields = ("user__email", "user__full_name")
+    list_select_related = ("user", "session__practicum")
+
+    def has_add_permission(self, request) -> bool:
+        return False  # corrections go through the practicum's Attendance page, with a reason
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(SetCompletion)
+class SetCompletionAdmin(admin.ModelAdmin):
+    list_display = ("user", "practicum", "completed_on", "completed_at")
+    list_filter = ("practicum__program",)
+    search_fields = ("user__email", "user__full_name")
+    list_select_related = ("user", "practicum")
+
+    def has_add_permission(self, request) -> bool:
+        return False

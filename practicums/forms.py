@@ -72,3 +72,33 @@ class MoveForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.targets = targets
         self.fields["to_practicum"].choices = [(p.pk, str(p)) for p in targets]
+
+
+class AttendanceForm(forms.Form):
+    code = forms.CharField(
+        label="Attendance code",
+        max_length=20,
+        help_text="Six letters and digits, shown by your instructor during the session. Not case-sensitive.",
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "autocapitalize": "characters",
+                "spellcheck": "false",
+                "class": "code-input",
+            }
+        ),
+    )
+
+
+class ScheduleFilterForm(forms.Form):
+    program = forms.ModelChoiceField(
+        queryset=Program.objects.none(), required=False, empty_label="All programs"
+    )
+    format = forms.ChoiceField(required=False, choices=[("", "Any format"), *Practicum.Format.choices])
+    month = forms.ChoiceField(required=False, choices=[("", "Any month")])
+
+    def __init__(self, *args, programs, months: list[date], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["program"].queryset = programs
+        self.fields["program"].to_field_name = "slug"
+        self.fields["month"].choices = [("", "Any month"), *[(f"{m:%Y-%m}", f"{m:%B %Y}") for m in months]]

@@ -1,6 +1,7 @@
 """Reads for practicums."""
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
@@ -9,18 +10,26 @@ from django.utils import timezone
 from programs.dates import local_date
 from programs.models import Instructor, Program
 
-from .models import Practicum, Registration, TrackGroup
+from .models import Attendance, CalendarFeed, Practicum, Registration, Session, TrackGroup
 
 SEAT_FILTER = Q(registrations__status__in=Registration.SEAT_STATUSES)
 
 
 def practicum_list_with_seats() -> QuerySet[Practicum]:
-    """Practicums annotated with seats_taken and seats_left (confirmed places and held offers)."""
+    """Practicums annotated with seats_taken and seats_left (confirmed places and held offers),
+    with their instructors and scheduled sessions."""
     return (
         Practicum.objects.annotate(seats_taken=Count("registrations", filter=SEAT_FILTER))
         .annotate(seats_left=F("capacity") - F("seats_taken"))
         .select_related("program", "season", "group")
-        .prefetch_related(Prefetch("instructors", queryset=Instructor.objects.order_by("order", "name")))
+        .prefetch_related(
+            Prefetch("instructors", queryset=Instructor.objects.order_by("order", "name")),
+            Prefetch(
+                "sessions",
+                queryset=Session.objects.filter(status=Session.Status.SCHEDULED).order_by("starts_at"),
+                to_attr="scheduled_sessions",
+            ),
+        )
     )
 
 
@@ -104,3 +113,133 @@ def live_options_by_season(*, program: Program) -> dict[int, list[str]]:
         season_id: [" or ".join(titles) for titles in groups.values()]
         for season_id, groups in grouped.items()
     }
+
+
+def schedule_months() -> list[date]:
+    return list(
+        Practicum.objects.filter(
+            is_published=True, status=Practicum.Status.SCHEDULED, starts_on__gt=timezone.localdate()
+        ).dates("starts_on", "month")
+    )
+
+
+def schedule_filtered(*, program_slug: str = "", format: str = "", month: str = "") -> QuerySet[Practicum]:
+    """The public schedule, filtered by program, format and month ("2027-01")."""
+    qs = practicum_list_upcoming()
+    if program_slug:
+        qs = qs.filter(program__slug=program_slug)
+    if format:
+        qs = qs.filter(format=format)
+    if month:
+        year, _, number = month.partition("-")
+        if year.isdigit() and number.isdigit():
+            qs = qs.filter(starts_on__year=int(year), starts_on__month=int(number))
+    return qs
+
+
+def sessions_for_public_feed() -> QuerySet[Session]:
+    """Sessions of published practicums from a month ago on (cancelled ones too, so that
+    calendars that subscribed earlier learn of the cancellation)."""
+    since = timezone.now() - timedelta(days=31)
+    return (
+        Session.objects.filter(practicum__is_published=True, ends_at__gte=since)
+        .select_related("practicum")
+        .order_by("starts_at")
+    )
+
+
+def sessions_for_user_feed(*, token: str) -> tuple[CalendarFeed | None, QuerySet[Session]]:
+    feed = CalendarFeed.objects.select_related("user").filter(token=token).first() if token else None
+    if feed is None:
+        return None, Session.objects.none()
+    practicum_ids = Registration.objects.filter(user=feed.user, status=Registration.Status.CONFIRMED).values(
+        "practicum_id"
+    )
+    since = timezone.now() - timedelta(days=31)
+    sessions = (
+        Session.objects.filter(practicum_id__in=practicum_ids, ends_at__gte=since)
+        .select_related("practicum")
+        .order_by("starts_at")
+    )
+    return feed, sessions
+
+
+def my_sessions(*, user) -> list[Registration]:
+    """The person's confirmed registrations, each with its sessions marked attended or not."""
+    registrations = list(
+        Registration.objects.filter(user=user, status=Registration.Status.CONFIRMED)
+        .select_related("practicum", "practicum__program")
+        .prefetch_related(
+            Prefetch(
+                "practicum__sessions",
+                queryset=Session.objects.filter(status=Session.Status.SCHEDULED).order_by("starts_at"),
+                to_attr="scheduled_sessions",
+            )
+        )
+        .order_by("practicum__starts_on")
+    )
+    attended = set(Attendance.objects.filter(user=user).values_list("session_id", flat=True))
+    for registration in registrations:
+        for session in registration.practicum.scheduled_sessions:
+            session.attended = session.pk in attended
+    return registrations
+
+
+def session_list_for_instructor(*, user, day_start, day_end) -> QuerySet[Session]:
+    """Sessions overlapping [day_start, day_end): all of them for superusers, otherwise those of
+    the practicums the person teaches. Each with its live check-in count."""
+    qs = Session.objects.filter(
+        status=Session.Status.SCHEDULED, starts_at__lt=day_end, ends_at__gte=day_start
+    )
+    if not user.is_superuser:
+        qs = qs.filter(practicum__instructors__user=user)
+    return qs.select_related("practicum").annotate(checked_in=Count("attendances")).order_by("starts_at")
+
+
+def session_get_for_instructor(*, user, pk: int) -> Session:
+    qs = Session.objects.select_related("practicum")
+    if not user.is_superuser:
+        qs = qs.filter(practicum__instructors__user=user)
+    session = qs.filter(pk=pk).first()
+    if session is None:
+        raise Http404("No such session.")
+    return session
+
+
+@dataclass
+class RosterRow:
+    registration: Registration
+    user: object
+    status: str
+    cells: list[tuple[Session, bool]]  # each scheduled session, and whether they attended it
+
+    @property
+    def attended_count(self) -> int:
+        return sum(1 for _, present in self.cells if present)
+
+
+@dataclass
+class Roster:
+    sessions: list[Session]
+    rows: list[RosterRow]
+
+
+def roster_for_practicum(*, practicum: Practicum) -> Roster:
+    """Everyone with a confirmed place, and which scheduled sessions they attended (3 queries)."""
+    sessions = list(practicum.sessions.filter(status=Session.Status.SCHEDULED).order_by("starts_at"))
+    registrations = list(
+        Registration.objects.filter(practicum=practicum, status=Registration.Status.CONFIRMED)
+        .select_related("user")
+        .order_by("user__full_name", "user__email")
+    )
+    attended = set(Attendance.objects.filter(session__in=sessions).values_list("user_id", "session_id"))
+    rows = [
+        RosterRow(
+            registration=r,
+            user=r.user,
+            status=r.get_status_display(),
+            cells=[(s, (r.user_id, s.pk) in attended) for s in sessions],
+        )
+        for r in registrations
+    ]
+    return Roster(sessions=sessions, rows=rows)

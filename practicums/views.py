@@ -1,26 +1,40 @@
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from programs.dates import access_opens_at, date_range, local_date
 from programs.letters import funding_letter_pdf, funding_letter_text
-from programs.selectors import enrollment_get_for_user, program_get_published
+from programs.selectors import enrollment_get_for_user, program_get_published, program_list_published
 from programs.services import AlreadyEnrolled
 
-from .forms import MoveForm, RegistrationForm
+from .calendar import sessions_to_ics
+from .forms import AttendanceForm, MoveForm, RegistrationForm, ScheduleFilterForm
 from .selectors import (
     move_targets,
+    my_sessions,
     practicum_get_public,
     practicum_list_upcoming,
     registration_get_for_user,
     registration_list_for_user,
+    schedule_filtered,
+    schedule_months,
+    sessions_for_public_feed,
+    sessions_for_user_feed,
     track_groups_for_program,
 )
 from .services import (
+    AttendanceError,
     RegistrationError,
+    attendance_record,
+    calendar_feed_get_or_create,
+    calendar_feed_reset,
     move_deadline,
     registration_confirm_offer,
     registration_create,
@@ -64,9 +78,108 @@ def register(request, slug: str):
     )
 
 
+def schedule(request):
+    """Upcoming practicums and live events, filterable by program, format and month."""
+    form = ScheduleFilterForm(
+        request.GET or None, programs=program_list_published(), months=schedule_months()
+    )
+    filters = {"program_slug": "", "format": "", "month": ""}
+    if form.is_bound and form.is_valid():
+        program = form.cleaned_data["program"]
+        filters = {
+            "program_slug": program.slug if program else "",
+            "format": form.cleaned_data["format"],
+            "month": form.cleaned_data["month"],
+        }
+    practicums = list(schedule_filtered(**filters))
+    return render(request, "practicums/schedule.html", {"form": form, "practicums": practicums})
+
+
 def practicum_detail(request, pk: int):
     practicum = practicum_get_public(pk=pk)
-    return render(request, "practicums/detail.html", {"practicum": practicum})
+    registered = (
+        request.user.is_authenticated
+        and registration_list_for_user(user=request.user)
+        .filter(practicum=practicum, status="confirmed")
+        .exists()
+    )
+    now = timezone.now()
+    lead = timedelta(minutes=settings.CREDO_JOIN_LINK_LEAD_MINUTES)
+    for session in practicum.scheduled_sessions:
+        session.join_open = registered and session.starts_at - lead <= now <= session.ends_at
+    context = {
+        "practicum": practicum,
+        "registered": registered,
+        "lead_minutes": settings.CREDO_JOIN_LINK_LEAD_MINUTES,
+    }
+    return render(request, "practicums/detail.html", context)
+
+
+def calendar_public(request):
+    return _ics(sessions_to_ics(sessions_for_public_feed(), name=f"{settings.CREDO_SITE_NAME} practicums"))
+
+
+def calendar_personal(request):
+    """A private feed opened by calendar apps, which cannot log in: the token is the key."""
+    feed, sessions = sessions_for_user_feed(token=request.GET.get("token", ""))
+    if feed is None:
+        raise Http404("No such calendar.")
+    return _ics(sessions_to_ics(sessions, name=f"My {settings.CREDO_SITE_NAME} sessions"))
+
+
+def _ics(body: bytes) -> HttpResponse:
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="calendar.ics"'
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+@login_required
+def my_calendar(request):
+    feed = calendar_feed_get_or_create(user=request.user)
+    url = request.build_absolute_uri(reverse("practicums:my_calendar_feed")) + f"?token={feed.token}"
+    return render(request, "practicums/my_calendar.html", {"feed_url": url})
+
+
+@login_required
+@require_POST
+def my_calendar_reset(request):
+    calendar_feed_reset(user=request.user)
+    messages.success(request, "Your calendar has a new private address. The old one no longer works.")
+    return redirect("practicums:my_calendar")
+
+
+@login_required
+def attendance(request):
+    """Enter a session's attendance code (the instructor's QR code pre-fills it)."""
+    form = AttendanceForm(request.POST or None, initial={"code": request.GET.get("code", "")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = attendance_record(user=request.user, code=form.cleaned_data["code"])
+        except AttendanceError as exc:
+            form.add_error("code", str(exc))
+        else:
+            session = result.session
+            if result.created:
+                messages.success(request, f"You are checked in: {session.practicum.title}, {session.title}.")
+            else:
+                messages.info(
+                    request,
+                    f"Already recorded: {session.practicum.title}, {session.title}. "
+                    "No need to enter it again.",
+                )
+            if result.set_completion:
+                messages.success(
+                    request, f"You have attended every session of {session.practicum.title}. Well done!"
+                )
+            return redirect("practicums:attendance")
+    status = 400 if form.errors else 200
+    return render(
+        request,
+        "practicums/attendance.html",
+        {"form": form, "registrations": my_sessions(user=request.user), "now": timezone.now()},
+        status=status,
+    )
 
 
 @login_required
