@@ -9,7 +9,8 @@ from .selectors import user_has_totp
 
 
 class StaffMFAMiddleware:
-    """Staff must have TOTP two-factor authentication before they reach the Django admin.
+    """Staff must have TOTP two-factor authentication before they reach the Django admin (or
+    the instructor pages).
 
     The admin's own login page is replaced by the site's (allauth) login, which asks for the
     TOTP code of anyone who has enrolled; this closes the other door: a staff account without
@@ -25,7 +26,7 @@ class StaffMFAMiddleware:
             user is not None
             and user.is_authenticated
             and user.is_staff
-            and request.path.startswith(reverse("admin:index"))
+            and request.path.startswith((reverse("admin:index"), "/instructor/"))
             and not user_has_totp(user=user)
         ):
             messages.warning(

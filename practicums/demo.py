@@ -1,12 +1,16 @@
 """Demo practicums and live event sets for `manage.py seed_demo` (only when a program is new)."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from django.contrib.auth.models import Group
+
+from accounts.demo import DEMO_PASSWORD
 from accounts.models import User
+from accounts.services import user_create
 from programs.models import Instructor, Program, Season
 
-from .models import Practicum, TrackGroup
+from .models import Practicum, Session, TrackGroup
 from .services import registration_create
 
 CITIES = [
@@ -134,3 +138,68 @@ def enroll_demo_people(*, candidate: User, teacher: User, certification: Program
             registration_create(
                 user=teacher, program=series, practicum_ids=[p.pk for p in choices], source="admin"
             )
+
+
+def _at(day: date, hour: int, minute: int, zone) -> datetime:
+    return datetime.combine(day, time(hour, minute), tzinfo=zone)
+
+
+SERIES_SESSION_NUMBERS = {
+    "Virtual Sessions 1–6": ("Virtual Session", [1, 2, 3, 4, 5, 6]),
+    "Virtual Sessions 7 & 8": ("Virtual Session", [7, 8]),
+    "Virtual Sessions 9 & 10": ("Virtual Session", [9, 10]),
+    "Days 1–3": ("Day", [1, 2, 3]),
+    "Day 4": ("Day", [4]),
+    "Day 5": ("Day", [5]),
+}
+
+
+def seed_sessions(practicums) -> int:
+    """Sessions for demo practicums that have none: certification days 9:00–17:00; the
+    series' virtual sessions weekly 15:30–17:30 and its in-person days 8:30–15:30, each in the
+    practicum's own zone. Returns how many were created."""
+    created = 0
+    for practicum in practicums:
+        if practicum.sessions.exists():
+            continue
+        zone = practicum.zone
+        label, numbers = SERIES_SESSION_NUMBERS.get(
+            practicum.title, ("Day", list(range(1, practicum.days + 1)))
+        )
+        weekly = practicum.format == Practicum.Format.VIRTUAL and practicum.group_id is not None
+        hours = (
+            ((15, 30), (17, 30))
+            if weekly
+            else (((8, 30), (15, 30)) if practicum.group_id else ((9, 0), (17, 0)))
+        )
+        for i, number in enumerate(numbers):
+            day = practicum.starts_on + (timedelta(weeks=i) if weekly else timedelta(days=i))
+            Session.objects.create(  # one by one: each gets its own unused attendance code
+                practicum=practicum,
+                title=f"{label} {number}",
+                starts_at=_at(day, *hours[0], zone),
+                ends_at=_at(day, *hours[1], zone),
+            )
+            created += 1
+    return created
+
+
+DEMO_INSTRUCTOR_EMAIL = "instructor@credo.example"
+
+
+def seed_instructor_account(instructor: Instructor) -> User:
+    """A staff account in the Instructors group for the first demo instructor (idempotent)."""
+    user = User.objects.filter(email=DEMO_INSTRUCTOR_EMAIL).first()
+    if user is None:
+        user = user_create(
+            email=DEMO_INSTRUCTOR_EMAIL,
+            password=DEMO_PASSWORD,
+            full_name=instructor.name,
+            is_staff=True,
+            email_verified=True,
+        )
+        user.groups.add(Group.objects.get(name="Instructors"))
+    if instructor.user_id is None:
+        instructor.user = user
+        instructor.save(update_fields=["user"])
+    return user

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import instructor_views, views
 
 app_name = "practicums"
 
@@ -11,6 +11,14 @@ urlpatterns = [
     path("practicums/calendar.ics", views.calendar_public, name="calendar"),
     path("practicums/<int:pk>/", views.practicum_detail, name="detail"),
     path("attendance/", views.attendance, name="attendance"),
+    path("instructor/", instructor_views.today, name="instructor"),
+    path("instructor/sessions/<int:pk>/", instructor_views.session_code, name="instructor_code"),
+    path("instructor/sessions/<int:pk>/qr.svg", instructor_views.session_qr, name="instructor_qr"),
+    path(
+        "instructor/sessions/<int:pk>/checkins.json",
+        instructor_views.session_checkins,
+        name="instructor_checkins",
+    ),
     path("me/calendar.ics", views.calendar_personal, name="my_calendar_feed"),
     path("me/calendar/", views.my_calendar, name="my_calendar"),
     path("me/calendar/reset/", views.my_calendar_reset, name="my_calendar_reset"),

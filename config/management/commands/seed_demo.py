@@ -22,6 +22,10 @@ class Command(BaseCommand):
                 practicums_demo.seed_certification_practicums(certification, instructors, today)
             if series_created:
                 practicums_demo.seed_series_sets(series, instructors)
+            instructor_user = practicums_demo.seed_instructor_account(instructors[0])
+            practicums_demo.seed_sessions(
+                list(certification.practicums.all()) + list(series.practicums.all())
+            )
             modules_demo.seed_certification_modules(certification)
             modules_demo.seed_series_modules(series)
             by_email = {user.email: user for user, _ in people}
@@ -35,6 +39,9 @@ class Command(BaseCommand):
             state = "created" if created else "exists"
             role = "staff admin" if user.is_staff else "participant"
             self.stdout.write(f"  {role:12} {user.email:28} ({state})")
+        self.stdout.write(
+            f"  instructor   {instructor_user.email:28} (staff, Instructors group: /instructor/)"
+        )
         self.stdout.write(f"  password for all demo accounts: {accounts_demo.DEMO_PASSWORD}")
         self.stdout.write("  staff are asked to set up an authenticator app (TOTP) before the admin opens.")
         for program, created in ((certification, cert_created), (series, series_created)):
