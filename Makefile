@@ -45,7 +45,7 @@ format: $(BIN)/.dev-installed
 
 test: export DJANGO_SETTINGS_MODULE = config.settings.test
 test: $(BIN)/.dev-installed lint
-	$(BIN)/mypy */services.py */selectors.py
+	$(BIN)/mypy */services.py */services/*.py */selectors.py
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
 

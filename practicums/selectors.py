@@ -180,7 +180,7 @@ def my_sessions(*, user) -> list[Registration]:
     )
     attended = set(Attendance.objects.filter(user=user).values_list("session_id", flat=True))
     for registration in registrations:
-        for session in registration.practicum.scheduled_sessions:
+        for session in registration.practicum.scheduled_sessions:  # type: ignore[attr-defined]  # Prefetch to_attr
             session.attended = session.pk in attended
     return registrations
 

@@ -29,3 +29,26 @@ class TrackGroupFactory(factory.django.DjangoModelFactory):
 
     program = factory.SubFactory(ProgramFactory)
     name = factory.Sequence(lambda n: f"Group {n}")
+
+
+def make_session(practicum, title: str, start, end):
+    from practicums.models import Session
+
+    return Session.objects.create(practicum=practicum, title=title, starts_at=start, ends_at=end)
+
+
+def register(user, practicum):
+    from practicums.models import Registration
+    from programs.models import Enrollment
+
+    enrollment = Enrollment.objects.filter(
+        user=user, program=practicum.program
+    ).first() or Enrollment.objects.create(
+        user=user,
+        program=practicum.program,
+        registered_at=practicum.created_at,
+        access_opens_at=practicum.created_at,
+    )
+    return Registration.objects.create(
+        user=user, practicum=practicum, enrollment=enrollment, status="confirmed"
+    )
