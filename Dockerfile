@@ -24,4 +24,4 @@ RUN DJANGO_SECRET_KEY=build-only-$(python -c 'import secrets; print(secrets.toke
 RUN useradd --system --uid 10001 --home /app credo && mkdir -p /app/var && chown credo /app/var
 USER credo
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]

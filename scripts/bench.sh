@@ -7,7 +7,6 @@ if [ -z "${DATABASE_URL:-}" ] || [ -z "${REDIS_URL:-}" ]; then
   eval "$(scripts/services.sh start)"
   trap 'scripts/services.sh stop "$CREDO_SERVICES_DIR"' EXIT
 fi
-export DJANGO_SETTINGS_MODULE=config.settings.test
 shopt -s nullglob
 benches=(bench/bench_*.py)
 if [ ${#benches[@]} -eq 0 ]; then

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from accounts.models import User
@@ -128,13 +129,10 @@ def set_complete_if_done(
     """Record the set as complete once every scheduled session is attended (once only);
     `set_completed` is sent after commit. Call inside the caller's transaction."""
     now = now or timezone.now()
-    session_ids = set(practicum.sessions.filter(status=Session.Status.SCHEDULED).values_list("pk", flat=True))
-    if not session_ids:
-        return None
-    attended = Attendance.objects.filter(user=user, session_id__in=session_ids).count()
-    if attended < len(session_ids):
-        return None
-    if SetCompletion.objects.filter(user=user, practicum=practicum).exists():
+    counts = practicum.sessions.filter(status=Session.Status.SCHEDULED).aggregate(
+        total=Count("pk", distinct=True), attended=Count("attendances", filter=Q(attendances__user=user))
+    )
+    if counts["total"] == 0 or counts["attended"] < counts["total"]:
         return None
     try:
         with transaction.atomic():
