@@ -5,6 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
+CREDO_SITE_URL ?= http://127.0.0.1:$(PORT)
 
 .PHONY: run test lint format bench audit lock clean help
 
@@ -25,6 +26,7 @@ $(BIN)/.dev-installed: requirements/dev.txt $(BIN)/.base-installed
 	touch $@
 
 run: export DJANGO_SETTINGS_MODULE = config.settings.local
+run: export CREDO_SITE_URL := $(CREDO_SITE_URL)
 run: $(BIN)/.base-installed
 	@mkdir -p var/mail
 	$(BIN)/python manage.py migrate --noinput -v 0

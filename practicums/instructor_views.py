@@ -1,5 +1,6 @@
 """The instructor's page: today's sessions, each code large with a QR code, live check-ins."""
 
+import io
 from datetime import datetime, time, timedelta
 
 import segno
@@ -39,7 +40,7 @@ def session_code(request, pk: int):
     session = session_get_for_instructor(user=request.user, pk=pk)
     context = {
         "session": session,
-        "checkin_url": _checkin_url(session.code),
+        "checkin_page": f"{settings.SITE_URL}{reverse('practicums:attendance')}",
         "count": session.attendances.count(),
     }
     return render(request, "practicums/instructor/code.html", context)
@@ -49,8 +50,11 @@ def session_code(request, pk: int):
 @instructor_required
 def session_qr(request, pk: int):
     session = session_get_for_instructor(user=request.user, pk=pk)
-    svg = segno.make(_checkin_url(session.code), error="m").svg_inline(scale=10, dark="#0f2d4e", border=2)
-    response = HttpResponse(svg, content_type="image/svg+xml")
+    buffer = io.BytesIO()
+    segno.make(_checkin_url(session.code), error="m").save(
+        buffer, kind="svg", scale=10, dark="#0f2d4e", border=2, title="Check-in QR code"
+    )
+    response = HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
     response["Cache-Control"] = "private, max-age=3600"
     return response
 

@@ -245,6 +245,8 @@ def test_instructor_sees_own_session_code_qr_and_count(client, instructor):
     assert f'<p class="code" aria-label="Attendance code {" ".join(session.code)}">{session.code}</p>' in html
     svg = client.get(reverse("practicums:instructor_qr", args=[session.pk]))
     assert svg["Content-Type"] == "image/svg+xml"
+    assert svg.content.startswith(b"<?xml")
+    assert b'xmlns="http://www.w3.org/2000/svg"' in svg.content
     assert client.get(reverse("practicums:instructor_checkins", args=[session.pk])).json() == {
         "checked_in": 0,
         "registered": 0,
