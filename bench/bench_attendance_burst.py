@@ -125,7 +125,9 @@ def main() -> None:
         print(
             f"attendance burst: {PEOPLE} check-ins from {CLIENTS} concurrent clients, gunicorn {os.environ.get('BENCH_WORKERS', '2')} sync workers, PostgreSQL"
         )
-        print(f"  accepted (302 back to /attendance/): {accepted}/{PEOPLE}; attendance rows: {recorded} (target: all {PEOPLE})")
+        print(
+            f"  accepted (302 back to /attendance/): {accepted}/{PEOPLE}; attendance rows: {recorded} (target: all {PEOPLE})"
+        )
         print(f"  throughput: {PEOPLE / wall:.0f} check-ins/s over {wall:.2f} s")
         print(f"  latency: p50 {p50:.0f} ms, p95 {p95:.0f} ms, p99 {p99:.0f} ms (target: p99 < 250 ms)")
         ok = accepted == PEOPLE and recorded == PEOPLE and p99 < 250
