@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("programs.urls")),
     path("", include("practicums.urls")),
     path("", include("modules.urls")),
+    path("", include("certificates.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -8,6 +8,7 @@ start-up with a message naming the variable.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -63,6 +64,7 @@ INSTALLED_APPS = [
     "programs",
     "modules",
     "practicums",
+    "certificates",
     "config",
 ]
 
@@ -169,10 +171,16 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
-CELERY_TIMEZONE = "UTC"
+# Crontab schedules are read in Pacific time: the certificate email runs at 20:00 there in both
+# PST and PDT. (Messages and stored times stay UTC.)
+CELERY_TIMEZONE = "America/Los_Angeles"
 CELERY_BEAT_SCHEDULE: dict = {
     "access-open-emails": {"task": "programs.send_access_open_emails", "schedule": 15 * 60},
     "expire-waitlist-offers": {"task": "practicums.expire_waitlist_offers", "schedule": 15 * 60},
+    "nightly-certificate-email": {
+        "task": "certificates.nightly_batch",
+        "schedule": crontab(hour=20, minute=0),
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TASK_ALWAYS_EAGER = False

@@ -1,0 +1,220 @@
+import shutil
+import subprocess
+
+from django import forms
+from django.contrib import admin, messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from .models import Certificate, CertificateDesign, CertificateEvent, EmailBatch
+from .rendering import CertificateValues, DesignError, DesignRenderer
+from .services import (
+    certificate_hold,
+    certificate_reissue,
+    certificate_resend,
+    design_values_of,
+)
+
+SAMPLE = CertificateValues(
+    name="Zoë Łukasz Nguyễn",
+    title="Writing learning objectives",
+    kind_label="Certificate of Completion",
+    program="Sample program",
+    organization="Credo",
+    hours="3",
+    date="November 22, 2026",
+    code="ACDE-FGHJ-KMNP",
+    verify_url="https://credo.example/verify/ACDEFGHJKMNP/",
+)
+
+
+TEMPLATE_HELP = (
+    "Template (HTML and CSS in Django template syntax). Values: name, title, kind_label, program, "
+    "organization, hours, date, code, verify_url, qr_url, name_class, primary_color, accent_color, "
+    "page_size, signer_name, signer_title, logo_url, signature_url. Files: static:… and media:… URLs only."
+)
+
+
+class CertificateDesignForm(forms.ModelForm):
+    class Meta:
+        model = CertificateDesign
+        fields = [
+            "program", "page_size", "primary_color", "accent_color", "logo", "signature",
+            "signer_name", "signer_title", "html", "css",
+        ]  # fmt: skip
+        widgets = {
+            "primary_color": forms.TextInput(attrs={"type": "color"}),
+            "accent_color": forms.TextInput(attrs={"type": "color"}),
+        }
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        design = CertificateDesign(
+            **{k: v for k, v in data.items() if k in {f.name for f in CertificateDesign._meta.fields}}
+        )
+        try:
+            DesignRenderer(design_values_of(design)).render(SAMPLE)
+        except DesignError as exc:
+            raise forms.ValidationError(f"This design cannot be saved: {exc}") from exc
+        return data
+
+
+def pdf_to_png(pdf: bytes) -> bytes | None:
+    """First page as PNG with poppler's pdftoppm (Debian poppler-utils)."""
+    tool = shutil.which("pdftoppm")
+    if tool is None:
+        return None
+    result = subprocess.run(  # noqa: S603 (a fixed tool and arguments; the PDF goes to stdin)
+        [tool, "-png", "-r", "60", "-singlefile", "-", "-"],
+        input=pdf,
+        capture_output=True,
+        timeout=30,
+        check=False,
+    )
+    return result.stdout if result.returncode == 0 else None
+
+
+@admin.register(CertificateDesign)
+class CertificateDesignAdmin(admin.ModelAdmin):
+    form = CertificateDesignForm
+    list_display = ("program", "page_size", "signer_name", "updated_at", "preview_link")
+    readonly_fields = ("preview",)
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "program",
+                    "page_size",
+                    "primary_color",
+                    "accent_color",
+                    "logo",
+                    "signature",
+                    "signer_name",
+                    "signer_title",
+                )
+            },
+        ),
+        ("Preview", {"fields": ("preview",)}),
+        (TEMPLATE_HELP, {"fields": ("html", "css"), "classes": ("collapse",)}),
+    )
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/preview.png",
+                self.admin_site.admin_view(self.preview_png),
+                name="certificates_design_preview",
+            ),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description="preview")
+    def preview_link(self, obj: CertificateDesign) -> str:
+        return format_html(
+            '<a href="{}">PNG</a>', reverse("admin:certificates_design_preview", args=[obj.pk])
+        )
+
+    @admin.display(description="preview (sample values)")
+    def preview(self, obj: CertificateDesign) -> str:
+        if not obj.pk:
+            return "Save to see a preview."
+        return format_html(
+            '<img src="{}" alt="Preview of the certificate" width="660">',
+            reverse("admin:certificates_design_preview", args=[obj.pk]),
+        )
+
+    def preview_png(self, request, pk: int):
+        design = get_object_or_404(CertificateDesign, pk=pk)
+        try:
+            pdf = DesignRenderer(design_values_of(design)).render(SAMPLE)
+        except DesignError as exc:
+            return HttpResponse(str(exc), status=422, content_type="text/plain; charset=utf-8")
+        png = pdf_to_png(pdf)
+        if png is None:
+            return HttpResponse(pdf, content_type="application/pdf")
+        return HttpResponse(png, content_type="image/png")
+
+
+class EventInline(admin.TabularInline):
+    model = CertificateEvent
+    extra = 0
+    fields = ("at", "action", "by", "reason")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Certificate)
+class CertificateAdmin(admin.ModelAdmin):
+    list_display = (
+        "display_code",
+        "name_on_certificate",
+        "title",
+        "kind",
+        "earned_on",
+        "status",
+        "email_state",
+        "held",
+    )
+    list_filter = ("status", "kind", "email_state", "held", "program")
+    search_fields = ("verification_code", "name_on_certificate", "user__email", "title")
+    list_select_related = ("user", "program")
+    date_hierarchy = "earned_on"
+    readonly_fields = [f.name for f in Certificate._meta.fields]
+    inlines = [EventInline]
+    actions = ["resend", "hold", "release", "reissue"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.action(description="Resend the selected certificates now")
+    def resend(self, request, queryset):
+        for certificate in queryset.filter(status=Certificate.Status.LIVE):
+            certificate_resend(certificate=certificate, by=request.user)
+        self.message_user(request, "Queued for sending.")
+
+    @admin.action(description="Hold (do not email until released)")
+    def hold(self, request, queryset):
+        for certificate in queryset:
+            certificate_hold(certificate=certificate, by=request.user, held=True)
+        self.message_user(request, "Held.")
+
+    @admin.action(description="Release held certificates")
+    def release(self, request, queryset):
+        for certificate in queryset.filter(held=True):
+            certificate_hold(certificate=certificate, by=request.user, held=False)
+        self.message_user(request, "Released: they go out with the next batch.")
+
+    @admin.action(description="Re-issue with the current name and design (new version)")
+    def reissue(self, request, queryset):
+        done = 0
+        for certificate in queryset.filter(status=Certificate.Status.LIVE):
+            certificate_reissue(
+                certificate=certificate, by=request.user, reason=f"Bulk re-issue {timezone.now():%Y-%m-%d}"
+            )
+            done += 1
+        self.message_user(
+            request,
+            f"Re-issued {done} certificate(s); the old versions are marked superseded.",
+            messages.SUCCESS,
+        )
+
+
+@admin.register(EmailBatch)
+class EmailBatchAdmin(admin.ModelAdmin):
+    list_display = ("run_for", "started_at", "triggered_by", "people", "sent", "failed", "refused")
+    readonly_fields = [f.name for f in EmailBatch._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False

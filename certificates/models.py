@@ -1,0 +1,170 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from modules.models import Module
+from practicums.models import Practicum
+from programs.models import Program
+
+from .default_design import DEFAULT_CSS, DEFAULT_HTML
+
+# Verification codes: 12 characters from an alphabet without look-alikes, shown as XXXX-XXXX-XXXX.
+CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY3479"
+
+
+def new_verification_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(12))
+
+
+class CertificateDesign(models.Model):
+    """How a program's certificates look: HTML and CSS (Django template syntax, plain values only)."""
+
+    class PageSize(models.TextChoices):
+        LETTER = "letter", "US Letter (landscape)"
+        A4 = "a4", "A4 (landscape)"
+
+    program = models.OneToOneField(Program, on_delete=models.CASCADE, related_name="certificate_design")
+    html = models.TextField(default=DEFAULT_HTML)
+    css = models.TextField(default=DEFAULT_CSS)
+    page_size = models.CharField(max_length=8, choices=PageSize.choices, default=PageSize.LETTER)
+    primary_color = models.CharField(max_length=7, default="#17406d")
+    accent_color = models.CharField(max_length=7, default="#b8892b")
+    logo = models.ImageField(upload_to="certificates/designs/", blank=True)
+    signature = models.ImageField(upload_to="certificates/designs/", blank=True)
+    signer_name = models.CharField(max_length=150, default="Program Director")
+    signer_title = models.CharField(max_length=150, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Certificate design for {self.program}"
+
+
+def certificate_pdf_to(instance: "Certificate", filename: str) -> str:
+    return f"certificates/{instance.earned_on:%Y/%m}/{secrets.token_hex(12)}.pdf"
+
+
+class Certificate(models.Model):
+    class Kind(models.TextChoices):
+        MODULE = "module", "On-demand module"
+        SET = "set", "Live event set"
+        CERTIFICATION = "certification", "Certification"
+        RECERTIFICATION = "recertification", "Recertification"
+
+    class Status(models.TextChoices):
+        LIVE = "live", "Valid"
+        SUPERSEDED = "superseded", "Superseded"
+        REVOKED = "revoked", "Revoked"
+
+    class Email(models.TextChoices):
+        PENDING = "pending", "Waiting for tonight's email"
+        SENDING = "sending", "Being sent"
+        SENT = "sent", "Emailed"
+        REFUSED = "refused", "Refused by the mail server"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="certificates")
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="certificates")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    source_key = models.CharField(
+        max_length=64,
+        help_text='What was earned, e.g. "module:12", "set:4", "credential:7": one live certificate each.',
+    )
+    module = models.ForeignKey(
+        Module, on_delete=models.PROTECT, null=True, blank=True, related_name="certificates"
+    )
+    practicum = models.ForeignKey(
+        Practicum, on_delete=models.PROTECT, null=True, blank=True, related_name="certificates"
+    )
+    title = models.CharField(max_length=200)
+    name_on_certificate = models.CharField(max_length=150)
+    appraised_hours = models.DecimalField(max_digits=5, decimal_places=2)
+    earned_on = models.DateField(help_text="The day of completion in the program's time zone.")
+    verification_code = models.CharField(
+        max_length=12, unique=True, default=new_verification_code, editable=False
+    )
+    pdf = models.FileField(upload_to=certificate_pdf_to, blank=True)
+    pdf_sha256 = models.CharField(max_length=64, blank=True, db_index=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.LIVE)
+    version = models.PositiveSmallIntegerField(default=1)
+    supersedes = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by"
+    )
+    revoked_reason = models.CharField(max_length=300, blank=True)
+    held = models.BooleanField(default=False, help_text="Held certificates are not emailed until released.")
+    email_state = models.CharField(max_length=10, choices=Email.choices, default=Email.PENDING)
+    email_claimed_at = models.DateTimeField(null=True, blank=True)
+    email_claim = models.CharField(max_length=64, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    email_error = models.CharField(max_length=300, blank=True)
+    issued_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-earned_on", "-issued_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "source_key"],
+                condition=models.Q(status="live"),
+                name="certificates_one_live_per_thing",
+            )
+        ]
+        indexes = [models.Index(fields=["email_state", "earned_on"]), models.Index(fields=["user", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.title} — {self.name_on_certificate} ({self.display_code})"
+
+    @property
+    def display_code(self) -> str:
+        code = self.verification_code
+        return f"{code[:4]}-{code[4:8]}-{code[8:]}"
+
+    def get_verify_url(self) -> str:
+        return reverse("certificates:verify", kwargs={"code": self.verification_code})
+
+
+class CertificateEvent(models.Model):
+    """Every change to a certificate, with who and why: issued, re-issued, revoked, emailed …"""
+
+    class Action(models.TextChoices):
+        ISSUED = "issued", "Issued"
+        REISSUED = "reissued", "Re-issued (new version)"
+        SUPERSEDED = "superseded", "Superseded"
+        REVOKED = "revoked", "Revoked"
+        HELD = "held", "Held"
+        RELEASED = "released", "Released"
+        EMAILED = "emailed", "Emailed"
+        REFUSED = "refused", "Refused by the mail server"
+        RESENT = "resent", "Resent"
+
+    certificate = models.ForeignKey(Certificate, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=12, choices=Action.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    reason = models.CharField(max_length=300, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()}: {self.certificate_id}"
+
+
+class EmailBatch(models.Model):
+    """One run of the nightly certificate email (or a manual run for a date)."""
+
+    run_for = models.DateField(
+        help_text="The local day whose certificates (and earlier unsent ones) it sends."
+    )
+    started_at = models.DateTimeField(auto_now_add=True)
+    people = models.PositiveIntegerField(default=0)
+    sent = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    refused = models.PositiveIntegerField(default=0)
+    triggered_by = models.CharField(max_length=40, default="beat")
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name_plural = "email batches"
+
+    def __str__(self) -> str:
+        return f"Batch for {self.run_for} ({self.started_at:%Y-%m-%d %H:%M})"

@@ -1,0 +1,342 @@
+"""Writes for certificates: issue (idempotent), re-issue, revoke, hold, and the nightly email."""
+
+import hashlib
+import logging
+import smtplib
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from modules.models import Module
+from practicums.models import Practicum
+from programs.models import Program
+
+from .models import Certificate, CertificateDesign, CertificateEvent, EmailBatch
+from .rendering import CertificateValues, DesignError, DesignValues, renderer_for
+
+logger = logging.getLogger(__name__)
+
+KIND_LABELS = {
+    Certificate.Kind.MODULE: "Certificate of Completion",
+    Certificate.Kind.SET: "Certificate of Completion",
+    Certificate.Kind.CERTIFICATION: "Certificate of Certification",
+    Certificate.Kind.RECERTIFICATION: "Certificate of Recertification",
+}
+# A claim older than this is treated as abandoned (its worker died) and may be taken over.
+STALE_CLAIM = timedelta(minutes=4)
+
+
+def design_values(program: Program) -> DesignValues:
+    design = CertificateDesign.objects.filter(program=program).first() or CertificateDesign(program=program)
+    return design_values_of(design)
+
+
+def design_values_of(design: CertificateDesign) -> DesignValues:
+    return DesignValues(
+        html=design.html,
+        css=design.css,
+        primary_color=design.primary_color,
+        accent_color=design.accent_color,
+        page_size=design.page_size,
+        signer_name=design.signer_name,
+        signer_title=design.signer_title,
+        logo=design.logo.name or "",
+        signature=design.signature.name or "",
+    )
+
+
+def format_hours(hours: Decimal) -> str:
+    return f"{hours:.2f}".rstrip("0").rstrip(".")
+
+
+def certificate_values(certificate: Certificate) -> CertificateValues:
+    day = certificate.earned_on
+    return CertificateValues(
+        name=certificate.name_on_certificate,
+        title=certificate.title,
+        kind_label=KIND_LABELS[Certificate.Kind(certificate.kind)],
+        program=certificate.program.title,
+        organization=settings.CREDO_SITE_NAME,
+        hours=format_hours(certificate.appraised_hours),
+        date=f"{day:%B} {day.day}, {day.year}",
+        code=certificate.display_code,
+        verify_url=settings.SITE_URL + certificate.get_verify_url(),
+    )
+
+
+def render_certificate_pdf(certificate: Certificate) -> bytes:
+    """The program's design; if staff broke it, the default design (the batch never stops for
+    a template error — staff see the error in the admin preview)."""
+    values = certificate_values(certificate)
+    try:
+        return renderer_for(design_values(certificate.program)).render(values)
+    except DesignError:
+        logger.exception("Certificate design of %s fails; using the default design", certificate.program)
+        return renderer_for(design_values_of(CertificateDesign(program=certificate.program))).render(values)
+
+
+def _store_pdf(certificate: Certificate) -> None:
+    pdf = render_certificate_pdf(certificate)
+    certificate.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
+    certificate.pdf.save(f"{certificate.verification_code}.pdf", ContentFile(pdf), save=False)
+
+
+def certificate_issue(
+    *,
+    user: User,
+    program: Program,
+    kind: str,
+    source_key: str,
+    title: str,
+    hours: Decimal,
+    earned_on: date,
+    module: Module | None = None,
+    practicum: Practicum | None = None,
+    by: User | None = None,
+) -> Certificate:
+    """Issue the certificate for something earned, once: a second call returns the live one.
+    The PDF is rendered now and stored; later edits to the name or design never change it."""
+    existing = Certificate.objects.filter(
+        user=user, source_key=source_key, status=Certificate.Status.LIVE
+    ).first()
+    if existing is not None:
+        return existing
+    certificate = Certificate(
+        user=user,
+        program=program,
+        kind=kind,
+        source_key=source_key,
+        module=module,
+        practicum=practicum,
+        title=title,
+        name_on_certificate=user.full_name or user.email,
+        appraised_hours=hours,
+        earned_on=earned_on,
+        issued_at=timezone.now(),
+    )
+    _store_pdf(certificate)
+    try:
+        with transaction.atomic():
+            certificate.save()
+            CertificateEvent.objects.create(
+                certificate=certificate, action=CertificateEvent.Action.ISSUED, by=by
+            )
+    except IntegrityError:  # issued concurrently: keep the one that won
+        certificate.pdf.delete(save=False)
+        return Certificate.objects.get(user=user, source_key=source_key, status=Certificate.Status.LIVE)
+    return certificate
+
+
+def certificate_reissue(*, certificate: Certificate, by: User | None, reason: str) -> Certificate:
+    """A new version (current name, current design) replaces a live certificate; the old one is
+    kept as superseded and its verification page says so."""
+    if not reason.strip():
+        raise ValueError("A reason is required to re-issue a certificate.")
+    with transaction.atomic():
+        old = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        if old.status != Certificate.Status.LIVE:
+            raise ValueError("Only a valid certificate can be re-issued.")
+        old.status = Certificate.Status.SUPERSEDED
+        old.save(update_fields=["status"])
+        new = Certificate(
+            user=old.user,
+            program=old.program,
+            kind=old.kind,
+            source_key=old.source_key,
+            module=old.module,
+            practicum=old.practicum,
+            title=old.title,
+            name_on_certificate=old.user.full_name or old.user.email,
+            appraised_hours=old.appraised_hours,
+            earned_on=old.earned_on,
+            version=old.version + 1,
+            supersedes=old,
+            issued_at=timezone.now(),
+        )
+        _store_pdf(new)
+        new.save()
+        CertificateEvent.objects.create(
+            certificate=old, action=CertificateEvent.Action.SUPERSEDED, by=by, reason=reason
+        )
+        CertificateEvent.objects.create(
+            certificate=new, action=CertificateEvent.Action.REISSUED, by=by, reason=reason
+        )
+    return new
+
+
+def certificate_revoke(*, certificate: Certificate, by: User | None, reason: str) -> Certificate:
+    if not reason.strip():
+        raise ValueError("A reason is required to revoke a certificate.")
+    with transaction.atomic():
+        Certificate.objects.filter(pk=certificate.pk).update(
+            status=Certificate.Status.REVOKED, revoked_reason=reason[:300]
+        )
+        CertificateEvent.objects.create(
+            certificate=certificate, action=CertificateEvent.Action.REVOKED, by=by, reason=reason
+        )
+    certificate.refresh_from_db()
+    return certificate
+
+
+def certificate_hold(*, certificate: Certificate, by: User | None, held: bool, reason: str = "") -> None:
+    with transaction.atomic():
+        Certificate.objects.filter(pk=certificate.pk).update(held=held)
+        action = CertificateEvent.Action.HELD if held else CertificateEvent.Action.RELEASED
+        CertificateEvent.objects.create(certificate=certificate, action=action, by=by, reason=reason)
+
+
+def certificate_resend(*, certificate: Certificate, by: User | None) -> None:
+    """Send this one certificate again now (to the person's current address)."""
+    with transaction.atomic():
+        Certificate.objects.filter(pk=certificate.pk).update(
+            email_state=Certificate.Email.PENDING, email_claim=""
+        )
+        CertificateEvent.objects.create(certificate=certificate, action=CertificateEvent.Action.RESENT, by=by)
+        from .tasks import send_person
+
+        user_id = certificate.user_id
+        transaction.on_commit(
+            lambda: send_person.delay(user_id=user_id, batch_id=None, run_for=None, only=[certificate.pk])
+        )
+
+
+# --- The nightly email ---------------------------------------------------------------------------
+
+
+def _due(run_for: date | None) -> Q:
+    q = Q(status=Certificate.Status.LIVE, held=False, email_state=Certificate.Email.PENDING)
+    return q & Q(earned_on__lte=run_for) if run_for else q
+
+
+def batch_start(*, run_for: date, triggered_by: str = "beat") -> tuple[EmailBatch, list[int]]:
+    """Who gets an email tonight: everyone with a valid, not-held, not-yet-sent certificate
+    earned on or before `run_for` (earlier failures included)."""
+    user_ids = sorted(set(Certificate.objects.filter(_due(run_for)).values_list("user_id", flat=True)))
+    batch = EmailBatch.objects.create(run_for=run_for, people=len(user_ids), triggered_by=triggered_by)
+    return batch, user_ids
+
+
+@dataclass(frozen=True)
+class SendOutcome:
+    sent: int = 0
+    refused: int = 0
+    temporary_error: str = ""
+
+
+def _claim(
+    *, user_id: int, run_for: date | None, claim: str, only: list[int] | None, now: datetime
+) -> list[Certificate]:
+    """Take this person's due certificates for this send (a conditional UPDATE: two workers or
+    two runs never take the same row). Rows left "sending" by a worker that died are taken over
+    after STALE_CLAIM, and a redelivered task takes back its own."""
+    stale = Q(email_state=Certificate.Email.SENDING, email_claimed_at__lt=now - STALE_CLAIM) | Q(
+        email_state=Certificate.Email.SENDING, email_claim=claim
+    )
+    base = Certificate.objects.filter(user_id=user_id, status=Certificate.Status.LIVE, held=False)
+    if only:
+        base = base.filter(pk__in=only)
+    elif run_for:
+        base = base.filter(earned_on__lte=run_for)
+    base.filter(Q(email_state=Certificate.Email.PENDING) | stale).update(
+        email_state=Certificate.Email.SENDING, email_claim=claim, email_claimed_at=now
+    )
+    return list(
+        Certificate.objects.filter(user_id=user_id, email_claim=claim, email_state=Certificate.Email.SENDING)
+        .select_related("user", "program")
+        .order_by("earned_on", "pk")
+    )
+
+
+def certificates_email_message(user: User, certificates: list[Certificate]) -> EmailMultiAlternatives:
+    context = {
+        "user": user,
+        "certificates": certificates,
+        "site_name": settings.CREDO_SITE_NAME,
+        "my_certificates_url": settings.SITE_URL + reverse("certificates:mine"),
+        "total_hours": format_hours(sum((c.appraised_hours for c in certificates), Decimal(0))),
+    }
+    count = len(certificates)
+    subject = (
+        f"[{settings.CREDO_SITE_NAME}] Your certificate: {certificates[0].title}"
+        if count == 1
+        else f"[{settings.CREDO_SITE_NAME}] Your {count} new certificates"
+    )
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string("certificates/email/certificates.txt", context),
+        to=[user.email],
+    )
+    message.attach_alternative(render_to_string("certificates/email/certificates.html", context), "text/html")
+    for certificate in certificates:
+        with certificate.pdf.open("rb") as handle:
+            message.attach(f"certificate-{certificate.display_code}.pdf", handle.read(), "application/pdf")
+    return message
+
+
+def _is_permanent(exc: Exception) -> bool:
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in exc.recipients.values())
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return exc.smtp_code >= 500
+    return False
+
+
+def certificates_send_for_person(
+    *,
+    user_id: int,
+    claim: str,
+    run_for: date | None,
+    batch_id: int | None = None,
+    only: list[int] | None = None,
+) -> SendOutcome:
+    """One email with all of a person's new certificates. Marked sent only after the mail
+    server accepted it; a permanent refusal (5xx) marks them refused (shown in the admin) and
+    the rest of the batch goes on; a temporary failure returns them to the queue."""
+    now = timezone.now()
+    certificates = _claim(user_id=user_id, run_for=run_for, claim=claim, only=only, now=now)
+    if not certificates:
+        return SendOutcome()
+    ids = [c.pk for c in certificates]
+    try:
+        message = certificates_email_message(certificates[0].user, certificates)
+        with get_connection() as connection:
+            connection.send_messages([message])
+    except (smtplib.SMTPException, OSError) as exc:
+        if _is_permanent(exc):
+            with transaction.atomic():
+                Certificate.objects.filter(pk__in=ids, email_claim=claim).update(
+                    email_state=Certificate.Email.REFUSED, email_error=str(exc)[:300]
+                )
+                CertificateEvent.objects.bulk_create(
+                    CertificateEvent(
+                        certificate_id=pk, action=CertificateEvent.Action.REFUSED, reason=str(exc)[:300]
+                    )
+                    for pk in ids
+                )
+                if batch_id:
+                    EmailBatch.objects.filter(pk=batch_id).update(refused=F("refused") + len(ids))
+            return SendOutcome(refused=len(ids))
+        Certificate.objects.filter(pk__in=ids, email_claim=claim).update(
+            email_state=Certificate.Email.PENDING, email_claim="", email_error=str(exc)[:300]
+        )
+        return SendOutcome(temporary_error=str(exc))
+    with transaction.atomic():
+        Certificate.objects.filter(pk__in=ids, email_claim=claim).update(
+            email_state=Certificate.Email.SENT, emailed_at=timezone.now(), email_error=""
+        )
+        CertificateEvent.objects.bulk_create(
+            CertificateEvent(certificate_id=pk, action=CertificateEvent.Action.EMAILED) for pk in ids
+        )
+        if batch_id:
+            EmailBatch.objects.filter(pk=batch_id).update(sent=F("sent") + len(ids))
+    return SendOutcome(sent=len(ids))

@@ -1,0 +1,48 @@
+import uuid
+
+from celery import shared_task
+from django.utils import timezone
+
+from programs.dates import local_date
+
+from .services import batch_start, certificates_send_for_person
+
+BATCH_ZONE = "America/Los_Angeles"
+
+
+@shared_task(name="certificates.nightly_batch")
+def nightly_batch(*, run_for: str | None = None, triggered_by: str = "beat") -> int:
+    """20:00 Pacific (beat): one task per person with certificates to send."""
+    import zoneinfo
+    from datetime import date
+
+    day = (
+        date.fromisoformat(run_for) if run_for else local_date(timezone.now(), zoneinfo.ZoneInfo(BATCH_ZONE))
+    )
+    batch, user_ids = batch_start(run_for=day, triggered_by=triggered_by)
+    for user_id in user_ids:
+        send_person.delay(user_id=user_id, batch_id=batch.pk, run_for=day.isoformat())
+    return len(user_ids)
+
+
+@shared_task(name="certificates.send_person", bind=True, max_retries=8, acks_late=True)
+def send_person(
+    self, *, user_id: int, batch_id: int | None, run_for: str | None, only: list[int] | None = None
+) -> int:
+    """Send one person's new certificates. The claim is the task id, so a task redelivered
+    after its worker died takes back exactly the certificates it had claimed."""
+    from datetime import date
+
+    claim = self.request.id or uuid.uuid4().hex
+    outcome = certificates_send_for_person(
+        user_id=user_id,
+        claim=claim,
+        run_for=date.fromisoformat(run_for) if run_for else None,
+        batch_id=batch_id,
+        only=only,
+    )
+    if outcome.temporary_error:
+        if self.request.retries >= self.max_retries:
+            return 0  # left pending: tomorrow's batch picks them up again
+        raise self.retry(countdown=min(1800, 30 * 2**self.request.retries))
+    return outcome.sent
