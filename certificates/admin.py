@@ -1,5 +1,7 @@
 import shutil
 import subprocess
+import tempfile
+from pathlib import Path
 
 from django import forms
 from django.contrib import admin, messages
@@ -69,14 +71,17 @@ def pdf_to_png(pdf: bytes) -> bytes | None:
     tool = shutil.which("pdftoppm")
     if tool is None:
         return None
-    result = subprocess.run(  # noqa: S603 (a fixed tool and arguments; the PDF goes to stdin)
-        [tool, "-png", "-r", "60", "-singlefile", "-", "-"],
-        input=pdf,
-        capture_output=True,
-        timeout=30,
-        check=False,
-    )
-    return result.stdout if result.returncode == 0 else None
+    with tempfile.TemporaryDirectory() as folder:
+        source, target = Path(folder) / "preview.pdf", Path(folder) / "preview"
+        source.write_bytes(pdf)
+        result = subprocess.run(  # noqa: S603 (a fixed tool, our own temporary files)
+            [tool, "-png", "-r", "60", "-singlefile", str(source), str(target)],
+            capture_output=True,
+            timeout=30,
+            check=False,
+        )
+        png = target.with_suffix(".png")
+        return png.read_bytes() if result.returncode == 0 and png.exists() else None
 
 
 @admin.register(CertificateDesign)

@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass
 
 import segno
 from django.contrib.staticfiles import finders
+from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import default_storage
 from django.template import Context, Engine, TemplateSyntaxError
 from weasyprint import CSS, HTML
@@ -79,6 +80,12 @@ class ProjectFilesFetcher(URLFetcher):
         super().__init__(allowed_protocols={"data"}, allow_redirects=False)
 
     def fetch(self, url, headers=None):
+        try:
+            return self._fetch(url, headers)
+        except SuspiciousFileOperation as exc:  # "media:../../etc/passwd" and the like
+            raise ValueError(f"Certificates may only use the project's own files, not {url[:80]!r}") from exc
+
+    def _fetch(self, url, headers=None):
         if url.startswith("static:"):
             path = finders.find(url.removeprefix("static:").lstrip("/"))
             if path:

@@ -75,7 +75,8 @@ def verify_code(request, code: str):
 @ratelimit(key="ip", rate="30/10m", method="POST", block=False)
 def verify(request):
     """Look up a code, or check an uploaded PDF against the SHA-256 of every issued file."""
-    form = VerifyForm(request.POST or None, request.FILES or None)
+    bound = request.method == "POST"
+    form = VerifyForm(request.POST if bound else None, request.FILES if bound else None)
     result = None
     if request.method == "POST":
         if getattr(request, "limited", False):
