@@ -1,0 +1,172 @@
+from datetime import date, datetime, timedelta
+from io import StringIO
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.core.management import call_command
+
+from accounts.tests.factories import UserFactory
+from certificates.models import Certificate, EmailBatch
+from certificates.services import certificate_hold
+from certificates.tasks import nightly_batch
+from config.celery_app import app as celery_app
+from practicums.services import attendance_record
+from practicums.tests.factories import PracticumFactory, TrackGroupFactory, make_session, register
+from programs.tests.factories import SeriesFactory
+
+from .factories import issue
+
+LA = ZoneInfo("America/Los_Angeles")
+UTC = ZoneInfo("UTC")
+
+
+@pytest.mark.django_db
+def test_one_email_per_person_with_all_new_certificates_and_nothing_twice():
+    ana, bo = UserFactory(email="ana@example.org"), UserFactory(email="bo@example.org")
+    for i in range(3):
+        issue(ana, key=f"module:{i}", title=f"Module {i}", earned_on=date(2026, 11, 20))
+    issue(bo, key="module:9", title="Module 9", earned_on=date(2026, 11, 19))  # an earlier one not yet sent
+    issue(bo, key="module:10", title="Tomorrow's", earned_on=date(2026, 11, 21))  # not yet due
+    assert nightly_batch.apply(kwargs={"run_for": "2026-11-20"}).get() == 2
+    by_person = {m.to[0]: m for m in mail.outbox}
+    assert sorted(by_person) == ["ana@example.org", "bo@example.org"]
+    assert len(by_person["ana@example.org"].attachments) == 3
+    assert [a[2] for a in by_person["ana@example.org"].attachments] == ["application/pdf"] * 3
+    assert "Your 3 new certificates" in by_person["ana@example.org"].subject
+    assert by_person["bo@example.org"].subject.endswith("Your certificate: Module 9")
+    html = by_person["ana@example.org"].alternatives[0][0]
+    assert "/me/certificates/" in html
+    assert nightly_batch.apply(kwargs={"run_for": "2026-11-20"}).get() == 0  # a rerun sends nothing
+    assert len(mail.outbox) == 2
+    assert Certificate.objects.filter(email_state="sent").count() == 4
+    batch = EmailBatch.objects.order_by("started_at").first()
+    assert (batch.people, batch.sent, batch.refused) == (2, 4, 0)
+
+
+@pytest.mark.django_db
+def test_held_certificates_wait_until_released():
+    certificate = issue(earned_on=date(2026, 11, 20))
+    certificate_hold(certificate=certificate, by=None, held=True)
+    nightly_batch.apply(kwargs={"run_for": "2026-11-20"})
+    assert mail.outbox == []
+    certificate_hold(certificate=certificate, by=None, held=False)
+    nightly_batch.apply(kwargs={"run_for": "2026-11-20"})
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.smtp
+@pytest.mark.django_db
+def test_bad_address_is_refused_and_the_rest_still_go_out(smtp_server):
+    good, bad = UserFactory(email="good@example.org"), UserFactory(email="bad@example.org")
+    issue(good, earned_on=date(2026, 11, 20))
+    issue(bad, earned_on=date(2026, 11, 20))
+
+    original = smtp_server.handle_RCPT
+
+    async def refuse_bad(server, session, envelope, address, rcpt_options):
+        if address == "bad@example.org":
+            return "550 5.1.1 No such mailbox"
+        return await original(server, session, envelope, address, rcpt_options)
+
+    smtp_server.handle_RCPT = refuse_bad
+    nightly_batch.apply(kwargs={"run_for": "2026-11-20"})
+    received = smtp_server.wait_for(1)
+    assert [m["To"] for m in received] == ["good@example.org"]
+    assert Certificate.objects.get(user=bad).email_state == "refused"
+    assert "550" in Certificate.objects.get(user=bad).email_error
+    assert Certificate.objects.get(user=good).email_state == "sent"
+    batch = EmailBatch.objects.get()
+    assert (batch.sent, batch.refused) == (1, 1)
+
+
+@pytest.mark.smtp
+@pytest.mark.django_db
+def test_temporary_smtp_failure_keeps_certificate_pending_for_retry(smtp_server):
+    issue(UserFactory(email="later@example.org"), earned_on=date(2026, 11, 20))
+    smtp_server.refuse_with = "451 4.3.0 Try again later"
+    smtp_server.refusals_left = 1
+    from certificates.services import certificates_send_for_person
+
+    certificate = Certificate.objects.get()
+    outcome = certificates_send_for_person(
+        user_id=certificate.user_id, claim="t1", run_for=date(2026, 11, 20)
+    )
+    assert outcome.temporary_error
+    assert Certificate.objects.get().email_state == "pending"
+    outcome = certificates_send_for_person(
+        user_id=certificate.user_id, claim="t2", run_for=date(2026, 11, 20)
+    )
+    assert outcome.sent == 1
+    assert len(smtp_server.wait_for(1)) == 1
+
+
+@pytest.mark.django_db
+def test_management_command_runs_batch_for_a_date():
+    issue(earned_on=date(2026, 11, 18))
+    out = StringIO()
+    call_command("send_certificates", "--date", "2026-11-18", "--sync", stdout=out)
+    assert "Certificate email: 1 people" in out.getvalue()
+    assert len(mail.outbox) == 1
+    with pytest.raises(Exception, match="--date must look like"):
+        call_command("send_certificates", "--date", "18/11/2026", "--sync")
+
+
+@pytest.mark.parametrize(
+    ("last_run_local", "expected_local"),
+    [
+        # Around the March change (clocks spring forward on Mar 14, 2027).
+        (datetime(2027, 3, 13, 20, 0, tzinfo=LA), datetime(2027, 3, 14, 20, 0, tzinfo=LA)),
+        (datetime(2027, 3, 14, 20, 0, tzinfo=LA), datetime(2027, 3, 15, 20, 0, tzinfo=LA)),
+        # Around the November change (clocks fall back on Nov 7, 2027).
+        (datetime(2027, 11, 6, 20, 0, tzinfo=LA), datetime(2027, 11, 7, 20, 0, tzinfo=LA)),
+        (datetime(2027, 11, 7, 20, 0, tzinfo=LA), datetime(2027, 11, 8, 20, 0, tzinfo=LA)),
+    ],
+)
+def test_beat_runs_the_batch_at_8pm_pacific_in_pst_and_pdt(last_run_local, expected_local):
+    entry = settings.CELERY_BEAT_SCHEDULE["nightly-certificate-email"]
+    assert entry["task"] == "certificates.nightly_batch"
+    schedule = entry["schedule"]
+    schedule.app = celery_app
+    assert str(celery_app.timezone) == "America/Los_Angeles"
+    before = expected_local - timedelta(minutes=1)
+    schedule.nowfun = lambda: before
+    due, wait = schedule.is_due(last_run_local)
+    assert not due
+    assert wait == pytest.approx(60, abs=1)
+    schedule.nowfun = lambda: expected_local
+    due, _ = schedule.is_due(last_run_local)
+    assert due
+    offsets = {expected_local.utcoffset()}
+    assert offsets <= {timedelta(hours=-7), timedelta(hours=-8)}
+
+
+@pytest.mark.django_db
+def test_series_set_completion_issues_one_certificate_for_the_group(django_capture_on_commit_callbacks):
+    program = SeriesFactory()
+    group = TrackGroupFactory(program=program, name="Summer live events")
+    virtual = PracticumFactory(program=program, group=group, title="Virtual Sessions 1–6", format="virtual")
+    start = datetime(2027, 7, 13, 22, 30, tzinfo=UTC)
+    sessions = [
+        make_session(
+            virtual,
+            f"Virtual Session {i + 1}",
+            start + timedelta(weeks=i),
+            start + timedelta(weeks=i, hours=2),
+        )
+        for i in range(2)
+    ]
+    user = UserFactory()
+    register(user, virtual)
+    with django_capture_on_commit_callbacks(execute=True):
+        for session in sessions:
+            attendance_record(user=user, code=session.code, now=session.ends_at)
+    certificate = Certificate.objects.get()
+    assert (certificate.kind, certificate.source_key, certificate.title) == (
+        "set",
+        f"group:{group.pk}",
+        "Virtual Sessions 1–6",
+    )
+    assert certificate.appraised_hours == virtual.appraised_hours
+    assert certificate.earned_on == date(2027, 7, 20)  # 17:30 Pacific on the second Tuesday
