@@ -23,6 +23,7 @@ from programs.models import Program
 
 from .models import Certificate, CertificateDesign, CertificateEvent, EmailBatch
 from .rendering import CertificateValues, DesignError, DesignValues, renderer_for
+from .stamping import stamp, template_for
 
 logger = logging.getLogger(__name__)
 
@@ -79,10 +80,18 @@ def render_certificate_pdf(certificate: Certificate) -> bytes:
     a template error — staff see the error in the admin preview)."""
     values = certificate_values(certificate)
     try:
-        return renderer_for(design_values(certificate.program)).render(values)
+        return render_fast(renderer_for(design_values(certificate.program)), values)
     except DesignError:
         logger.exception("Certificate design of %s fails; using the default design", certificate.program)
-        return renderer_for(design_values_of(CertificateDesign(program=certificate.program))).render(values)
+        default = design_values_of(CertificateDesign(program=certificate.program))
+        return render_fast(renderer_for(default), values)
+
+
+def render_fast(renderer, values: CertificateValues) -> bytes:
+    """Stamp onto the design rendered once when possible; otherwise render it whole."""
+    template = template_for(renderer, values)
+    pdf = stamp(template, values) if template is not None else None
+    return pdf if pdf is not None else renderer.render(values)
 
 
 def _store_pdf(certificate: Certificate) -> None:

@@ -219,3 +219,33 @@ def test_earned_on_date_is_what_prints():
         "A", "T", "K", "P", "O", "1", f"{date(2027, 2, 28):%B} 28, 2027", "C", "https://x/"
     )
     assert values.date == "February 28, 2027"
+
+
+def fonts_of(data: bytes) -> set[str]:
+    page = PdfReader(io.BytesIO(data)).pages[0]
+    return {str(font.get_object()["/BaseFont"]) for font in page["/Resources"]["/Font"].values()}
+
+
+@pytest.mark.django_db
+def test_latin_names_are_stamped_onto_the_design_and_cjk_names_rendered_whole():
+    latin = stored(issue(UserFactory(full_name="Zoë Łukasz Nguyễn"), key="module:1"))
+    assert any("GentiumPlus" in font for font in fonts_of(latin))  # drawn by the stamp
+    cjk = stored(issue(UserFactory(full_name="王芳"), key="module:2"))
+    assert not any("GentiumPlus" in font for font in fonts_of(cjk))  # the whole page by WeasyPrint
+    assert any("CJK" in font for font in fonts_of(cjk))
+    for data in (latin, cjk):
+        assert len(PdfReader(io.BytesIO(data)).pages) == 1
+
+
+@pytest.mark.django_db
+def test_design_without_field_markers_is_rendered_whole():
+    program = ProgramFactory()
+    CertificateDesign.objects.create(
+        program=program,
+        html="<h1>{{ name }}</h1><p>{{ title }} · {{ hours }} h · {{ date }} · {{ code }}</p>",
+        css="h1 { color: {{ primary_color }} }",
+    )
+    certificate = issue(UserFactory(full_name="Casey Candidate"), program=program)
+    text = pdf_text(stored(certificate))
+    assert "Casey Candidate" in text
+    assert certificate.display_code in text
