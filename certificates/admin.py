@@ -1,18 +1,23 @@
+import io
 import shutil
 import subprocess
 import tempfile
+import zipfile
 from pathlib import Path
 
 from django import forms
 from django.contrib import admin, messages
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from programs.models import Program
+
 from .models import Certificate, CertificateDesign, CertificateEvent, EmailBatch
 from .rendering import CertificateValues, DesignError, DesignRenderer
+from .selectors import certificates_for_program_export, certificates_held, certificates_refused, tonight_queue
 from .services import (
     certificate_hold,
     certificate_reissue,
@@ -176,6 +181,51 @@ class CertificateAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in Certificate._meta.fields]
     inlines = [EventInline]
     actions = ["resend", "hold", "release", "reissue"]
+    change_list_template = "admin/certificates/certificate/change_list.html"
+
+    def get_urls(self):
+        return [
+            path("console/", self.admin_site.admin_view(self.console), name="certificates_console"),
+            *super().get_urls(),
+        ]
+
+    def console(self, request):
+        """The issuance console: tonight's queue, held and refused certificates, recent
+        batches, and a ZIP of a program's certificates."""
+        if request.method == "POST":
+            certificate = get_object_or_404(Certificate, pk=request.POST.get("certificate"))
+            action = request.POST.get("action")
+            if action in ("hold", "release"):
+                certificate_hold(certificate=certificate, by=request.user, held=action == "hold")
+            elif action == "resend":
+                certificate_resend(certificate=certificate, by=request.user)
+            self.message_user(request, f"{certificate.display_code}: {action} done.")
+            return redirect("admin:certificates_console")
+        program_id = request.GET.get("export")
+        if program_id and program_id.isdigit():
+            return self._export_zip(int(program_id))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Issuance console",
+            "queue": tonight_queue(),
+            "held": certificates_held(),
+            "refused": certificates_refused(),
+            "batches": EmailBatch.objects.all()[:10],
+            "programs": Program.objects.order_by("title"),
+        }
+        return render(request, "admin/certificates/certificate/console.html", context)
+
+    def _export_zip(self, program_id: int) -> HttpResponse:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
+            for certificate in certificates_for_program_export(program_id=program_id):
+                with certificate.pdf.open("rb") as handle:
+                    day, name = f"{certificate.earned_on:%Y-%m-%d}", certificate.name_on_certificate
+                    archive.writestr(f"{day} {name} {certificate.display_code}.pdf", handle.read())
+        response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+        response["Content-Disposition"] = f'attachment; filename="certificates-program-{program_id}.zip"'
+        return response
 
     def has_add_permission(self, request) -> bool:
         return False

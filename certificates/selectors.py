@@ -48,3 +48,39 @@ def certificate_get_by_code(*, code: str) -> Certificate | None:
 
 def certificate_find_by_pdf_hash(*, sha256: str) -> Certificate | None:
     return Certificate.objects.filter(pdf_sha256=sha256).select_related("program").first()
+
+
+def tonight_queue() -> list[tuple]:
+    """What the next batch sends, per person: [(user, [certificates])], plus nothing held."""
+    rows = (
+        Certificate.objects.filter(
+            status=Certificate.Status.LIVE, held=False, email_state=Certificate.Email.PENDING
+        )
+        .select_related("user", "program")
+        .order_by("user__full_name", "user_id", "earned_on")
+    )
+    queue: dict[int, tuple] = {}
+    for certificate in rows:
+        queue.setdefault(certificate.user_id, (certificate.user, []))[1].append(certificate)
+    return list(queue.values())
+
+
+def certificates_held() -> QuerySet[Certificate]:
+    return Certificate.objects.filter(status=Certificate.Status.LIVE, held=True).select_related(
+        "user", "program"
+    )
+
+
+def certificates_refused() -> QuerySet[Certificate]:
+    return Certificate.objects.filter(
+        status=Certificate.Status.LIVE, email_state=Certificate.Email.REFUSED
+    ).select_related("user", "program")
+
+
+def certificates_for_program_export(*, program_id: int) -> QuerySet[Certificate]:
+    return (
+        Certificate.objects.filter(program_id=program_id, status=Certificate.Status.LIVE)
+        .exclude(pdf="")
+        .select_related("user")
+        .order_by("earned_on", "pk")
+    )

@@ -249,3 +249,23 @@ def test_design_without_field_markers_is_rendered_whole():
     text = pdf_text(stored(certificate))
     assert "Casey Candidate" in text
     assert certificate.display_code in text
+
+
+@pytest.mark.django_db
+def test_issuance_console_queue_hold_and_export(client):
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    staff = StaffFactory()
+    TOTP.activate(staff, generate_totp_secret())
+    client.force_login(staff)
+    certificate = issue(UserFactory(full_name="Ana Example"))
+    url = reverse("admin:certificates_console")
+    html = client.get(url).content.decode()
+    assert "Tonight's queue (20:00 Pacific): 1 person" in html
+    assert "Ana Example" in html
+    client.post(url, {"certificate": certificate.pk, "action": "hold"})
+    certificate.refresh_from_db()
+    assert certificate.held
+    assert "Tonight's queue (20:00 Pacific): 0 people" in client.get(url).content.decode()
+    archive = zipfile.ZipFile(io.BytesIO(client.get(url, {"export": certificate.program_id}).content))
+    assert [n.endswith(f"{certificate.display_code}.pdf") for n in archive.namelist()] == [True]
