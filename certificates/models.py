@@ -59,7 +59,6 @@ class Certificate(models.Model):
 
     class Email(models.TextChoices):
         PENDING = "pending", "Waiting for tonight's email"
-        SENDING = "sending", "Being sent"
         SENT = "sent", "Emailed"
         REFUSED = "refused", "Refused by the mail server"
 
@@ -93,8 +92,6 @@ class Certificate(models.Model):
     revoked_reason = models.CharField(max_length=300, blank=True)
     held = models.BooleanField(default=False, help_text="Held certificates are not emailed until released.")
     email_state = models.CharField(max_length=10, choices=Email.choices, default=Email.PENDING)
-    email_claimed_at = models.DateTimeField(null=True, blank=True)
-    email_claim = models.CharField(max_length=64, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
     email_error = models.CharField(max_length=300, blank=True)
     issued_at = models.DateTimeField()

@@ -4,7 +4,7 @@ import hashlib
 import logging
 import smtplib
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -33,8 +33,6 @@ KIND_LABELS = {
     Certificate.Kind.CERTIFICATION: "Certificate of Certification",
     Certificate.Kind.RECERTIFICATION: "Certificate of Recertification",
 }
-# A claim older than this is treated as abandoned (its worker died) and may be taken over.
-STALE_CLAIM = timedelta(minutes=4)
 
 
 def design_values(program: Program) -> DesignValues:
@@ -242,30 +240,6 @@ class SendOutcome:
     temporary_error: str = ""
 
 
-def _claim(
-    *, user_id: int, run_for: date | None, claim: str, only: list[int] | None, now: datetime
-) -> list[Certificate]:
-    """Take this person's due certificates for this send (a conditional UPDATE: two workers or
-    two runs never take the same row). Rows left "sending" by a worker that died are taken over
-    after STALE_CLAIM, and a redelivered task takes back its own."""
-    stale = Q(email_state=Certificate.Email.SENDING, email_claimed_at__lt=now - STALE_CLAIM) | Q(
-        email_state=Certificate.Email.SENDING, email_claim=claim
-    )
-    base = Certificate.objects.filter(user_id=user_id, status=Certificate.Status.LIVE, held=False)
-    if only:
-        base = base.filter(pk__in=only)
-    elif run_for:
-        base = base.filter(earned_on__lte=run_for)
-    base.filter(Q(email_state=Certificate.Email.PENDING) | stale).update(
-        email_state=Certificate.Email.SENDING, email_claim=claim, email_claimed_at=now
-    )
-    return list(
-        Certificate.objects.filter(user_id=user_id, email_claim=claim, email_state=Certificate.Email.SENDING)
-        .select_related("user", "program")
-        .order_by("earned_on", "pk")
-    )
-
-
 def certificates_email_message(user: User, certificates: list[Certificate]) -> EmailMultiAlternatives:
     context = {
         "user": user,
@@ -301,46 +275,52 @@ def _is_permanent(exc: Exception) -> bool:
 
 
 def certificates_send_for_person(
-    *,
-    user_id: int,
-    claim: str,
-    run_for: date | None,
-    batch_id: int | None = None,
-    only: list[int] | None = None,
+    *, user_id: int, run_for: date | None, batch_id: int | None = None, only: list[int] | None = None
 ) -> SendOutcome:
-    """One email with all of a person's new certificates. Marked sent only after the mail
-    server accepted it; a permanent refusal (5xx) marks them refused (shown in the admin) and
-    the rest of the batch goes on; a temporary failure returns them to the queue."""
-    now = timezone.now()
-    certificates = _claim(user_id=user_id, run_for=run_for, claim=claim, only=only, now=now)
-    if not certificates:
-        return SendOutcome()
-    ids = [c.pk for c in certificates]
-    try:
-        message = certificates_email_message(certificates[0].user, certificates)
-        with get_connection() as connection:
-            connection.send_messages([message])
-    except (smtplib.SMTPException, OSError) as exc:
-        if _is_permanent(exc):
-            with transaction.atomic():
-                Certificate.objects.filter(pk__in=ids, email_claim=claim).update(
-                    email_state=Certificate.Email.REFUSED, email_error=str(exc)[:300]
-                )
-                CertificateEvent.objects.bulk_create(
-                    CertificateEvent(
-                        certificate_id=pk, action=CertificateEvent.Action.REFUSED, reason=str(exc)[:300]
-                    )
-                    for pk in ids
-                )
-                if batch_id:
-                    EmailBatch.objects.filter(pk=batch_id).update(refused=F("refused") + len(ids))
-            return SendOutcome(refused=len(ids))
-        Certificate.objects.filter(pk__in=ids, email_claim=claim).update(
-            email_state=Certificate.Email.PENDING, email_claim="", email_error=str(exc)[:300]
-        )
-        return SendOutcome(temporary_error=str(exc))
+    """One email with all of a person's new certificates.
+
+    The certificates are locked (`SELECT … FOR UPDATE SKIP LOCKED`) for the length of the send,
+    so a second worker or a rerun skips them, and they are marked sent in the same transaction,
+    only after the mail server accepted the message. If the worker dies, the database drops its
+    locks and the redelivered task sends them. A permanent refusal (5xx) marks them refused
+    (shown in the admin) and the batch goes on; a temporary failure leaves them pending for a
+    retry.
+    """
     with transaction.atomic():
-        Certificate.objects.filter(pk__in=ids, email_claim=claim).update(
+        rows = Certificate.objects.select_for_update(skip_locked=True, of=("self",)).filter(
+            _due(run_for), user_id=user_id
+        )
+        if only:
+            rows = Certificate.objects.select_for_update(skip_locked=True, of=("self",)).filter(
+                pk__in=only,
+                user_id=user_id,
+                status=Certificate.Status.LIVE,
+                email_state=Certificate.Email.PENDING,
+            )
+        certificates = list(rows.select_related("user", "program").order_by("earned_on", "pk"))
+        if not certificates:
+            return SendOutcome()
+        ids = [c.pk for c in certificates]
+        try:
+            message = certificates_email_message(certificates[0].user, certificates)
+            with get_connection() as connection:
+                connection.send_messages([message])
+        except (smtplib.SMTPException, OSError) as exc:
+            if not _is_permanent(exc):
+                return SendOutcome(temporary_error=str(exc))
+            Certificate.objects.filter(pk__in=ids).update(
+                email_state=Certificate.Email.REFUSED, email_error=str(exc)[:300]
+            )
+            CertificateEvent.objects.bulk_create(
+                CertificateEvent(
+                    certificate_id=pk, action=CertificateEvent.Action.REFUSED, reason=str(exc)[:300]
+                )
+                for pk in ids
+            )
+            if batch_id:
+                EmailBatch.objects.filter(pk=batch_id).update(refused=F("refused") + len(ids))
+            return SendOutcome(refused=len(ids))
+        Certificate.objects.filter(pk__in=ids).update(
             email_state=Certificate.Email.SENT, emailed_at=timezone.now(), email_error=""
         )
         CertificateEvent.objects.bulk_create(

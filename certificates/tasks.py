@@ -1,6 +1,5 @@
-import uuid
-
 from celery import shared_task
+from django.conf import settings
 from django.utils import timezone
 
 from programs.dates import local_date
@@ -29,14 +28,11 @@ def nightly_batch(*, run_for: str | None = None, triggered_by: str = "beat") -> 
 def send_person(
     self, *, user_id: int, batch_id: int | None, run_for: str | None, only: list[int] | None = None
 ) -> int:
-    """Send one person's new certificates. The claim is the task id, so a task redelivered
-    after its worker died takes back exactly the certificates it had claimed."""
+    """Send one person's new certificates (safe to run twice: see the service)."""
     from datetime import date
 
-    claim = self.request.id or uuid.uuid4().hex
     outcome = certificates_send_for_person(
         user_id=user_id,
-        claim=claim,
         run_for=date.fromisoformat(run_for) if run_for else None,
         batch_id=batch_id,
         only=only,
@@ -44,5 +40,6 @@ def send_person(
     if outcome.temporary_error:
         if self.request.retries >= self.max_retries:
             return 0  # left pending: tomorrow's batch picks them up again
-        raise self.retry(countdown=min(1800, 30 * 2**self.request.retries))
+        base = settings.CREDO_EMAIL_RETRY_BASE_SECONDS
+        raise self.retry(countdown=min(1800, base * 2**self.request.retries))
     return outcome.sent

@@ -90,14 +90,10 @@ def test_temporary_smtp_failure_keeps_certificate_pending_for_retry(smtp_server)
     from certificates.services import certificates_send_for_person
 
     certificate = Certificate.objects.get()
-    outcome = certificates_send_for_person(
-        user_id=certificate.user_id, claim="t1", run_for=date(2026, 11, 20)
-    )
+    outcome = certificates_send_for_person(user_id=certificate.user_id, run_for=date(2026, 11, 20))
     assert outcome.temporary_error
     assert Certificate.objects.get().email_state == "pending"
-    outcome = certificates_send_for_person(
-        user_id=certificate.user_id, claim="t2", run_for=date(2026, 11, 20)
-    )
+    outcome = certificates_send_for_person(user_id=certificate.user_id, run_for=date(2026, 11, 20))
     assert outcome.sent == 1
     assert len(smtp_server.wait_for(1)) == 1
 

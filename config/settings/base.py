@@ -160,9 +160,13 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 else:
-    # A task whose worker died is redelivered after this many seconds (Redis' default is an hour).
+    # A task whose worker died is redelivered after this many seconds (Redis' default is an
+    # hour), and abandoned messages are looked for every 10 s (kombu's default is ~100 s). Every
+    # task here is short and safe to run twice, so a short timeout costs nothing.
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "visibility_timeout": env_or_fail("CELERY_VISIBILITY_TIMEOUT", cast=int, default=300)
+        "visibility_timeout": env_or_fail("CELERY_VISIBILITY_TIMEOUT", cast=int, default=120),
+        "unacked_restore_interval": 10,
+        "unacked_restore_throttle": 1,
     }
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -299,6 +303,8 @@ CREDO_ATTENDANCE_GRACE_MINUTES = env_or_fail("CREDO_ATTENDANCE_GRACE_MINUTES", c
 # Wrong codes allowed per person in the window (never per IP: a whole venue shares one).
 CREDO_ATTENDANCE_MAX_WRONG = 10
 CREDO_ATTENDANCE_WRONG_WINDOW_SECONDS = 600
+# Certificate emails that hit a temporary SMTP failure are retried after base × 2^n seconds.
+CREDO_EMAIL_RETRY_BASE_SECONDS = env_or_fail("CREDO_EMAIL_RETRY_BASE_SECONDS", cast=int, default=30)
 # A virtual session's join link shows from this long before it starts until it ends.
 CREDO_JOIN_LINK_LEAD_MINUTES = 30
 
