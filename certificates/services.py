@@ -205,9 +205,7 @@ def certificate_hold(*, certificate: Certificate, by: User | None, held: bool, r
 def certificate_resend(*, certificate: Certificate, by: User | None) -> None:
     """Send this one certificate again now (to the person's current address)."""
     with transaction.atomic():
-        Certificate.objects.filter(pk=certificate.pk).update(
-            email_state=Certificate.Email.PENDING, email_claim=""
-        )
+        Certificate.objects.filter(pk=certificate.pk).update(email_state=Certificate.Email.PENDING)
         CertificateEvent.objects.create(certificate=certificate, action=CertificateEvent.Action.RESENT, by=by)
         from .tasks import send_person
 

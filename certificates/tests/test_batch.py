@@ -166,3 +166,20 @@ def test_series_set_completion_issues_one_certificate_for_the_group(django_captu
     )
     assert certificate.appraised_hours == virtual.appraised_hours
     assert certificate.earned_on == date(2027, 7, 20)  # 17:30 Pacific on the second Tuesday
+
+
+@pytest.mark.django_db
+def test_staff_resend_sends_that_certificate_again_now(django_capture_on_commit_callbacks):
+    from certificates.services import certificate_resend
+
+    certificate = issue(UserFactory(email="again@example.org"), earned_on=date(2026, 11, 20))
+    nightly_batch.apply(kwargs={"run_for": "2026-11-20"})
+    with django_capture_on_commit_callbacks(execute=True):
+        certificate_resend(certificate=certificate, by=None)
+    assert [m.to for m in mail.outbox] == [["again@example.org"], ["again@example.org"]]
+    assert list(certificate.events.order_by("at", "id").values_list("action", flat=True)) == [
+        "issued",
+        "emailed",
+        "resent",
+        "emailed",
+    ]
