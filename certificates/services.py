@@ -238,7 +238,9 @@ class SendOutcome:
     temporary_error: str = ""
 
 
-def certificates_email_message(user: User, certificates: list[Certificate]) -> EmailMultiAlternatives:
+def certificates_email_message(
+    user: User, certificates: list[Certificate], *, resend: bool = False
+) -> EmailMultiAlternatives:
     context = {
         "user": user,
         "certificates": certificates,
@@ -300,7 +302,7 @@ def certificates_send_for_person(
             return SendOutcome()
         ids = [c.pk for c in certificates]
         try:
-            message = certificates_email_message(certificates[0].user, certificates)
+            message = certificates_email_message(certificates[0].user, certificates, resend=bool(only))
             with get_connection() as connection:
                 connection.send_messages([message])
         except (smtplib.SMTPException, OSError) as exc:

@@ -325,6 +325,7 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        "mail.log": {"level": "WARNING"},  # aiosmtpd (tests and benchmarks) logs every SMTP command
     },
 }
 
