@@ -165,3 +165,24 @@ class EmailBatch(models.Model):
 
     def __str__(self) -> str:
         return f"Batch for {self.run_for} ({self.started_at:%Y-%m-%d %H:%M})"
+
+
+class ShareLink(models.Model):
+    """A link to a person's PL record that opens without an account. Only a SHA-256 of the
+    token is stored: a copy of the database does not reveal working links."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="share_links")
+    label = models.CharField(max_length=100, blank=True, help_text='e.g. "for my principal"')
+    token_hash = models.CharField(max_length=64, unique=True)
+    programs = models.ManyToManyField(Program, blank=True, help_text="Empty: every program.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_opened_at = models.DateTimeField(null=True, blank=True)
+    open_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Record link of {self.user} ({self.label or 'no label'})"

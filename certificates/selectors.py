@@ -1,13 +1,21 @@
 """Reads for certificates."""
 
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import QuerySet, Sum
 from django.http import Http404
+from django.utils import timezone
 
 from accounts.models import User
+from modules.models import AidSubmission, Attempt, JobAid, Lesson, LessonProgress, Module, ModuleCompletion
+from practicums.models import Attendance, Registration, Session, SetCompletion
+from programs.dates import date_range
+from programs.models import Enrollment, Program
 
-from .models import Certificate
+from .models import Certificate, ShareLink
 
 
 def certificate_list_for_user(*, user: User) -> QuerySet[Certificate]:
@@ -84,3 +92,270 @@ def certificates_for_program_export(*, program_id: int) -> QuerySet[Certificate]
         .select_related("user")
         .order_by("earned_on", "pk")
     )
+
+
+# --- My PL Record ------------------------------------------------------------------------------
+# Built from a fixed number of queries whatever the number of programs, sets, sessions, modules
+# and certificates (one per kind of row), then arranged in Python.
+
+
+NOT_STARTED, IN_PROGRESS, COMPLETE = "Not started", "In progress", "Complete"
+
+
+@dataclass
+class Activity:
+    label: str
+    detail: str = ""
+    state: str = ""  # "attended", "missed", "upcoming", "done", "todo", "passed", "failed", "submitted"
+
+
+@dataclass
+class RecordItem:
+    key: str  # "set-12" or "module-7": used in URLs for printing one item
+    kind: str  # "Live event set" or "On-demand module" / "Module"
+    title: str
+    subtitle: str
+    hours: Decimal
+    status: str
+    activities: list[Activity]
+    certificate: Certificate | None = None
+
+    @property
+    def hours_earned(self) -> Decimal:
+        return self.hours if self.status == COMPLETE else Decimal(0)
+
+
+@dataclass
+class RecordGroup:
+    heading: str  # "Summer 2027–28", "Throughout the year", or "" for a certification
+    items: list[RecordItem] = field(default_factory=list)
+
+    @property
+    def hours_earned(self) -> Decimal:
+        return sum((i.hours_earned for i in self.items), Decimal(0))
+
+    @property
+    def hours_total(self) -> Decimal:
+        return sum((i.hours for i in self.items), Decimal(0))
+
+
+@dataclass
+class RecordProgram:
+    program: Program
+    groups: list[RecordGroup]
+
+    @property
+    def hours_earned(self) -> Decimal:
+        return sum((g.hours_earned for g in self.groups), Decimal(0))
+
+    @property
+    def hours_total(self) -> Decimal:
+        return sum((g.hours_total for g in self.groups), Decimal(0))
+
+
+def record_for_user(
+    *, user: User, program_ids: list[int] | None = None, private: bool = True
+) -> list[RecordProgram]:
+    """Every program the person is enrolled in (or those listed), each with its live event sets
+    and modules, their activities and certificates. `private=False` is the shared view: no file
+    names of uploads (only that an aid was handed in)."""
+    now = timezone.now()
+    enrollments = (
+        Enrollment.objects.filter(user=user)
+        .exclude(status=Enrollment.Status.WITHDRAWN)
+        .select_related("program", "school_year")
+    )
+    if program_ids is not None:
+        enrollments = enrollments.filter(program_id__in=program_ids)
+    enrollments = list(enrollments.order_by("program__order", "program__title"))
+    programs = [e.program for e in enrollments]
+    pids = [p.pk for p in programs]
+
+    registrations = list(
+        Registration.objects.filter(
+            user=user, practicum__program_id__in=pids, status=Registration.Status.CONFIRMED
+        )
+        .select_related("practicum__season__school_year")
+        .order_by("practicum__starts_on")
+    )
+    practicum_ids = [r.practicum_id for r in registrations]
+    sessions_by_practicum = defaultdict(list)
+    for session in Session.objects.filter(
+        practicum_id__in=practicum_ids, status=Session.Status.SCHEDULED
+    ).order_by("starts_at"):
+        sessions_by_practicum[session.practicum_id].append(session)
+    attended = set(
+        Attendance.objects.filter(user=user, session__practicum_id__in=practicum_ids).values_list(
+            "session_id", flat=True
+        )
+    )
+    sets_done = set(
+        SetCompletion.objects.filter(user=user, practicum_id__in=practicum_ids).values_list(
+            "practicum_id", flat=True
+        )
+    )
+
+    modules = list(
+        Module.objects.filter(program_id__in=pids, is_published=True)
+        .select_related("season__school_year")
+        .order_by("order", "id")
+    )
+    module_ids = [m.pk for m in modules]
+    lessons_by_module = defaultdict(list)
+    for lesson in Lesson.objects.filter(module_id__in=module_ids).order_by("order", "id"):
+        lessons_by_module[lesson.module_id].append(lesson)
+    lessons_done = set(
+        LessonProgress.objects.filter(user=user, lesson__module_id__in=module_ids).values_list(
+            "lesson_id", flat=True
+        )
+    )
+    aids_by_module = defaultdict(list)
+    for aid in JobAid.objects.filter(module_id__in=module_ids).order_by("order", "id"):
+        aids_by_module[aid.module_id].append(aid)
+    submissions = defaultdict(list)
+    for submission in AidSubmission.objects.filter(user=user, job_aid__module_id__in=module_ids).order_by(
+        "uploaded_at"
+    ):
+        submissions[submission.job_aid_id].append(submission)
+    best_attempt: dict[int, Attempt] = {}
+    for attempt in Attempt.objects.filter(user=user, assessment__module__in=module_ids).exclude(
+        state="in_progress"
+    ):
+        best = best_attempt.get(attempt.assessment_id)
+        if best is None or (attempt.score_percent or 0) > (best.score_percent or 0):
+            best_attempt[attempt.assessment_id] = attempt
+    modules_done = {
+        c.module_id: c for c in ModuleCompletion.objects.filter(user=user, module_id__in=module_ids)
+    }
+    certificates = {
+        c.source_key: c
+        for c in Certificate.objects.filter(user=user, program_id__in=pids, status=Certificate.Status.LIVE)
+    }
+
+    result = []
+    for enrollment in enrollments:
+        program = enrollment.program
+        groups: dict[str, RecordGroup] = {}
+        order: dict[str, tuple] = {}
+
+        def group_for(season, *, program=program, groups=groups, order=order) -> RecordGroup:
+            if program.kind != Program.Kind.SERIES:
+                heading, rank = "", (0,)
+            elif season is None:
+                heading, rank = "Throughout the year", (9999,)
+            else:
+                heading, rank = str(season), (season.school_year.starts_on.toordinal(), season.order)
+            order.setdefault(heading, rank)
+            return groups.setdefault(heading, RecordGroup(heading=heading))
+
+        for registration in (r for r in registrations if r.practicum.program_id == program.pk):
+            practicum = registration.practicum
+            activities = []
+            sessions = sessions_by_practicum[practicum.pk]
+            for session in sessions:
+                local = session.starts_at.astimezone(practicum.zone)
+                state = (
+                    "attended"
+                    if session.pk in attended
+                    else ("missed" if session.ends_at < now else "upcoming")
+                )
+                activities.append(
+                    Activity(
+                        session.title,
+                        f"{local:%a %b} {local.day}, {local:%H:%M} ({practicum.time_zone})",
+                        state,
+                    )
+                )
+            done = practicum.pk in sets_done
+            status = (
+                COMPLETE
+                if done
+                else (IN_PROGRESS if any(a.state == "attended" for a in activities) else NOT_STARTED)
+            )
+            key = f"group:{practicum.group_id}" if practicum.group_id else f"set:{practicum.pk}"
+            group_for(practicum.season).items.append(
+                RecordItem(
+                    key=f"set-{practicum.pk}",
+                    kind="Live event set",
+                    title=practicum.title,
+                    subtitle=" · ".join(
+                        part
+                        for part in (
+                            practicum.get_format_display(),
+                            practicum.city,
+                            date_range(practicum.starts_on, practicum.ends_on),
+                        )
+                        if part
+                    ),
+                    hours=practicum.appraised_hours,
+                    status=status,
+                    activities=activities,
+                    certificate=certificates.get(key),
+                )
+            )
+        for module in (m for m in modules if m.program_id == program.pk):
+            lessons = lessons_by_module[module.pk]
+            activities = [
+                Activity(f"Lesson: {lesson.title}", "", "done" if lesson.pk in lessons_done else "todo")
+                for lesson in lessons
+            ]
+            for aid in aids_by_module[module.pk]:
+                handed_in = submissions[aid.pk]
+                detail = (
+                    (", ".join(s.original_name for s in handed_in) if private else "handed in")
+                    if handed_in
+                    else ""
+                )
+                activities.append(
+                    Activity(f"On-the-job aid: {aid.title}", detail, "submitted" if handed_in else "todo")
+                )
+            attempt = best_attempt.get(module.assessment_id) if module.assessment_id else None
+            if module.assessment_id:
+                activities.append(
+                    Activity(
+                        "Assessment",
+                        f"best score {attempt.score_percent:.0f}%" if attempt else "not taken",
+                        ("passed" if attempt.passed else "failed") if attempt else "todo",
+                    )
+                )
+            completion = modules_done.get(module.pk)
+            started = any(a.state in ("done", "submitted") for a in activities) or attempt is not None
+            group_for(module.season).items.append(
+                RecordItem(
+                    key=f"module-{module.pk}",
+                    kind="On-demand module" if module.is_on_demand else "Module",
+                    title=module.title,
+                    subtitle=f"completed {date_range(completion.completed_on, completion.completed_on)}"
+                    if completion
+                    else "",
+                    hours=module.appraised_hours,
+                    status=COMPLETE if completion else (IN_PROGRESS if started else NOT_STARTED),
+                    activities=activities,
+                    certificate=certificates.get(f"module:{module.pk}"),
+                )
+            )
+        result.append(
+            RecordProgram(program=program, groups=sorted(groups.values(), key=lambda g: order[g.heading]))
+        )
+    return result
+
+
+def share_link_for_token(*, token: str) -> ShareLink | None:
+    digest = hashlib.sha256(token.encode()).hexdigest()
+    return (
+        ShareLink.objects.select_related("user")
+        .prefetch_related("programs")
+        .filter(token_hash=digest)
+        .first()
+    )
+
+
+def share_links_for_user(*, user: User) -> QuerySet[ShareLink]:
+    return ShareLink.objects.filter(user=user).prefetch_related("programs").order_by("-created_at")
+
+
+def share_link_get_for_user(*, user: User, pk: int) -> ShareLink:
+    link = ShareLink.objects.filter(user=user, pk=pk).first()
+    if link is None:
+        raise Http404("No such link.")
+    return link

@@ -2,9 +2,10 @@
 
 import hashlib
 import logging
+import secrets
 import smtplib
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -17,11 +18,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.services import email_queue
 from modules.models import Module
 from practicums.models import Practicum
 from programs.models import Program
 
-from .models import Certificate, CertificateDesign, CertificateEvent, EmailBatch
+from .models import Certificate, CertificateDesign, CertificateEvent, EmailBatch, ShareLink
 from .rendering import CertificateValues, DesignError, DesignValues, renderer_for
 from .stamping import stamp, template_for
 
@@ -329,3 +331,44 @@ def certificates_send_for_person(
         if batch_id:
             EmailBatch.objects.filter(pk=batch_id).update(sent=F("sent") + len(ids))
     return SendOutcome(sent=len(ids))
+
+
+# --- Share links for My PL Record ----------------------------------------------------------------
+
+
+def share_link_create(
+    *, user: User, label: str, expires_at: datetime, program_ids: list[int]
+) -> tuple[ShareLink, str]:
+    """A new link; returns it with its token, which is never stored (only its SHA-256)."""
+    token = secrets.token_urlsafe(24)  # 192 bits
+    with transaction.atomic():
+        link = ShareLink.objects.create(
+            user=user,
+            label=label.strip()[:100],
+            token_hash=hashlib.sha256(token.encode()).hexdigest(),
+            expires_at=expires_at,
+        )
+        if program_ids:
+            link.programs.set(Program.objects.filter(pk__in=program_ids, enrollments__user=user).distinct())
+    return link, token
+
+
+def share_link_revoke(*, link: ShareLink) -> None:
+    ShareLink.objects.filter(pk=link.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+def share_link_opened(*, link: ShareLink) -> None:
+    ShareLink.objects.filter(pk=link.pk).update(open_count=F("open_count") + 1, last_opened_at=timezone.now())
+
+
+def share_link_email(*, user: User, url: str, to: str, note: str) -> None:
+    """Send the link to someone (e.g. a principal) with the person's own short message."""
+    context = {"user": user, "url": url, "note": note.strip(), "site_name": settings.CREDO_SITE_NAME}
+    message = EmailMultiAlternatives(
+        subject=f"[{settings.CREDO_SITE_NAME}] {user.full_name} shared their professional-learning record",
+        body=render_to_string("certificates/email/share.txt", context),
+        to=[to],
+        reply_to=[user.email],
+    )
+    message.attach_alternative(render_to_string("certificates/email/share.html", context), "text/html")
+    email_queue(message=message)
