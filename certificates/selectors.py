@@ -160,14 +160,14 @@ def record_for_user(
     and modules, their activities and certificates. `private=False` is the shared view: no file
     names of uploads (only that an aid was handed in)."""
     now = timezone.now()
-    enrollments = (
+    wanted = (
         Enrollment.objects.filter(user=user)
         .exclude(status=Enrollment.Status.WITHDRAWN)
         .select_related("program", "school_year")
     )
     if program_ids is not None:
-        enrollments = enrollments.filter(program_id__in=program_ids)
-    enrollments = list(enrollments.order_by("program__order", "program__title"))
+        wanted = wanted.filter(program_id__in=program_ids)
+    enrollments = list(wanted.order_by("program__order", "program__title"))
     programs = [e.program for e in enrollments]
     pids = [p.pk for p in programs]
 
@@ -218,12 +218,12 @@ def record_for_user(
     ):
         submissions[submission.job_aid_id].append(submission)
     best_attempt: dict[int, Attempt] = {}
-    for attempt in Attempt.objects.filter(user=user, assessment__module__in=module_ids).exclude(
+    for scored in Attempt.objects.filter(user=user, assessment__module__in=module_ids).exclude(
         state="in_progress"
     ):
-        best = best_attempt.get(attempt.assessment_id)
-        if best is None or (attempt.score_percent or 0) > (best.score_percent or 0):
-            best_attempt[attempt.assessment_id] = attempt
+        previous = best_attempt.get(scored.assessment_id)
+        if previous is None or (scored.score_percent or 0) > (previous.score_percent or 0):
+            best_attempt[scored.assessment_id] = scored
     modules_done = {
         c.module_id: c for c in ModuleCompletion.objects.filter(user=user, module_id__in=module_ids)
     }
@@ -239,6 +239,7 @@ def record_for_user(
         order: dict[str, tuple] = {}
 
         def group_for(season, *, program=program, groups=groups, order=order) -> RecordGroup:
+            rank: tuple[int, ...]
             if program.kind != Program.Kind.SERIES:
                 heading, rank = "", (0,)
             elif season is None:
