@@ -243,7 +243,7 @@ def record_for_user(
             if program.kind != Program.Kind.SERIES:
                 heading, rank = "", (0,)
             elif season is None:
-                heading, rank = "Throughout the year", (9999,)
+                heading, rank = "Throughout the year", (10**9,)
             else:
                 heading, rank = str(season), (season.school_year.starts_on.toordinal(), season.order)
             order.setdefault(heading, rank)

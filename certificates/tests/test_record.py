@@ -290,3 +290,16 @@ def test_record_and_shared_page_constant_queries(client, django_capture_on_commi
         counts.append((own, shared))
     assert counts[0] == counts[1]
     assert date.today()
+
+
+@pytest.mark.django_db
+def test_year_round_modules_come_after_the_seasons(client):
+    user = UserFactory()
+    year = SchoolYearFactory(name="2027–28")
+    summer = SeasonFactory(school_year=year, name="Summer", order=0)
+    enroll(user, year.program)
+    ModuleFactory(program=year.program, season=None, title="Year-round module", is_on_demand=True)
+    ModuleFactory(program=year.program, season=summer, title="Summer module", is_on_demand=True)
+    client.force_login(user)
+    html = client.get(reverse("certificates:record")).content.decode()
+    assert html.index("Summer 2027–28") < html.index("Throughout the year")
