@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("practicums.urls")),
     path("", include("modules.urls")),
     path("", include("certificates.urls")),
+    path("", include("recertification.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

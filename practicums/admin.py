@@ -80,7 +80,7 @@ class SessionInline(admin.TabularInline):
 class PracticumAdmin(admin.ModelAdmin):
     formfield_overrides = HTTPS_URLS
     list_display = ("title", "program", "format", "place", "starts_on", "ends_on", "seats", "status", "tools")
-    list_filter = ("program", "format", MonthFilter, "status")
+    list_filter = ("program", "format", MonthFilter, "status", "ce_kind")
     search_fields = ("title", "city", "venue_name")
     date_hierarchy = "starts_on"
     filter_horizontal = ("instructors",)

@@ -65,6 +65,14 @@ class Practicum(models.Model):
     instructors = models.ManyToManyField(Instructor, blank=True, related_name="practicums")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
     is_published = models.BooleanField(default=True)
+    ce_kind = models.CharField(
+        "continuing-education event",
+        max_length=12,
+        blank=True,
+        choices=[("webinar", "Webinar"), ("roundtable", "Roundtable")],
+        help_text="The program's own webinars and roundtables: credential holders register in one click, "
+        "and attending credits their CE hours.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "modules",
     "practicums",
     "certificates",
+    "recertification",
     "config",
 ]
 

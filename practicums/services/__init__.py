@@ -11,6 +11,7 @@ from .attendance import (
 from .registration import (
     ImportResult,
     RegistrationError,
+    ce_event_register,
     enrollment_import_csv,
     move_deadline,
     registration_cancel,
@@ -36,6 +37,7 @@ __all__ = [
     "attendance_record",
     "calendar_feed_get_or_create",
     "calendar_feed_reset",
+    "ce_event_register",
     "enrollment_import_csv",
     "move_deadline",
     "practicum_copy_to_next_month",

@@ -301,3 +301,25 @@ def enrollment_import_csv(
             continue
         (result.invited if created else result.enrolled).append(email)
     return result
+
+
+def ce_event_register(*, user: User, practicum: Practicum, now: datetime | None = None) -> Registration:
+    """One click: a credential holder takes a free place at one of the program's CE events,
+    which makes its attendance codes valid for them. Registering again is harmless."""
+    now = now or timezone.now()
+    if not practicum.ce_kind:
+        raise RegistrationError("That is not a continuing-education event.")
+    enrollment = Enrollment.objects.filter(user=user, program=practicum.program).exclude(status="withdrawn").first()
+    if enrollment is None:
+        raise RegistrationError("CE events are open to the program's certified members.")
+    with transaction.atomic():
+        locked = _locked(practicum.pk)
+        existing = Registration.objects.filter(user=user, practicum=locked).exclude(status=Registration.Status.CANCELLED)
+        if existing.exists():
+            return existing.get()
+        _check_open(locked, locked.program, now)
+        if _seats_taken(locked) >= locked.capacity:
+            raise RegistrationError(f"{locked.title} is full.")
+        return Registration.objects.create(
+            user=user, practicum=locked, enrollment=enrollment, status=Registration.Status.CONFIRMED
+        )

@@ -1,0 +1,156 @@
+import csv
+from datetime import timedelta
+
+from django.contrib import admin, messages
+from django.http import HttpResponse
+from django.utils import timezone
+
+from .models import CEActivity, Credential, Exam, ExamInvitation, InvitationEvent
+from .services import (
+    RecertificationError,
+    ce_activity_review,
+    ce_hours_counting,
+    credential_status,
+    exam_invitation_extend,
+    exam_invitation_resend,
+)
+
+
+@admin.register(Exam)
+class ExamAdmin(admin.ModelAdmin):
+    list_display = ("program", "assessment", "invitation_days")
+
+
+class InvitationEventInline(admin.TabularInline):
+    model = InvitationEvent
+    extra = 0
+    fields = ("at", "action", "by", "note")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ExamInvitation)
+class ExamInvitationAdmin(admin.ModelAdmin):
+    list_display = ("user", "practicum", "issued_at", "expires_at", "emailed_at")
+    list_filter = ("exam__program",)
+    search_fields = ("user__email", "user__full_name")
+    readonly_fields = ("user", "exam", "practicum", "issued_at", "expires_at", "emailed_at")
+    exclude = ("token",)
+    inlines = [InvitationEventInline]
+    actions = ["resend", "extend"]
+
+    @admin.action(description="Resend the exam link")
+    def resend(self, request, queryset):
+        for invitation in queryset:
+            exam_invitation_resend(invitation=invitation, by=request.user)
+        self.message_user(request, "Resent.")
+
+    @admin.action(description="Extend by 14 days")
+    def extend(self, request, queryset):
+        for invitation in queryset:
+            exam_invitation_extend(invitation=invitation, by=request.user, days=14)
+        self.message_user(request, "Extended by 14 days.")
+
+
+class ExpiringFilter(admin.SimpleListFilter):
+    title = "expires within"
+    parameter_name = "expiring"
+
+    def lookups(self, request, model_admin):
+        return [("30", "30 days"), ("90", "90 days"), ("180", "180 days"), ("lapsed", "lapsed")]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "lapsed":
+            return queryset.filter(valid_until__lt=today, renewal__isnull=True)
+        if self.value():
+            return queryset.filter(
+                valid_until__gte=today,
+                valid_until__lte=today + timedelta(days=int(self.value())),
+                renewal__isnull=True,
+            )
+        return queryset
+
+
+@admin.register(Credential)
+class CredentialAdmin(admin.ModelAdmin):
+    list_display = ("number", "user", "program", "valid_from", "valid_until", "status", "ce_hours")
+    list_filter = ("program", ExpiringFilter)
+    search_fields = ("number", "user__email", "user__full_name")
+    list_select_related = ("user", "program", "renewal")
+    readonly_fields = ("user", "program", "number", "valid_from", "valid_until", "previous", "certificate")
+    actions = ["export_csv"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.display(description="status")
+    def status(self, obj: Credential) -> str:
+        return credential_status(obj, timezone.localdate())
+
+    @admin.display(description="CE hours")
+    def ce_hours(self, obj: Credential) -> str:
+        return f"{ce_hours_counting(credential=obj):g} / {obj.program.ce_hours_required:g}"
+
+    @admin.action(description="Export holders and their CE hours as CSV")
+    def export_csv(self, request, queryset):
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="credential-holders.csv"'
+        writer = csv.writer(response)
+        writer.writerow(
+            [
+                "number",
+                "name",
+                "email",
+                "program",
+                "valid_from",
+                "valid_until",
+                "status",
+                "ce_hours",
+                "required",
+            ]
+        )
+        today = timezone.localdate()
+        for c in queryset.select_related("user", "program"):
+            writer.writerow(
+                [c.number, c.user.full_name, c.user.email, c.program.title, c.valid_from, c.valid_until,
+                 credential_status(c, today), ce_hours_counting(credential=c), c.program.ce_hours_required]
+            )  # fmt: skip
+        return response
+
+
+@admin.register(CEActivity)
+class CEActivityAdmin(admin.ModelAdmin):
+    """The review queue: filter on "Waiting for review", approve in bulk; to reject, write the
+    reason the holder will see in the list, save, then use "Reject"."""
+
+    list_display = ("title", "user", "kind", "date", "hours", "status", "review_reason")
+    list_editable = ("review_reason",)
+    list_filter = ("status", "kind", "program")
+    search_fields = ("title", "provider", "user__email", "user__full_name")
+    list_select_related = ("user",)
+    readonly_fields = ("user", "program", "practicum", "counted_for", "reviewed_by")
+    actions = ["approve", "reject"]
+
+    @admin.action(description="Approve the selected activities")
+    def approve(self, request, queryset):
+        for activity in queryset.filter(status=CEActivity.Status.PENDING):
+            ce_activity_review(activity=activity, by=request.user, approve=True)
+        self.message_user(request, "Approved.")
+
+    @admin.action(description="Reject the selected activities (with the reason written in the list)")
+    def reject(self, request, queryset):
+        rejected = 0
+        for activity in queryset.filter(status=CEActivity.Status.PENDING):
+            try:
+                ce_activity_review(
+                    activity=activity, by=request.user, approve=False, reason=activity.review_reason
+                )
+                rejected += 1
+            except RecertificationError as exc:
+                self.message_user(request, f"{activity.title}: {exc}", messages.ERROR)
+        if rejected:
+            self.message_user(request, f"Rejected {rejected}.")

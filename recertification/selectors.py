@@ -1,0 +1,62 @@
+"""Reads for the exam, credentials and continuing education."""
+
+from datetime import date
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.models import User
+from practicums.models import Practicum, Registration
+from practicums.selectors import practicum_list_upcoming
+from programs.dates import local_date
+from programs.models import Program
+
+from .models import CEActivity, Credential, ExamInvitation
+
+
+def invitation_get_for_user(*, user: User, token: str) -> ExamInvitation:
+    """A personal exam link works only for its own candidate: anyone else gets 404."""
+    invitation = (
+        ExamInvitation.objects.filter(token=token, user=user)
+        .select_related("exam__program", "exam__assessment", "practicum")
+        .first()
+    )
+    if invitation is None:
+        raise Http404("No such exam link.")
+    return invitation
+
+
+def invitations_for_user(*, user: User) -> QuerySet[ExamInvitation]:
+    return (
+        ExamInvitation.objects.filter(user=user)
+        .select_related("exam__program", "practicum")
+        .order_by("-issued_at")
+    )
+
+
+def credentials_current_for_user(*, user: User) -> list[Credential]:
+    """Per program, the latest period (a renewal that has not started yet counts as latest)."""
+    latest: dict[int, Credential] = {}
+    for credential in Credential.objects.filter(user=user).select_related("program").order_by("valid_from"):
+        latest[credential.program_id] = credential
+    return list(latest.values())
+
+
+def ce_activities_for_user(*, user: User, program: Program) -> QuerySet[CEActivity]:
+    return CEActivity.objects.filter(user=user, program=program).order_by("-date", "-created_at")
+
+
+def ce_events_upcoming(*, program: Program) -> QuerySet[Practicum]:
+    return practicum_list_upcoming(program=program).exclude(ce_kind="")
+
+
+def ce_registered_practicum_ids(*, user: User) -> set[int]:
+    registrations = Registration.objects.filter(user=user, status=Registration.Status.CONFIRMED).exclude(
+        practicum__ce_kind=""
+    )
+    return set(registrations.values_list("practicum_id", flat=True))
+
+
+def today_for(program: Program) -> date:
+    return local_date(timezone.now(), program.zone)
