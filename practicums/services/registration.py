@@ -309,12 +309,15 @@ def ce_event_register(*, user: User, practicum: Practicum, now: datetime | None 
     now = now or timezone.now()
     if not practicum.ce_kind:
         raise RegistrationError("That is not a continuing-education event.")
-    enrollment = Enrollment.objects.filter(user=user, program=practicum.program).exclude(status="withdrawn").first()
+    enrollments = Enrollment.objects.filter(user=user, program=practicum.program)
+    enrollment = enrollments.exclude(status=Enrollment.Status.WITHDRAWN).first()
     if enrollment is None:
         raise RegistrationError("CE events are open to the program's certified members.")
     with transaction.atomic():
         locked = _locked(practicum.pk)
-        existing = Registration.objects.filter(user=user, practicum=locked).exclude(status=Registration.Status.CANCELLED)
+        existing = Registration.objects.filter(user=user, practicum=locked).exclude(
+            status=Registration.Status.CANCELLED
+        )
         if existing.exists():
             return existing.get()
         _check_open(locked, locked.program, now)
