@@ -23,6 +23,8 @@ from programs.selectors import (
     program_list_published,
     program_school_years,
 )
+from recertification.selectors import credentials_current_for_user, invitations_for_user
+from recertification.services import credential_status
 
 from .celery_app import app as celery_app
 from .checks import harfbuzz_subset_available
@@ -108,7 +110,16 @@ def dashboard(request):
                 "modules_passed": modules_passed,
             }
         )
-    return render(request, "dashboard.html", {"cards": cards})
+    today = timezone.localdate()
+    credentials = [(c, credential_status(c, today)) for c in credentials_current_for_user(user=request.user)]
+    invitations = [i for i in invitations_for_user(user=request.user) if i.expires_at > now]
+    by_program = {c.program_id: c for c, _ in credentials}
+    context = {
+        "cards": cards,
+        "credentials": credentials,
+        "invitations": [i for i in invitations if i.exam.program_id not in by_program],
+    }
+    return render(request, "dashboard.html", context)
 
 
 def _check_database() -> None:

@@ -7,6 +7,7 @@ from modules import demo as modules_demo
 from modules.services import module_complete
 from practicums import demo as practicums_demo
 from programs import demo as programs_demo
+from recertification import demo as recertification_demo
 
 
 class Command(BaseCommand):
@@ -28,6 +29,8 @@ class Command(BaseCommand):
                 list(certification.practicums.all()) + list(series.practicums.all())
             )
             modules_demo.seed_certification_modules(certification)
+            recertification_demo.seed_exam(certification)
+            recertification_demo.seed_ce_events(certification, today)
             modules_demo.seed_series_modules(series)
             by_email = {user.email: user for user, _ in people}
             practicums_demo.enroll_demo_people(
