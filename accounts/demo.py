@@ -3,7 +3,7 @@
 from .models import User
 from .services import user_create
 
-DEMO_PASSWORD = "credo-demo-2026"  # noqa: S105 (printed for local demos; never used in production)
+DEMO_PASSWORD = "credo-demo-2026"  # noqa: S105 (the demo accounts, printed by make run)  # nosec B105
 DEMO_ADMIN_EMAIL = "admin@credo.example"
 DEMO_CANDIDATE_EMAIL = "candidate@credo.example"
 DEMO_TEACHER_EMAIL = "teacher@credo.example"

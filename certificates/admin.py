@@ -1,6 +1,6 @@
 import io
 import shutil
-import subprocess
+import subprocess  # nosec B404
 import tempfile
 import zipfile
 from pathlib import Path
@@ -79,7 +79,7 @@ def pdf_to_png(pdf: bytes) -> bytes | None:
     with tempfile.TemporaryDirectory() as folder:
         source, target = Path(folder) / "preview.pdf", Path(folder) / "preview"
         source.write_bytes(pdf)
-        result = subprocess.run(  # noqa: S603 (a fixed tool, our own temporary files)
+        result = subprocess.run(  # noqa: S603 (a fixed tool on our own temporary files)  # nosec B603
             [tool, "-png", "-r", "60", "-singlefile", str(source), str(target)],
             capture_output=True,
             timeout=30,

@@ -3,7 +3,7 @@ real worker, fast password hashing, mail kept in memory."""
 
 from .base import *  # noqa: F403 (settings modules extend the base namespace on purpose)
 
-SECRET_KEY = "test-only-not-secret"  # noqa: S105 (a fixed key for tests only)
+SECRET_KEY = "test-only-not-secret"  # noqa: S105 (a fixed key for tests only)  # nosec B105
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
