@@ -3,6 +3,7 @@ view that opens without an account."""
 
 from datetime import datetime, time, timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
@@ -137,7 +138,11 @@ def _open_link(request, token: str):
     return link, None
 
 
-@ratelimit(key="ip", rate="60/m", block=True)
+def shared_rate(group, request) -> str:
+    return settings.CREDO_SHARED_RECORD_RATE
+
+
+@ratelimit(key="ip", rate=shared_rate, block=True)
 def shared_record(request, token: str):
     link, refusal = _open_link(request, token)
     if refusal:
@@ -154,7 +159,7 @@ def shared_record(request, token: str):
     return _shared_headers(render(request, "certificates/record/shared.html", context))
 
 
-@ratelimit(key="ip", rate="60/m", block=True)
+@ratelimit(key="ip", rate=shared_rate, block=True)
 def shared_certificate(request, token: str, pk: int):
     link, refusal = _open_link(request, token)
     if refusal:

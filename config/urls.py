@@ -17,6 +17,7 @@ urlpatterns = [
     path("me/", views.dashboard, name="dashboard"),
     path("me/profile/", include("accounts.urls")),
     path("healthz", views.healthz, name="healthz"),
+    path("robots.txt", views.robots_txt, name="robots"),
     path("", include("programs.urls")),
     path("", include("practicums.urls")),
     path("", include("modules.urls")),

@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -61,6 +61,20 @@ def program_detail(request, slug: str):
 
 def instructors(request):
     return render(request, "instructors.html", {"instructors": instructor_list()})
+
+
+def robots_txt(request):
+    """Search engines may index the public pages, never shared records, verification pages or
+    personal feeds. (Also the benchmark's "trivial view" ceiling.)"""
+    lines = [
+        "User-agent: *",
+        "Disallow: /records/",
+        "Disallow: /verify/",
+        "Disallow: /me/",
+        "Disallow: /exam/",
+        "Disallow: /admin/",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 
 
 def rate_limited(request, exception):

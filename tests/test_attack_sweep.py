@@ -45,7 +45,7 @@ def all_url_names() -> set[str]:
 
 
 PUBLIC = {
-    "home", "program_detail", "instructors", "healthz", "programs:catalog", "programs:guide", "programs:resource",
+    "home", "program_detail", "instructors", "healthz", "robots", "programs:catalog", "programs:guide", "programs:resource",
     "programs:contact", "programs:webinars", "practicums:schedule", "practicums:calendar", "practicums:detail",
     "certificates:verify_form", "certificates:verify",
 }  # fmt: skip

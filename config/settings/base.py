@@ -308,6 +308,8 @@ CREDO_ATTENDANCE_MAX_WRONG = 10
 CREDO_ATTENDANCE_WRONG_WINDOW_SECONDS = 600
 # Certificate emails that hit a temporary SMTP failure are retried after base × 2^n seconds.
 CREDO_EMAIL_RETRY_BASE_SECONDS = env_or_fail("CREDO_EMAIL_RETRY_BASE_SECONDS", cast=int, default=30)
+# Shared-record links opened per IP address per minute (guessing protection).
+CREDO_SHARED_RECORD_RATE = env_or_fail("CREDO_SHARED_RECORD_RATE", default="60/m")
 # A virtual session's join link shows from this long before it starts until it ends.
 CREDO_JOIN_LINK_LEAD_MINUTES = 30
 
