@@ -1,0 +1,150 @@
+"""Load (issue #9): a realistic mix against gunicorn on PostgreSQL, with Locust (headless), and
+the same server's ceiling for a trivial Django view. Target: the mix reaches at least a third
+of the ceiling's requests per second, with p95 under 150 ms at 20 concurrent users, no errors.
+Run: `make bench` or this file with DATABASE_URL and REDIS_URL set.
+"""
+
+import csv
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from datetime import timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench._support import ROOT, free_port, gunicorn, scratch_database
+
+USERS = int(os.environ.get("BENCH_USERS", "20"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "30"))
+PEOPLE = 200
+
+
+def seed(path: Path) -> None:
+    from datetime import date
+    from decimal import Decimal
+
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.cached_db import SessionStore
+    from django.utils import timezone
+
+    from accounts.models import User
+    from certificates.services import certificate_issue, share_link_create
+    from modules.models import Assessment, Choice, JobAid, Lesson, Module, Question
+    from modules.services import attempt_start
+    from practicums.models import Practicum, Registration, Session
+    from programs.models import Enrollment, Program
+
+    now = timezone.now()
+    program = Program.objects.create(
+        slug="load",
+        title="Load Program",
+        kind="certification",
+        status="published",
+        summary="",
+        description="",
+    )
+    assessment = Assessment.objects.create(title="A", time_limit_minutes=None)
+    module = Module.objects.create(
+        program=program, title="Module under load", appraised_hours=Decimal("2"), assessment=assessment
+    )
+    for i in range(6):
+        Lesson.objects.create(
+            module=module, title=f"Lesson {i}", body="## Text\n\nA paragraph of lesson text.", order=i
+        )
+    JobAid.objects.create(module=module, title="Worksheet")
+    answers = []
+    for i in range(8):
+        question = Question.objects.create(assessment=assessment, text=f"Question {i}?", order=i)
+        right = Choice.objects.create(question=question, text="Right", is_correct=True)
+        Choice.objects.create(question=question, text="Wrong")
+        answers.append([question.pk, right.pk])
+    practicum = Practicum.objects.create(program=program, title="Practicum under load", format="in_person", starts_on=now.date(),
+                                         ends_on=now.date() + timedelta(days=2), capacity=PEOPLE, appraised_hours=Decimal("20"))  # fmt: skip
+    session = Session.objects.create(
+        practicum=practicum,
+        title="Day 1",
+        starts_at=now - timedelta(hours=1),
+        ends_at=now + timedelta(hours=6),
+    )
+    people = []
+    for i in range(PEOPLE):
+        user = User.objects.create_user(
+            email=f"load{i}@example.org", password=None, full_name=f"Load Person {i}"
+        )
+        enrollment = Enrollment.objects.create(
+            user=user, program=program, registered_at=now, access_opens_at=now - timedelta(days=1)
+        )
+        Registration.objects.create(user=user, practicum=practicum, enrollment=enrollment, status="confirmed")
+        attempt_start(user=user, assessment=assessment)
+        certificate_issue(user=user, program=program, kind="module", source_key="module:x", title="Module under load",
+                          hours=Decimal("2"), earned_on=date.today())  # fmt: skip
+        _, token = share_link_create(user=user, label="", expires_at=now + timedelta(days=7), program_ids=[])
+        store = SessionStore()
+        store[SESSION_KEY] = str(user.pk)
+        store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        store.create()
+        people.append({"session": store.session_key, "share": token})
+    path.write_text(
+        json.dumps({"people": people, "module": module.pk, "code": session.code, "answers": answers})
+    )
+
+
+def run_locust(host: str, user_class: str, seed_file: Path, out: str) -> dict:
+    subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
+         "-u", str(USERS), "-r", str(USERS), "-t", f"{SECONDS}s", "--host", host, "--csv", out, "--only-summary",
+         "--loglevel", "WARNING", user_class],
+        env={**os.environ, "CREDO_LOAD_SEED": str(seed_file)}, check=False, capture_output=True,
+    )  # fmt: skip
+    with open(f"{out}_stats.csv") as handle:
+        rows = list(csv.DictReader(handle))
+    return {row["Name"]: row for row in rows}
+
+
+def main() -> None:
+    work = Path(tempfile.mkdtemp(prefix="credo-load-"))
+    with scratch_database("credo_bench_load") as url:
+        os.environ.update(DATABASE_URL=url, DJANGO_SETTINGS_MODULE="config.settings.local", DJANGO_DEBUG="false",
+                          DJANGO_MEDIA_ROOT=str(work / "media"), DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+                          CREDO_SHARED_RECORD_RATE="100000/m")  # fmt: skip
+        import django
+
+        django.setup()
+        seed_file = work / "seed.json"
+        seed(seed_file)
+        from django.db import connections
+
+        connections.close_all()
+        port = free_port()
+        with gunicorn({**os.environ}, port=port, workers=int(os.environ.get("BENCH_WORKERS", "2"))) as host:
+            ceiling = run_locust(host, "TrivialUser", seed_file, str(work / "ceiling"))
+            mix = run_locust(host, "MixUser", seed_file, str(work / "mix"))
+
+    def line(label: str, row: dict) -> str:
+        return (f"  {label:32} {float(row['Requests/s']):7.1f} req/s  p50 {row['50%']:>4} ms  p95 {row['95%']:>4} ms  "
+                f"p99 {row['99%']:>4} ms  errors {row['Failure Count']}/{row['Request Count']}")  # fmt: skip
+
+    print(
+        f"load: {USERS} concurrent users for {SECONDS} s each, gunicorn {os.environ.get('BENCH_WORKERS', '2')} sync workers, PostgreSQL, Redis, Locust on the same 2 cores"
+    )
+    print(line("ceiling: trivial view", ceiling["Aggregated"]))
+    for name, row in sorted(mix.items()):
+        if name != "Aggregated":
+            print(line(name, row))
+    agg = mix["Aggregated"]
+    print(line("mix: all requests", agg))
+    ratio = float(agg["Requests/s"]) / float(ceiling["Aggregated"]["Requests/s"])
+    print(
+        f"  mix / ceiling: {ratio:.2f} (target >= 0.33); mix p95 {agg['95%']} ms (target < 150 ms); errors {agg['Failure Count']} (target 0)"
+    )
+    ok = ratio >= 1 / 3 and float(agg["95%"]) < 150 and int(agg["Failure Count"]) == 0
+    print(f"  result: {'MEETS TARGET' if ok else 'MISSES TARGET'}")
+
+
+if __name__ == "__main__":
+    os.chdir(ROOT)
+    main()

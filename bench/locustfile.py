@@ -1,0 +1,69 @@
+"""Locust users for bench/bench_load.py (run by it; not on its own).
+
+MixUser: a realistic mix of logged-in people and administrators opening shared records.
+TrivialUser: the same server's ceiling, a trivial Django view (robots.txt).
+"""
+
+import json
+import os
+import random
+
+from locust import HttpUser, constant, task
+
+SEED = json.loads(open(os.environ["CREDO_LOAD_SEED"]).read())  # noqa: SIM115 (read once at import)
+CSRF = "c" * 32
+
+
+class MixUser(HttpUser):
+    wait_time = constant(0)  # back to back: the server, not think time, sets the pace
+
+    def on_start(self) -> None:
+        self.person = random.choice(SEED["people"])
+        self.client.cookies.set("sessionid", self.person["session"])
+        self.client.cookies.set("csrftoken", CSRF)
+        self.headers = {"X-CSRFToken": CSRF, "Referer": self.host}
+
+    @task(4)
+    def dashboard(self) -> None:
+        self.client.get("/me/", name="dashboard")
+
+    @task(4)
+    def module_page(self) -> None:
+        self.client.get(f"/modules/{SEED['module']}/", name="module page")
+
+    @task(2)
+    def assessment_answer(self) -> None:
+        question, choice = random.choice(SEED["answers"])
+        self.client.post(
+            f"/modules/{SEED['module']}/assessment/",
+            data={"action": "save", f"q{question}": str(choice)},
+            headers={**self.headers, "X-Requested-With": "fetch"},
+            name="assessment answer (autosave)",
+        )
+
+    @task(2)
+    def check_in(self) -> None:
+        with self.client.post(
+            "/attendance/", data={"code": SEED["code"]}, headers=self.headers, name="attendance check-in",
+            allow_redirects=False, catch_response=True,
+        ) as response:  # fmt: skip
+            if response.status_code == 302 and response.headers.get("Location") == "/attendance/":
+                response.success()
+            else:
+                response.failure(f"check-in answered {response.status_code}")
+
+    @task(2)
+    def record(self) -> None:
+        self.client.get("/me/record/", name="record")
+
+    @task(2)
+    def shared_record(self) -> None:
+        self.client.get(f"/records/{self.person['share']}/", name="shared record", cookies={})
+
+
+class TrivialUser(HttpUser):
+    wait_time = constant(0)  # back to back: the server, not think time, sets the pace
+
+    @task
+    def robots(self) -> None:
+        self.client.get("/robots.txt", name="trivial view")
