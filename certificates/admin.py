@@ -13,6 +13,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from accounts.admin_helpers import ReadOnlyInline
 from programs.models import Program
 
 from .models import Certificate, CertificateDesign, CertificateEvent, EmailBatch
@@ -151,15 +152,9 @@ class CertificateDesignAdmin(admin.ModelAdmin):
         return HttpResponse(png, content_type="image/png")
 
 
-class EventInline(admin.TabularInline):
+class EventInline(ReadOnlyInline):
     model = CertificateEvent
-    extra = 0
     fields = ("at", "action", "by", "reason")
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Certificate)

@@ -9,6 +9,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from accounts.admin_helpers import ReadOnlyInline
 from programs.admin import HTTPS_URLS
 from programs.models import Enrollment, Program
 
@@ -39,16 +40,10 @@ class TrackGroupAdmin(admin.ModelAdmin):
     list_filter = ("program",)
 
 
-class RegistrationInline(admin.TabularInline):
+class RegistrationInline(ReadOnlyInline):
     model = Registration
-    extra = 0
     fields = ("user", "status", "created_at", "offer_expires_at", "cancel_reason")
-    readonly_fields = fields
-    can_delete = False
     show_change_link = True
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class MonthFilter(admin.SimpleListFilter):
@@ -233,7 +228,6 @@ class RegistrationMoveAdmin(admin.ModelAdmin):
 class EnrollmentRegistrationInline(RegistrationInline):
     fk_name = "enrollment"
     fields = ("practicum", "status", "created_at", "cancel_reason")
-    readonly_fields = fields
 
 
 class CSVImportForm(forms.Form):

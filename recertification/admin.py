@@ -5,6 +5,8 @@ from django.contrib import admin, messages
 from django.http import HttpResponse
 from django.utils import timezone
 
+from accounts.admin_helpers import ReadOnlyInline
+
 from .models import CEActivity, Credential, Exam, ExamInvitation, InvitationEvent
 from .services import (
     RecertificationError,
@@ -21,15 +23,9 @@ class ExamAdmin(admin.ModelAdmin):
     list_display = ("program", "assessment", "invitation_days")
 
 
-class InvitationEventInline(admin.TabularInline):
+class InvitationEventInline(ReadOnlyInline):
     model = InvitationEvent
-    extra = 0
     fields = ("at", "action", "by", "note")
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(ExamInvitation)
