@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .models import Attempt, Module, Question
-from .scoring import QuestionKey, question_credit
+from .scoring import key_of, question_credit
 
 
 @dataclass
@@ -41,14 +41,7 @@ def module_results(*, module: Module) -> ModuleResults:
     if module.assessment_id is None:
         return results
     questions = list(Question.objects.filter(assessment_id=module.assessment_id).prefetch_related("choices"))
-    keys = {
-        q.pk: QuestionKey(
-            kind=q.kind,
-            correct=frozenset(c.pk for c in q.choices.all() if c.is_correct),
-            choices=frozenset(c.pk for c in q.choices.all()),
-        )
-        for q in questions
-    }
+    keys = {q.pk: key_of(q.kind, q.choices.all()) for q in questions}
     stats = {q.pk: QuestionStat(question=q) for q in questions}
     attempts = Attempt.objects.filter(assessment_id=module.assessment_id).exclude(
         state=Attempt.State.IN_PROGRESS

@@ -11,6 +11,16 @@ class QuestionKey:
     choices: frozenset[int]
 
 
+def key_of(kind: str, choices) -> QuestionKey:
+    """The key of a question from its choices (anything with `pk` and `is_correct`)."""
+    choices = list(choices)
+    return QuestionKey(
+        kind=kind,
+        correct=frozenset(c.pk for c in choices if c.is_correct),
+        choices=frozenset(c.pk for c in choices),
+    )
+
+
 def question_credit(key: QuestionKey, chosen: set[int]) -> Decimal:
     """1 for a right answer, 0 for a wrong or missing one. Multiple choice earns partial
     credit: (right picks - wrong picks) / number of right choices, never below 0."""

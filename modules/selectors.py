@@ -14,12 +14,15 @@ from .models import (
     AidSubmission,
     Assessment,
     Attempt,
+    Choice,
     JobAid,
     Lesson,
     LessonProgress,
     Module,
     ModuleCompletion,
+    Question,
 )
+from .scoring import key_of, question_credit
 
 
 @dataclass(frozen=True)
@@ -181,3 +184,34 @@ def on_demand_titles_by_season(*, program) -> dict[int | None, list[str]]:
     for season_id, title in rows:
         result.setdefault(season_id, []).append(title)
     return result
+
+
+def attempt_questions(*, attempt: Attempt) -> list[Question]:
+    """The attempt's questions and choices in the order this person sees them, each choice
+    marked `chosen` (two queries, whatever the number of questions)."""
+    questions = {q.pk: q for q in Question.objects.filter(pk__in=attempt.question_ids)}
+    choices = {c.pk: c for c in Choice.objects.filter(question_id__in=attempt.question_ids)}
+    ordered = []
+    for qid in attempt.question_ids:
+        question = questions.get(qid)
+        if question is None:
+            continue
+        chosen = {int(c) for c in attempt.answers.get(str(qid), [])}
+        shown = [choices[cid] for cid in attempt.choice_order.get(str(qid), []) if cid in choices]
+        for choice in shown:
+            choice.chosen = choice.pk in chosen  # type: ignore[attr-defined]
+        question.shown_choices = shown  # type: ignore[attr-defined]
+        ordered.append(question)
+    return ordered
+
+
+def attempt_review(*, attempt: Attempt) -> list[Question]:
+    """The questions of a submitted attempt, each with `result`: right, partial or wrong."""
+    questions = attempt_questions(attempt=attempt)
+    for question in questions:
+        shown = question.shown_choices  # type: ignore[attr-defined]
+        credit = question_credit(key_of(question.kind, shown), {c.pk for c in shown if c.chosen})
+        question.result = (  # type: ignore[attr-defined]
+            "right" if credit == 1 else ("partial" if credit > 0 else "wrong")
+        )
+    return questions

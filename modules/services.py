@@ -20,8 +20,9 @@ from .models import (
     LessonProgress,
     Module,
     ModuleCompletion,
+    Question,
 )
-from .scoring import QuestionKey, passes, score_percent
+from .scoring import QuestionKey, key_of, passes, score_percent
 from .selectors import attempt_eligibility
 from .signals import module_completed
 from .uploads import validate_upload
@@ -139,17 +140,8 @@ def attempt_save_answers(
 
 
 def _keys(attempt: Attempt) -> dict[int, QuestionKey]:
-    from .models import Question
-
-    keys = {}
-    for question in Question.objects.filter(pk__in=attempt.question_ids).prefetch_related("choices"):
-        choices = list(question.choices.all())
-        keys[question.pk] = QuestionKey(
-            kind=question.kind,
-            correct=frozenset(c.pk for c in choices if c.is_correct),
-            choices=frozenset(c.pk for c in choices),
-        )
-    return keys
+    questions = Question.objects.filter(pk__in=attempt.question_ids).prefetch_related("choices")
+    return {question.pk: key_of(question.kind, question.choices.all()) for question in questions}
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,12 @@ from django.views.decorators.http import require_POST
 from programs.dates import local_date
 
 from .forms import AidUploadForm, answers_from_post
-from .models import Attempt, Choice, Question
-from .scoring import QuestionKey, question_credit
+from .models import Attempt
 from .selectors import (
     attempt_eligibility,
     attempt_get_for_user,
+    attempt_questions,
+    attempt_review,
     attempts_for_user,
     completion_for,
     job_aids_with_submissions,
@@ -168,25 +169,6 @@ def submission_download(request, pk: int):
     return response
 
 
-def _attempt_questions(attempt: Attempt) -> list[Question]:
-    """The attempt's questions and choices in the order this person sees them."""
-    questions = {q.pk: q for q in Question.objects.filter(pk__in=attempt.question_ids)}
-    choices = {c.pk: c for c in Choice.objects.filter(question_id__in=attempt.question_ids)}
-    ordered = []
-    for qid in attempt.question_ids:
-        question = questions.get(qid)
-        if question is None:
-            continue
-        chosen = {int(c) for c in attempt.answers.get(str(qid), [])}
-        question.shown_choices = [
-            choices[cid] for cid in attempt.choice_order.get(str(qid), []) if cid in choices
-        ]
-        for choice in question.shown_choices:
-            choice.chosen = choice.pk in chosen
-        ordered.append(question)
-    return ordered
-
-
 @login_required
 def assessment(request, pk: int):
     """Start, continue, save and submit the module's assessment."""
@@ -235,7 +217,7 @@ def assessment(request, pk: int):
         "module": module,
         "assessment": module.assessment,
         "attempt": open_attempt,
-        "questions": _attempt_questions(open_attempt),
+        "questions": attempt_questions(attempt=open_attempt),
         "seconds_left": (
             max(0, int((open_attempt.deadline - timezone.now()).total_seconds()))
             if open_attempt.deadline
@@ -257,14 +239,7 @@ def attempt_result(request, pk: int, attempt_pk: int):
     eligibility = attempt_eligibility(user=request.user, assessment=attempt.assessment)
     # Right answers are shown only when no further attempt could use them.
     reveal = bool(attempt.passed) or eligibility.attempts_left == 0
-    questions = _attempt_questions(attempt)
-    for question in questions:
-        correct = frozenset(c.pk for c in question.shown_choices if c.is_correct)
-        key = QuestionKey(
-            kind=question.kind, correct=correct, choices=frozenset(c.pk for c in question.shown_choices)
-        )
-        credit = question_credit(key, {c.pk for c in question.shown_choices if c.chosen})
-        question.result = "right" if credit == 1 else ("partial" if credit > 0 else "wrong")
+    questions = attempt_review(attempt=attempt)
     context = {
         "module": module,
         "attempt": attempt,

@@ -8,9 +8,8 @@ from django.views.decorators.http import require_POST
 
 from modules.forms import answers_from_post
 from modules.models import Attempt
-from modules.selectors import attempt_eligibility, attempts_for_user
+from modules.selectors import attempt_eligibility, attempt_questions, attempts_for_user
 from modules.services import AttemptError, attempt_save_answers, attempt_start
-from modules.views import _attempt_questions
 from practicums.selectors import practicum_get_public
 from practicums.services import RegistrationError, ce_event_register
 from programs.selectors import program_get_published
@@ -84,7 +83,7 @@ def exam(request, token: str):
         )
         context.update(
             attempt=open_attempt,
-            questions=_attempt_questions(open_attempt),
+            questions=attempt_questions(attempt=open_attempt),
             seconds_left=max(0, seconds or 0) if seconds is not None else None,
         )
         return render(request, "recertification/exam_attempt.html", context)
