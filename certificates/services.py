@@ -22,6 +22,7 @@ from accounts.services import email_queue
 from modules.models import Module
 from practicums.models import Practicum
 from programs.models import Program
+from programs.numbers import hours_text
 
 from .models import Certificate, CertificateDesign, CertificateEvent, EmailBatch, ShareLink
 from .rendering import CertificateValues, DesignError, DesignValues, renderer_for
@@ -56,10 +57,6 @@ def design_values_of(design: CertificateDesign) -> DesignValues:
     )
 
 
-def format_hours(hours: Decimal) -> str:
-    return f"{hours:.2f}".rstrip("0").rstrip(".")
-
-
 def certificate_values(certificate: Certificate) -> CertificateValues:
     day = certificate.earned_on
     return CertificateValues(
@@ -68,7 +65,7 @@ def certificate_values(certificate: Certificate) -> CertificateValues:
         kind_label=KIND_LABELS[Certificate.Kind(certificate.kind)],
         program=certificate.program.title,
         organization=settings.CREDO_SITE_NAME,
-        hours=format_hours(certificate.appraised_hours),
+        hours=hours_text(certificate.appraised_hours),
         date=f"{day:%B} {day.day}, {day.year}",
         code=certificate.display_code,
         verify_url=settings.SITE_URL + certificate.get_verify_url(),
@@ -248,7 +245,7 @@ def certificates_email_message(
         "certificates": certificates,
         "site_name": settings.CREDO_SITE_NAME,
         "my_certificates_url": settings.SITE_URL + reverse("certificates:mine"),
-        "total_hours": format_hours(sum((c.appraised_hours for c in certificates), Decimal(0))),
+        "total_hours": hours_text(sum((c.appraised_hours for c in certificates), Decimal(0))),
     }
     count = len(certificates)
     subject = (

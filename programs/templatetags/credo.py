@@ -3,6 +3,7 @@ from django.utils.safestring import mark_safe
 
 from programs.dates import date_range
 from programs.markup import render_markdown
+from programs.numbers import hours_text
 
 register = template.Library()
 
@@ -15,10 +16,7 @@ def markdown_filter(text: str) -> str:
 @register.filter
 def hours(value) -> str:
     """2.50 -> "2.5", 3.00 -> "3"."""
-    if value is None:
-        return ""
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return text
+    return "" if value is None else hours_text(value)
 
 
 @register.simple_tag
