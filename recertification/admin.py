@@ -110,7 +110,7 @@ class CredentialAdmin(admin.ModelAdmin):
             ]
         )
         today = timezone.localdate()
-        for c in queryset.select_related("user", "program"):
+        for c in queryset.select_related("user", "program", "renewal"):
             writer.writerow(
                 [c.number, c.user.full_name, c.user.email, c.program.title, c.valid_from, c.valid_until,
                  credential_status(c, today), ce_hours_counting(credential=c), c.program.ce_hours_required]

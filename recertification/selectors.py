@@ -38,7 +38,9 @@ def invitations_for_user(*, user: User) -> QuerySet[ExamInvitation]:
 def credentials_current_for_user(*, user: User) -> list[Credential]:
     """Per program, the latest period (a renewal that has not started yet counts as latest)."""
     latest: dict[int, Credential] = {}
-    for credential in Credential.objects.filter(user=user).select_related("program").order_by("valid_from"):
+    for credential in (
+        Credential.objects.filter(user=user).select_related("program", "renewal").order_by("valid_from")
+    ):
         latest[credential.program_id] = credential
     return list(latest.values())
 

@@ -348,10 +348,14 @@ def credential_reminders_send(*, today: date | None = None) -> int:
     """180, 90, 30 and 7 days before expiry while hours are short (each once; a credential that
     enters the window late gets only the nearest one), and once when it lapses."""
     sent = 0
-    for credential in Credential.objects.filter(renewal__isnull=True).select_related("user", "program"):
+    for credential in (
+        Credential.objects.filter(renewal__isnull=True)
+        .select_related("user", "program")
+        .prefetch_related("reminders")
+    ):
         day = today or local_date(timezone.now(), credential.program.zone)
         days_left = (credential.valid_until - day).days
-        done = set(credential.reminders.values_list("days_before", flat=True))
+        done = {reminder.days_before for reminder in credential.reminders.all()}
         if days_left < 0:
             if 0 not in done:
                 ReminderSent.objects.create(credential=credential, days_before=0)
