@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
+from accounts import page_cache
+from accounts.page_cache import cached_page
 from programs.selectors import enrollment_list_for_user
 
 from .forms import ShareLinkForm
@@ -23,6 +25,7 @@ from .selectors import record_for_user, share_link_for_token, share_link_get_for
 from .services import share_link_create, share_link_email, share_link_opened, share_link_revoke
 
 NEW_LINK_KEY = "record.new_share_url"
+TOKEN_PLACEHOLDER = "credo-share-token-placeholder-9b3a"  # noqa: S105  # nosec B105 (not a secret: replaced by one)
 
 
 def _share_form(request, data=None) -> ShareLinkForm:
@@ -32,16 +35,27 @@ def _share_form(request, data=None) -> ShareLinkForm:
 
 @login_required
 def record(request, form=None):
-    context = {
+    if form is not None or NEW_LINK_KEY in request.session:  # errors or a new link: shown once, never kept
+        context = {**_record_context(request, form), "new_link_url": request.session.pop(NEW_LINK_KEY, None)}
+        status = 400 if form is not None else 200
+        return render(request, "certificates/record/mine.html", context, status=status)
+    user = request.user
+    return cached_page(
+        request,
+        scopes=[page_cache.person(user.pk), page_cache.links(user.pk), page_cache.CONTENT],
+        build=lambda: ("certificates/record/mine.html", _record_context(request, None)),
+    )
+
+
+def _record_context(request, form) -> dict:
+    return {
         "owner": request.user,
         "programs": record_for_user(user=request.user),
         "links": share_links_for_user(user=request.user),
         "form": form or _share_form(request),
-        "new_link_url": request.session.pop(NEW_LINK_KEY, None),
         "now": timezone.now(),
         "printed_on": timezone.localdate(),
     }
-    return render(request, "certificates/record/mine.html", context, status=400 if form is not None else 200)
 
 
 @login_required
@@ -149,14 +163,25 @@ def shared_record(request, token: str):
         return refusal
     share_link_opened(link=link)
     program_ids = [p.pk for p in link.programs.all()] or None
-    context = {
-        "owner": link.user,
-        "programs": record_for_user(user=link.user, program_ids=program_ids, private=False),
-        "token": token,
-        "shared": True,
-        "printed_on": timezone.localdate(),
-    }
-    return _shared_headers(render(request, "certificates/record/shared.html", context))
+
+    def build() -> tuple[str, dict]:
+        context = {
+            "owner": link.user,
+            "programs": record_for_user(user=link.user, program_ids=program_ids, private=False),
+            "token": TOKEN_PLACEHOLDER,  # the cache keeps the page without the link's secret
+            "shared": True,
+            "printed_on": timezone.localdate(),
+        }
+        return "certificates/record/shared.html", context
+
+    response = cached_page(
+        request,
+        scopes=[page_cache.person(link.user_id), page_cache.CONTENT],
+        build=build,
+        vary=",".join(map(str, program_ids or [])),
+        secrets_in_page={TOKEN_PLACEHOLDER: token},
+    )
+    return _shared_headers(response)
 
 
 @ratelimit(key="ip", rate=shared_rate, block=True)

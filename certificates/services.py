@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import page_cache
 from accounts.models import User
 from accounts.services import email_queue
 from modules.models import Module
@@ -187,6 +188,7 @@ def certificate_revoke(*, certificate: Certificate, by: User | None, reason: str
         Certificate.objects.filter(pk=certificate.pk).update(
             status=Certificate.Status.REVOKED, revoked_reason=reason[:300]
         )
+        page_cache.changed(page_cache.person(certificate.user_id))
         CertificateEvent.objects.create(
             certificate=certificate, action=CertificateEvent.Action.REVOKED, by=by, reason=reason
         )
@@ -197,6 +199,7 @@ def certificate_revoke(*, certificate: Certificate, by: User | None, reason: str
 def certificate_hold(*, certificate: Certificate, by: User | None, held: bool, reason: str = "") -> None:
     with transaction.atomic():
         Certificate.objects.filter(pk=certificate.pk).update(held=held)
+        page_cache.changed(page_cache.person(certificate.user_id))
         action = CertificateEvent.Action.HELD if held else CertificateEvent.Action.RELEASED
         CertificateEvent.objects.create(certificate=certificate, action=action, by=by, reason=reason)
 
@@ -205,6 +208,7 @@ def certificate_resend(*, certificate: Certificate, by: User | None) -> None:
     """Send this one certificate again now (to the person's current address)."""
     with transaction.atomic():
         Certificate.objects.filter(pk=certificate.pk).update(email_state=Certificate.Email.PENDING)
+        page_cache.changed(page_cache.person(certificate.user_id))
         CertificateEvent.objects.create(certificate=certificate, action=CertificateEvent.Action.RESENT, by=by)
         from .tasks import send_person
 
@@ -300,6 +304,7 @@ def certificates_send_for_person(
         if not certificates:
             return SendOutcome()
         ids = [c.pk for c in certificates]
+        page_cache.changed(*{page_cache.person(c.user_id) for c in certificates})
         try:
             message = certificates_email_message(certificates[0].user, certificates, resend=bool(only))
             with get_connection() as connection:
@@ -352,10 +357,13 @@ def share_link_create(
 
 def share_link_revoke(*, link: ShareLink) -> None:
     ShareLink.objects.filter(pk=link.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    page_cache.changed(page_cache.links(link.user_id))
 
 
 def share_link_opened(*, link: ShareLink) -> None:
     ShareLink.objects.filter(pk=link.pk).update(open_count=F("open_count") + 1, last_opened_at=timezone.now())
+    # Not page_cache.changed: opens reach the owner's list of links within the minute, and
+    # renewing on every open would re-render the owner's record each time it is shared.
 
 
 def share_link_email(*, user: User, url: str, to: str, note: str) -> None:

@@ -9,3 +9,6 @@ class ConfigConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks  # noqa: F401 (registers the system checks)
+        from .invalidation import connect
+
+        connect()

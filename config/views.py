@@ -12,6 +12,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from accounts import page_cache
+from accounts.page_cache import cached_page
 from modules.selectors import modules_status_for_user, on_demand_titles_by_season
 from practicums.selectors import live_options_by_season, practicum_list_upcoming, registration_list_for_user
 from programs.dates import local_date, start_of_day
@@ -85,6 +87,14 @@ def rate_limited(request, exception):
 @login_required
 def dashboard(request):
     """For each enrollment: the next thing to do, progress, key dates and a pace warning."""
+    return cached_page(
+        request,
+        scopes=[page_cache.person(request.user.pk), page_cache.CONTENT],
+        build=lambda: ("dashboard.html", _dashboard_context(request)),
+    )
+
+
+def _dashboard_context(request) -> dict:
     now = timezone.now()
     registrations = list(registration_list_for_user(user=request.user))
     enrollments = list(enrollment_list_for_user(user=request.user))
@@ -128,12 +138,11 @@ def dashboard(request):
     credentials = [(c, credential_status(c, today)) for c in credentials_current_for_user(user=request.user)]
     invitations = [i for i in invitations_for_user(user=request.user) if i.expires_at > now]
     by_program = {c.program_id: c for c, _ in credentials}
-    context = {
+    return {
         "cards": cards,
         "credentials": credentials,
         "invitations": [i for i in invitations if i.exam.program_id not in by_program],
     }
-    return render(request, "dashboard.html", context)
 
 
 def _check_database() -> None:

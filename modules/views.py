@@ -6,6 +6,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts import page_cache
+from accounts.page_cache import cached_page
 from programs.dates import local_date
 
 from .forms import AidUploadForm, answers_from_post
@@ -35,22 +37,34 @@ from .services import (
 def _open_module(request, pk: int):
     access = module_get_for_user(user=request.user, pk=pk)
     if not access.is_open:
-        return access, render(
-            request,
-            "modules/locked.html",
-            {
-                "module": access.module,
-                "opens_on": local_date(access.enrollment.access_opens_at, access.module.program.zone),
-            },
-        )
+        return access, render(request, "modules/locked.html", _locked_context(access))
     return access, None
+
+
+def _locked_context(access) -> dict:
+    return {
+        "module": access.module,
+        "opens_on": local_date(access.enrollment.access_opens_at, access.module.program.zone),
+    }
 
 
 @login_required
 def module_detail(request, pk: int, upload_form=None, upload_aid_id=None):
-    access, locked = _open_module(request, pk)
-    if locked:
-        return locked
+    if upload_form is not None:  # a failed upload shows its errors once, never from the cache
+        template, context = _module_detail(request, pk, upload_form, upload_aid_id)
+        return render(request, template, context, status=400)
+    return cached_page(
+        request,
+        scopes=[page_cache.person(request.user.pk), page_cache.CONTENT],
+        build=lambda: _module_detail(request, pk, None, None),
+    )
+
+
+def _module_detail(request, pk: int, upload_form, upload_aid_id) -> tuple[str, dict]:
+    """The module page's template and context (the locked page's before access opens)."""
+    access = module_get_for_user(user=request.user, pk=pk)
+    if not access.is_open:
+        return "modules/locked.html", _locked_context(access)
     module = access.module
     lessons = lessons_with_progress(user=request.user, module=module)
     completion = completion_for(user=request.user, module=module)
@@ -69,8 +83,7 @@ def module_detail(request, pk: int, upload_form=None, upload_aid_id=None):
         "attempts": list(attempts_for_user(user=request.user, assessment=assessment)) if assessment else [],
         "eligibility": attempt_eligibility(user=request.user, assessment=assessment) if assessment else None,
     }
-    status = 400 if upload_form is not None else 200
-    return render(request, "modules/detail.html", context, status=status)
+    return "modules/detail.html", context
 
 
 @login_required

@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts import page_cache
+from accounts.page_cache import cached_page
 from programs.dates import access_opens_at, date_range, local_date
 from programs.letters import funding_letter_pdf, funding_letter_text
 from programs.selectors import enrollment_get_for_user, program_get_published, program_list_published
@@ -173,13 +175,17 @@ def attendance(request):
                     request, f"You have attended every session of {session.practicum.title}. Well done!"
                 )
             return redirect("practicums:attendance")
-    status = 400 if form.errors else 200
-    return render(
+    if form.is_bound:  # a refused code: the form shows why
+        return render(request, "practicums/attendance.html", _attendance_context(request, form), status=400)
+    return cached_page(
         request,
-        "practicums/attendance.html",
-        {"form": form, "registrations": my_sessions(user=request.user), "now": timezone.now()},
-        status=status,
+        scopes=[page_cache.person(request.user.pk), page_cache.CONTENT],
+        build=lambda: ("practicums/attendance.html", _attendance_context(request, form)),
     )
+
+
+def _attendance_context(request, form) -> dict:
+    return {"form": form, "registrations": my_sessions(user=request.user), "now": timezone.now()}
 
 
 @login_required

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from accounts import page_cache
 from accounts.models import User
 from accounts.services import email_queue
 from certificates.models import Certificate
@@ -284,6 +285,7 @@ def credential_recertify(
             date__lte=locked.valid_until,
             counted_for__isnull=True,
         ).update(counted_for=locked)
+        page_cache.changed(page_cache.person(locked.user_id))
         renewal.certificate = certificate_issue(
             user=locked.user,
             program=program,

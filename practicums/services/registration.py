@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import page_cache
 from accounts.models import User
 from accounts.services import email_queue, user_create
 from programs.dates import local_date
@@ -148,6 +149,7 @@ def registration_confirm_offer(*, registration: Registration, now: datetime | No
         updated = Registration.objects.filter(
             pk=registration.pk, status=Registration.Status.OFFERED, offer_expires_at__gt=now
         ).update(status=Registration.Status.CONFIRMED, offer_expires_at=None)
+        page_cache.changed(page_cache.person(registration.user_id))
     registration.refresh_from_db()
     if updated != 1 and registration.status != Registration.Status.CONFIRMED:
         raise RegistrationError("This offer has expired and the seat has passed to the next person waiting.")
@@ -160,13 +162,14 @@ def waitlist_expire_offers(*, now: datetime | None = None) -> int:
     expired = list(
         Registration.objects.filter(
             status=Registration.Status.OFFERED, offer_expires_at__lte=now
-        ).values_list("pk", "practicum_id")
+        ).values_list("pk", "practicum_id", "user_id")
     )
     lapsed = 0
-    for pk, practicum_id in expired:
+    for pk, practicum_id, user_id in expired:
         lapsed += Registration.objects.filter(pk=pk, status=Registration.Status.OFFERED).update(
             status=Registration.Status.CANCELLED, cancelled_at=now, cancel_reason="Seat offer expired"
         )
+        page_cache.changed(page_cache.person(user_id))
         waitlist_promote(practicum_id=practicum_id, now=now)
     return lapsed
 
@@ -177,6 +180,7 @@ def registration_cancel(*, registration: Registration, reason: str, now: datetim
         Registration.objects.filter(pk=registration.pk).exclude(status=Registration.Status.CANCELLED).update(
             status=Registration.Status.CANCELLED, cancelled_at=now, cancel_reason=reason[:200]
         )
+        page_cache.changed(page_cache.person(registration.user_id))
         transaction.on_commit(lambda: waitlist_promote(practicum_id=registration.practicum_id))
 
 

@@ -1,0 +1,129 @@
+"""The personal page cache: a person's busiest pages (dashboard, module page, My PL Record, a
+shared record) are rendered once and served from the cache until something they show changes.
+
+How it stays true (docs/decisions/0009):
+- Each page's key names the viewer, the path, a *version* of every scope the page shows and the
+  current minute. A scope is a person's learning data (`person`), their share links (`links`)
+  or the catalogue staff edit (`CONTENT`).
+- Anything that changes a scope gives it a new random version (`changed`): `config.invalidation`
+  does this on every save and delete of the models, services do it where they write with
+  `QuerySet.update()`. Old entries are never read again and expire on their own.
+- The minute in the key bounds what no save announces (a date passing, an offer running out)
+  to under a minute.
+- Nothing of one response is stored: the CSRF token, a shared record's token and the messages
+  waiting to be shown are placeholders in the cached HTML, filled in for each response.
+"""
+
+import hashlib
+import logging
+import secrets
+from collections.abc import Callable, Iterable
+
+from django.contrib import messages
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+
+logger = logging.getLogger(__name__)
+
+CONTENT = "ver:content"
+TIMEOUT = 120  # seconds; an entry is only read within its minute anyway
+CSRF_PLACEHOLDER = "credo-csrf-placeholder-5d1e"
+MESSAGES_PLACEHOLDER = "<!-- credo-messages-placeholder-8c2f -->"
+
+
+def person(user_id: int) -> str:
+    """The scope of everything a person has done: enrollments, progress, attendance, certificates."""
+    return f"ver:person:{user_id}"
+
+
+def links(user_id: int) -> str:
+    """The scope of a person's share links (created, revoked, opened)."""
+    return f"ver:links:{user_id}"
+
+
+def changed(*scopes: str) -> None:
+    """Pages showing these scopes are out of date. Said now and again when the transaction
+    commits, so that a page rendered from not-yet-committed data is not kept."""
+    if not scopes:
+        return
+    _renew(scopes)
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(lambda: _renew(scopes))
+
+
+def _renew(scopes: Iterable[str]) -> None:
+    try:
+        cache.set_many({scope: secrets.token_hex(6) for scope in scopes}, timeout=None)
+    except Exception:  # a cache outage must not fail the write; the minute bounds it
+        logger.exception("page cache: could not renew %s", scopes)
+
+
+def _versions(scopes: list[str]) -> list[str]:
+    found = cache.get_many(scopes)
+    missing = [scope for scope in scopes if scope not in found]
+    if missing:
+        for scope in missing:
+            cache.add(scope, secrets.token_hex(6), timeout=None)
+        found.update(cache.get_many(missing))
+    return [str(found[scope]) for scope in scopes]
+
+
+def _key(request: HttpRequest, scopes: list[str], vary: str) -> str:
+    viewer = request.user.pk if request.user.is_authenticated else "anon"
+    minute = int(timezone.now().timestamp() // 60)
+    versions = ".".join(_versions(scopes))
+    path = hashlib.sha256(f"{request.get_full_path()}|{vary}".encode()).hexdigest()[:32]
+    return f"page:{viewer}:{path}:{versions}:{minute}"
+
+
+def cached_page(
+    request: HttpRequest,
+    *,
+    scopes: list[str],
+    build: Callable[[], tuple[str, dict]],
+    secrets_in_page: dict[str, str] | None = None,
+    vary: str = "",
+) -> HttpResponse:
+    """The page from the cache, or `build()` (a template and its context) rendered and kept.
+
+    `secrets_in_page` maps placeholders the context uses to the values the response carries
+    (the cache keeps the placeholders); `vary` tells apart pages the path does not. Only GET
+    answers with 200 are kept. A page that shows something once is not rendered through here."""
+    keep = request.method == "GET"
+    key = None
+    if keep:
+        try:
+            key = _key(request, scopes, vary)
+            content = cache.get(key)
+        except Exception:  # without the cache the page is rendered as usual
+            logger.exception("page cache: read failed")
+            key, content = None, None
+        if content is not None:
+            return HttpResponse(_fill(request, content, secrets_in_page))
+    template, context = build()
+    placeholders = {"csrf_token": CSRF_PLACEHOLDER, "messages_slot": mark_safe(MESSAGES_PLACEHOLDER)}  # noqa: S308  # nosec B308 B703 (a constant)
+    response = render(request, template, {**context, **placeholders})
+    if key is not None and response.status_code == 200:
+        try:
+            cache.set(key, response.content.decode(), timeout=TIMEOUT)
+        except Exception:
+            logger.exception("page cache: write failed")
+    response.content = _fill(request, response.content.decode(), secrets_in_page)
+    return response
+
+
+def _fill(request: HttpRequest, content: str, values: dict[str, str] | None) -> str:
+    if CSRF_PLACEHOLDER in content:  # only pages with a form set the CSRF cookie
+        content = content.replace(CSRF_PLACEHOLDER, get_token(request))
+    waiting = messages.get_messages(request)
+    shown = render_to_string("includes/_messages.html", {"messages": waiting}) if len(waiting) else ""
+    content = content.replace(MESSAGES_PLACEHOLDER, shown)
+    for placeholder, value in (values or {}).items():
+        content = content.replace(placeholder, value)
+    return content

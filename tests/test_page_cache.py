@@ -1,0 +1,248 @@
+"""The personal page cache (accounts.page_cache, docs/decisions/0009): a page served from the
+cache is the page a person would get without it. Each test fills the cache first, then changes
+something the way the product does (a service, a staff edit, time passing) and looks again."""
+
+import pickle  # nosec B403 (reads back what this test's own cache holds)
+import re
+from datetime import date, timedelta
+from decimal import Decimal
+from types import SimpleNamespace
+
+import pytest
+import time_machine
+from django.apps import apps
+from django.conf import settings
+from django.contrib.messages import get_messages
+from django.contrib.messages.storage.fallback import FallbackStorage
+from django.contrib.sessions.backends.db import SessionStore
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts import page_cache
+from accounts.tests.factories import UserFactory
+from certificates.models import Certificate
+from certificates.services import certificate_issue, certificate_revoke, share_link_create, share_link_revoke
+from config import invalidation
+from config.views import dashboard
+from modules.services import lesson_mark_done
+from modules.tests.factories import JobAidFactory, LessonFactory, ModuleFactory, enroll
+from practicums.models import Registration
+from practicums.services import registration_cancel
+from practicums.tests.factories import PracticumFactory
+from programs.tests.factories import ProgramFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def page(client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+@pytest.fixture
+def learner(client):
+    user = UserFactory(full_name="Robin Learner")
+    program = ProgramFactory(title="Certified Learning Practitioner")
+    enroll(user, program)
+    module = ModuleFactory(program=program, title="Writing objectives", appraised_hours=Decimal("2"))
+    LessonFactory(module=module, title="Verbs that can be observed", order=0)
+    LessonFactory(module=module, title="Conditions and criteria", order=1)
+    JobAidFactory(module=module, title="Objective worksheet")
+    client.force_login(user)
+    return SimpleNamespace(user=user, program=program, module=module)
+
+
+def module_certificate(learner) -> Certificate:
+    module = learner.module
+    return certificate_issue(
+        user=learner.user,
+        program=learner.program,
+        kind=Certificate.Kind.MODULE,
+        source_key=f"module:{module.pk}",
+        module=module,
+        title=module.title,
+        hours=Decimal("2"),
+        earned_on=date.today(),
+    )
+
+
+def test_a_repeated_page_is_served_without_its_queries(client, learner):
+    module = learner.module
+    for url in (
+        reverse("dashboard"),
+        reverse("modules:detail", args=[module.pk]),
+        reverse("certificates:record"),
+    ):
+        first = queries(client, url)
+        again = queries(client, url)
+        assert again <= 1 < first, url  # at most the logged-in person is read
+
+
+def test_progress_shows_at_once(client, learner):
+    user = learner.user
+    module = learner.module
+    url = reverse("modules:detail", args=[module.pk])
+    assert "Lessons done: 0 of 2" in page(client, url)
+    lesson_mark_done(user=user, lesson=module.lessons.first())
+    assert "Lessons done: 1 of 2" in page(client, url)
+
+
+def test_a_staff_edit_shows_at_once(client, learner):
+    module = learner.module
+    assert "Writing objectives" in page(client, reverse("dashboard"))
+    module.title = "Writing measurable objectives"
+    module.save()
+    assert "Writing measurable objectives" in page(client, reverse("dashboard"))
+
+
+def test_a_cancelled_registration_leaves_the_dashboard_at_once(client, learner):
+    user = learner.user
+    program = learner.program
+    practicum = PracticumFactory(program=program, title="Spring practicum in Denver")
+    registration = Registration.objects.create(
+        user=user, practicum=practicum, enrollment=user.enrollments.get(), status="confirmed"
+    )
+    assert "Spring practicum in Denver" in page(client, reverse("dashboard"))
+    registration_cancel(registration=registration, reason="Changed plans")  # a QuerySet.update()
+    assert "Spring practicum in Denver" not in page(client, reverse("dashboard"))
+
+
+def test_a_revoked_certificate_leaves_the_record_at_once(client, learner):
+    certificate = module_certificate(learner)
+    download = reverse("certificates:pdf", args=[certificate.pk])
+    assert download in page(client, reverse("certificates:record"))
+    certificate_revoke(certificate=certificate, by=None, reason="Issued in error")  # a QuerySet.update()
+    assert download not in page(client, reverse("certificates:record"))
+
+
+def test_a_new_name_shows_on_the_record_at_once(client, learner):
+    user = learner.user
+    assert "Robin Learner" in page(client, reverse("certificates:record"))
+    user.full_name = "Robin Q. Learner"
+    user.save()
+    assert "Robin Q. Learner" in page(client, reverse("certificates:record"))
+
+
+def test_time_passing_shows_within_the_minute(client):
+    user = UserFactory()
+    opens = timezone.now() + timedelta(hours=2)
+    enrollment = enroll(user, opens=opens)
+    module = ModuleFactory(program=enrollment.program)
+    client.force_login(user)
+    url = reverse("modules:detail", args=[module.pk])
+    with time_machine.travel(opens - timedelta(seconds=30), tick=False):
+        assert "Lessons done" not in page(client, url)  # the locked page
+    with time_machine.travel(opens + timedelta(seconds=31), tick=False):
+        assert "Lessons done" in page(client, url)
+
+
+def test_people_never_see_each_others_cached_pages(learner):
+    user = learner.user
+    program = learner.program
+    other = UserFactory(full_name="Sam Other")
+    enroll(other, program)
+    mine, theirs = Client(), Client()
+    mine.force_login(user)
+    theirs.force_login(other)
+    url = reverse("dashboard")
+    assert "Robin Learner" in page(mine, url)
+    html = page(theirs, url)
+    assert "Sam Other" in html
+    assert "Robin Learner" not in html
+
+
+def csrf_of(html: str) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+
+
+def test_forms_on_a_cached_page_carry_a_working_csrf_token(learner):
+    user = learner.user
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    page(client, reverse("certificates:record"))  # fills the cache
+    html = page(client, reverse("certificates:record"))  # from the cache
+    assert page_cache.CSRF_PLACEHOLDER not in html
+    response = client.post(
+        reverse("certificates:link_create"),
+        {"csrfmiddlewaretoken": csrf_of(html), "label": "For my principal", "expiry": "30"},
+    )
+    assert response.status_code == 302  # accepted: the link was made, not refused for CSRF (403)
+    assert user.share_links.get().label == "For my principal"
+
+
+def test_a_new_share_link_is_shown_once_and_never_cached(client, learner):
+    page(client, reverse("certificates:record"))
+    response = client.post(
+        reverse("certificates:link_create"), {"label": "Principal", "expiry": "30"}, follow=True
+    )
+    url = re.search(r'readonly value="([^"]+)"', response.content.decode()).group(1)
+    assert "/records/" in url
+    assert url not in page(client, reverse("certificates:record"))
+    assert url not in page(client, reverse("certificates:record"))
+
+
+def test_a_shared_record_is_cached_without_its_token_and_stops_when_revoked(client, learner):
+    user = learner.user
+    module_certificate(learner)
+    link, token = share_link_create(
+        user=user, label="", expires_at=timezone.now() + timedelta(days=7), program_ids=[]
+    )
+    visitor = Client()
+    url = reverse("certificates:shared_record", args=[token])
+    page(visitor, url)
+    html = page(visitor, url)
+    assert reverse("certificates:shared_certificate", args=[token, user.certificates.get().pk]) in html
+    stored = [pickle.loads(value) for value in cache._cache.values()]  # noqa: S301  # nosec B301 (LocMemCache in tests)
+    assert any("Robin Learner" in str(value) for value in stored)  # the page is in the cache ...
+    assert not any(token in str(value) for value in stored)  # ... without the link's secret
+    with time_machine.travel(timezone.now() + timedelta(minutes=1)):
+        assert "2 times" in page(client, reverse("certificates:record"))  # the owner sees the opens
+    share_link_revoke(link=link)
+    assert visitor.get(url).status_code == 410
+
+
+def test_a_waiting_message_is_shown_over_a_cached_page_and_only_once(learner):
+    user = learner.user
+    factory = RequestFactory()
+
+    def request():
+        req = factory.get(reverse("dashboard"))
+        req.user = user
+        req.session = session
+        req._messages = FallbackStorage(req)
+        return req
+
+    session = SessionStore()
+    dashboard(request())  # fills the cache
+    req = request()
+    req._messages.add(20, "Your seat is confirmed.")
+    assert "Your seat is confirmed." in dashboard(req).content.decode()  # over the cached page
+    assert get_messages(req).used  # shown, so it will not show again
+    assert "Your seat is confirmed." not in dashboard(request()).content.decode()  # nor is it cached
+
+
+def test_every_model_owned_by_a_person_is_named_for_the_cache():
+    """A new model with a person's data must say whose pages it changes (or that it shows on
+    none); otherwise each of its saves would empty everyone's cached pages."""
+    named = set(invalidation.OWNED_BY) | invalidation.LINKS | invalidation.IGNORED | {"programs.instructor"}
+    for app_label in invalidation.CREDO_APPS:
+        for model in apps.get_app_config(app_label).get_models():
+            owned = any(
+                field.concrete
+                and field.is_relation
+                and field.related_model._meta.label == settings.AUTH_USER_MODEL
+                for field in model._meta.get_fields()
+            )
+            if owned:
+                assert model._meta.label_lower in named, model._meta.label
