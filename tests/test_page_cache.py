@@ -2,8 +2,10 @@
 cache is the page a person would get without it. Each test fills the cache first, then changes
 something the way the product does (a service, a staff edit, time passing) and looks again."""
 
+import os
 import pickle  # nosec B403 (reads back what this test's own cache holds)
 import re
+import uuid
 from datetime import date, timedelta
 from decimal import Decimal
 from types import SimpleNamespace
@@ -246,3 +248,19 @@ def test_every_model_owned_by_a_person_is_named_for_the_cache():
             )
             if owned:
                 assert model._meta.label_lower in named, model._meta.label
+
+
+@pytest.mark.redis
+def test_on_redis_with_the_production_backend(client, learner, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "config.cache.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+        }
+    }
+    url = reverse("modules:detail", args=[learner.module.pk])
+    assert "Lessons done: 0 of 2" in page(client, url)
+    assert queries(client, url) <= 1  # served from Redis
+    lesson_mark_done(user=learner.user, lesson=learner.module.lessons.first())
+    assert "Lessons done: 1 of 2" in page(client, url)

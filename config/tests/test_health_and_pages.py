@@ -34,7 +34,7 @@ def test_healthz_503_when_broker_unreachable(client):
 def test_healthz_503_when_cache_unreachable(client, settings):
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.RedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",
         }
     }
