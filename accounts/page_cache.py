@@ -64,7 +64,8 @@ def _renew(scopes: Iterable[str]) -> None:
         logger.exception("page cache: could not renew %s", scopes)
 
 
-def _versions(scopes: list[str]) -> list[str]:
+def versions(scopes: list[str]) -> list[str]:
+    """The current version of each scope (a new one for a scope not seen before)."""
     found = cache.get_many(scopes)
     missing = [scope for scope in scopes if scope not in found]
     if missing:
@@ -77,9 +78,9 @@ def _versions(scopes: list[str]) -> list[str]:
 def _key(request: HttpRequest, scopes: list[str], vary: str) -> str:
     viewer = request.user.pk if request.user.is_authenticated else "anon"
     minute = int(timezone.now().timestamp() // 60)
-    versions = ".".join(_versions(scopes))
+    current = ".".join(versions(scopes))
     path = hashlib.sha256(f"{request.get_full_path()}|{vary}".encode()).hexdigest()[:32]
-    return f"page:{viewer}:{path}:{versions}:{minute}"
+    return f"page:{viewer}:{path}:{current}:{minute}"
 
 
 def cached_page(

@@ -1,0 +1,43 @@
+"""The login backends, reading the signed-in person from the cache.
+
+Every request by a signed-in person loads them; Django does it with a query each time. Here the
+person is kept in the cache under their page-cache version (accounts.page_cache.person), which
+every save of the user renews (a new password, deactivation, a new name): the next request
+reads them from the database again. Django's own checks are unchanged: the session's hash is
+still compared with the user's password hash, and inactive users are still refused.
+"""
+
+import logging
+
+from allauth.account.auth_backends import AuthenticationBackend as AllauthBackend
+from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
+from django.core.cache import cache
+
+from . import page_cache
+
+logger = logging.getLogger(__name__)
+TIMEOUT = 300
+
+
+class _CachedUser:
+    def get_user(self, user_id):
+        try:
+            key = f"user:{user_id}:{page_cache.versions([page_cache.person(user_id)])[0]}"
+            user = cache.get(key)
+        except Exception:  # without the cache the person is read from the database as usual
+            logger.exception("user cache: read failed")
+            return super().get_user(user_id)
+        if user is None:
+            user = super().get_user(user_id)
+            if user is not None:
+                cache.set(key, user, timeout=TIMEOUT)
+            return user
+        return user if self.user_can_authenticate(user) else None
+
+
+class ModelBackend(_CachedUser, DjangoModelBackend):
+    """Email and password (Django's), with the signed-in person read through the cache."""
+
+
+class AuthenticationBackend(_CachedUser, AllauthBackend):
+    """allauth's, with the signed-in person read through the cache."""
