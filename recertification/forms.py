@@ -7,6 +7,15 @@ from modules.uploads import ALLOWED, MAX_UPLOAD_BYTES
 from .models import CEActivity
 
 
+def quarter_hours(value: Decimal) -> None:
+    """Django's step_size check goes through float and fails on huge numbers (1E309): this one
+    stays in Decimal."""
+    if abs(value) > 1000:  # out of range anyway: max_value says so
+        return
+    if (value * 4) % 1 != 0:
+        raise forms.ValidationError("Enter hours in quarter-hour steps, e.g. 1.25.", code="step_size")
+
+
 class CEActivityForm(forms.Form):
     kind = forms.ChoiceField(choices=CEActivity.Kind.choices, label="Kind of activity")
     title = forms.CharField(max_length=200)
@@ -15,7 +24,7 @@ class CEActivityForm(forms.Form):
     )
     date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     hours = forms.DecimalField(
-        min_value=Decimal("0.25"), max_value=Decimal("100"), decimal_places=2, step_size=Decimal("0.25"),
+        min_value=Decimal("0.25"), max_value=Decimal("100"), decimal_places=2, validators=[quarter_hours],
         help_text="In quarter-hour steps, e.g. 1.25.", widget=forms.NumberInput(attrs={"step": "0.25"}),
     )  # fmt: skip
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)

@@ -16,6 +16,7 @@ from practicums.models import Attendance
 from practicums.services import attendance_record, ce_event_register
 from practicums.tests.factories import PracticumFactory, make_session, register
 from programs.tests.factories import ProgramFactory
+from recertification.forms import CEActivityForm
 from recertification.models import CEActivity, Credential, Exam, ExamInvitation, ReminderSent
 from recertification.services import (
     RecertificationError,
@@ -312,3 +313,15 @@ def test_expired_exam_link_says_so(client):
         response = client.get(invitation.get_absolute_url())
     assert response.status_code == 410
     assert "This exam link has expired" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("hours", "error"),
+    [("1E309", "less than or equal to 100"), ("1.3", "quarter-hour steps"), ("0", "greater than or equal")],
+)
+def test_ce_form_refuses_bad_hours_with_a_message(hours, error):
+    form = CEActivityForm(
+        data={"kind": CEActivity.Kind.COURSE, "title": "Course", "date": "2026-11-01", "hours": hours},
+    )
+    assert not form.is_valid()
+    assert error in " ".join(form.errors["hours"])
