@@ -19,7 +19,7 @@ logger = logging.getLogger(__name__)
 TIMEOUT = 300
 
 
-class _CachedUser:
+class _CachedUser(DjangoModelBackend):
     def get_user(self, user_id):
         try:
             key = f"user:{user_id}:{page_cache.versions([page_cache.person(user_id)])[0]}"
@@ -35,7 +35,7 @@ class _CachedUser:
         return user if self.user_can_authenticate(user) else None
 
 
-class ModelBackend(_CachedUser, DjangoModelBackend):
+class ModelBackend(_CachedUser):
     """Email and password (Django's), with the signed-in person read through the cache."""
 
 

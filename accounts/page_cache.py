@@ -18,6 +18,7 @@ import hashlib
 import logging
 import secrets
 from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 from django.contrib import messages
 from django.core.cache import cache
@@ -30,6 +31,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 CONTENT = "ver:content"
 TIMEOUT = 120  # seconds; an entry is only read within its minute anyway
@@ -73,6 +75,25 @@ def versions(scopes: list[str]) -> list[str]:
             cache.add(scope, secrets.token_hex(6), timeout=None)
         found.update(cache.get_many(missing))
     return [str(found[scope]) for scope in scopes]
+
+
+def remember(name: str, *, scopes: list[str], compute: Callable[[], T]) -> T:
+    """`compute()`'s result, kept until one of `scopes` changes (for data that does not depend
+    on the time of day; pages use `cached_page`)."""
+    try:
+        key = f"data:{name}:{'.'.join(versions(scopes))}"
+        found = cache.get(key)
+    except Exception:  # without the cache the data is read as usual
+        logger.exception("page cache: read failed")
+        return compute()
+    if found is not None:
+        return found[0]
+    value = compute()
+    try:
+        cache.set(key, (value,), timeout=TIMEOUT)
+    except Exception:
+        logger.exception("page cache: write failed")
+    return value
 
 
 def _key(request: HttpRequest, scopes: list[str], vary: str) -> str:

@@ -9,6 +9,7 @@ from django.db.models import QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
+from accounts import page_cache
 from accounts.models import User
 from modules.models import AidSubmission, Attempt, JobAid, Lesson, LessonProgress, Module, ModuleCompletion
 from practicums.models import Attendance, Registration, Session, SetCompletion
@@ -343,11 +344,24 @@ def record_for_user(
 
 def share_link_for_token(*, token: str) -> ShareLink | None:
     digest = hashlib.sha256(token.encode()).hexdigest()
-    return (
-        ShareLink.objects.select_related("user")
-        .prefetch_related("programs")
-        .filter(token_hash=digest)
-        .first()
+    # Read through the cache: a token's owner never changes; the link is kept until the owner's
+    # links or the owner change (a revocation, a new name).
+    owner_id = page_cache.remember(
+        f"share-owner:{digest}",
+        scopes=[],
+        compute=lambda: ShareLink.objects.filter(token_hash=digest).values_list("user_id", flat=True).first(),
+    )
+    if owner_id is None:
+        return None
+    return page_cache.remember(
+        f"share-link:{digest}",
+        scopes=[page_cache.links(owner_id), page_cache.person(owner_id)],
+        compute=lambda: (
+            ShareLink.objects.select_related("user")
+            .prefetch_related("programs")
+            .filter(token_hash=digest)
+            .first()
+        ),
     )
 
 

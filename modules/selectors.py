@@ -7,6 +7,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from accounts import page_cache
 from accounts.models import User
 from programs.models import Enrollment
 
@@ -45,17 +46,27 @@ def module_get_for_user(*, user: User, pk: int, now: datetime | None = None) -> 
     """The module if the person is enrolled in its program (404 otherwise: no hint it exists);
     `is_open` says whether their access date has come."""
     now = now or timezone.now()
+    if not user.is_authenticated:
+        raise Http404("No such module.")
+    found = page_cache.remember(
+        f"module-access:{user.pk}:{pk}",
+        scopes=[page_cache.person(user.pk), page_cache.CONTENT],
+        compute=lambda: _module_and_enrollment(user, pk),
+    )
+    if found is None:
+        raise Http404("No such module.")
+    module, enrollment = found
+    return ModuleAccess(module=module, enrollment=enrollment, is_open=enrollment.access_opens_at <= now)
+
+
+def _module_and_enrollment(user: User, pk: int) -> tuple[Module, Enrollment] | None:
     module = (
         Module.objects.filter(pk=pk, is_published=True)
         .select_related("program", "assessment", "season")
         .first()
     )
-    if module is None or not user.is_authenticated:
-        raise Http404("No such module.")
-    enrollment = _enrollment_for(user, module)
-    if enrollment is None:
-        raise Http404("No such module.")
-    return ModuleAccess(module=module, enrollment=enrollment, is_open=enrollment.access_opens_at <= now)
+    enrollment = _enrollment_for(user, module) if module else None
+    return (module, enrollment) if module and enrollment else None
 
 
 def lessons_with_progress(*, user: User, module: Module) -> list[Lesson]:

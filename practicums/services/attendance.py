@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from accounts import page_cache
 from accounts.models import User
 from programs.dates import local_date
 
@@ -81,10 +82,14 @@ def attendance_record(*, user: User, code: str, now: datetime | None = None) -> 
     normalized = normalize_code(code)
     session = None
     if _CODE_SHAPE.match(normalized):
-        session = (
-            Session.objects.select_related("practicum__program")
-            .filter(code=normalized, status=Session.Status.SCHEDULED)
-            .first()
+        session = page_cache.remember(  # a burst of check-ins asks for the same few codes
+            f"session-code:{normalized}",
+            scopes=[page_cache.CONTENT],
+            compute=lambda: (
+                Session.objects.select_related("practicum__program")
+                .filter(code=normalized, status=Session.Status.SCHEDULED)
+                .first()
+            ),
         )
     if session is None:
         wrong = _count_wrong(user)
