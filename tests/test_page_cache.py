@@ -32,9 +32,9 @@ from config import invalidation
 from config.views import dashboard
 from modules.services import lesson_mark_done
 from modules.tests.factories import JobAidFactory, LessonFactory, ModuleFactory, enroll
-from practicums.models import Registration
-from practicums.services import registration_cancel
-from practicums.tests.factories import PracticumFactory
+from practicums.models import Registration, Session
+from practicums.services import AttendanceError, attendance_record, registration_cancel
+from practicums.tests.factories import PracticumFactory, make_session, register
 from programs.tests.factories import ProgramFactory
 
 pytestmark = pytest.mark.django_db
@@ -283,3 +283,39 @@ def test_on_redis_with_the_production_backend(client, learner, settings):
     assert queries(client, url) == 0  # served from Redis
     lesson_mark_done(user=learner.user, lesson=learner.module.lessons.first())
     assert "Lessons done: 1 of 2" in page(client, url)
+
+
+def test_an_unpublished_module_is_gone_at_once(client, learner):
+    url = reverse("modules:detail", args=[learner.module.pk])
+    page(client, url)
+    learner.module.is_published = False
+    learner.module.save()
+    assert client.get(url).status_code == 404
+    start = client.post(reverse("modules:assessment", args=[learner.module.pk]), {"action": "start"})
+    assert start.status_code == 404
+
+
+def test_a_cancelled_session_refuses_its_code_at_once(learner):
+    practicum = PracticumFactory(program=learner.program)
+    register(learner.user, practicum)
+    now = timezone.now()
+    session = make_session(practicum, "Day 1", now - timedelta(hours=1), now + timedelta(hours=1))
+    other = UserFactory()
+    register(other, practicum)
+    attendance_record(user=other, code=session.code)  # the code is now in the cache
+    session.status = Session.Status.CANCELLED
+    session.save()
+    with pytest.raises(AttendanceError):
+        attendance_record(user=learner.user, code=session.code)
+
+
+def test_a_shared_record_shows_the_owners_new_name_at_once(learner):
+    _, token = share_link_create(
+        user=learner.user, label="", expires_at=timezone.now() + timedelta(days=7), program_ids=[]
+    )
+    visitor = Client()
+    url = reverse("certificates:shared_record", args=[token])
+    assert "Robin Learner" in page(visitor, url)
+    learner.user.full_name = "Robin Q. Learner"
+    learner.user.save()
+    assert "Robin Q. Learner" in page(visitor, url)
