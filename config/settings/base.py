@@ -132,7 +132,9 @@ if REDIS_URL:
         "default": {
             "BACKEND": "config.cache.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "credo",
+            # The database's name in every key: cached pages and people belong to one database
+            # (two databases on one Redis, e.g. the benchmarks' scratch ones, never mix).
+            "KEY_PREFIX": f"credo:{DATABASES['default']['NAME']}",
         }
     }
 else:
