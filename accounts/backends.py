@@ -22,7 +22,9 @@ TIMEOUT = 300
 class _CachedUser(DjangoModelBackend):
     def get_user(self, user_id):
         try:
-            key = f"user:{user_id}:{page_cache.versions([page_cache.person(user_id)])[0]}"
+            # The catalogue's version comes along: most pages need both, one round trip.
+            person, _ = page_cache.versions([page_cache.person(user_id), page_cache.CONTENT])
+            key = f"user:{user_id}:{person}"
             user = cache.get(key)
         except Exception:  # without the cache the person is read from the database as usual
             logger.exception("user cache: read failed")

@@ -17,11 +17,13 @@ How it stays true (docs/decisions/0009):
 import hashlib
 import logging
 import secrets
+import threading
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 from django.contrib import messages
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
@@ -60,21 +62,50 @@ def changed(*scopes: str) -> None:
 
 
 def _renew(scopes: Iterable[str]) -> None:
+    new = {scope: secrets.token_hex(6) for scope in scopes}
+    memo = getattr(_request, "versions", None)
+    if memo is not None:
+        memo.update(new)
     try:
-        cache.set_many({scope: secrets.token_hex(6) for scope in scopes}, timeout=None)
+        cache.set_many(new, timeout=None)
     except Exception:  # a cache outage must not fail the write; the minute bounds it
         logger.exception("page cache: could not renew %s", scopes)
 
 
 def versions(scopes: list[str]) -> list[str]:
-    """The current version of each scope (a new one for a scope not seen before)."""
+    """The current version of each scope (a new one for a scope not seen before). Within one
+    request each scope is read from the cache once (see `_request`)."""
+    memo = getattr(_request, "versions", None)
+    if memo is not None and all(scope in memo for scope in scopes):
+        return [memo[scope] for scope in scopes]
     found = cache.get_many(scopes)
     missing = [scope for scope in scopes if scope not in found]
     if missing:
         for scope in missing:
             cache.add(scope, secrets.token_hex(6), timeout=None)
         found.update(cache.get_many(missing))
-    return [str(found[scope]) for scope in scopes]
+    current = {scope: str(found[scope]) for scope in scopes}
+    if memo is not None:
+        memo.update(current)
+    return [current[scope] for scope in scopes]
+
+
+# The versions a request has read, kept for that request only (a request reads the signed-in
+# person's version for the person, then again for the page). Outside requests (Celery tasks,
+# shells) nothing is kept.
+_request = threading.local()
+
+
+def _request_started(**kwargs) -> None:
+    _request.versions = {}
+
+
+def _request_finished(**kwargs) -> None:
+    _request.versions = None
+
+
+request_started.connect(_request_started, dispatch_uid="page_cache_request_started")
+request_finished.connect(_request_finished, dispatch_uid="page_cache_request_finished")
 
 
 def remember(name: str, *, scopes: list[str], compute: Callable[[], T]) -> T:
