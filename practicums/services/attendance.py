@@ -110,12 +110,13 @@ def attendance_record(*, user: User, code: str, now: datetime | None = None) -> 
         )
     with transaction.atomic():
         # One lock per person and practicum: their own check-ins queue, everyone else's don't.
-        registration = (
+        registration_id = (
             Registration.objects.select_for_update()
             .filter(user=user, practicum=session.practicum, status=Registration.Status.CONFIRMED)
+            .values_list("pk", flat=True)
             .first()
         )
-        if registration is None:
+        if registration_id is None:
             raise AttendanceError(
                 f"You are not registered for {session.practicum.title}, so this code is not for you."
             )
