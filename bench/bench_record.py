@@ -76,10 +76,15 @@ def seed():
     return user, token, activities
 
 
-def timed(client, url: str, runs: int) -> list[float]:
+def timed(client, url: str, runs: int, cold: list[str]) -> list[float]:
+    """Response times of `url`; with `cold` (page-cache scopes) renewed before each request, so
+    that every one is rendered from the database, as after a change."""
+    from accounts import page_cache
+
     client.get(url)
     samples = []
     for _ in range(runs):
+        page_cache.changed(*cold)
         start = time.perf_counter()
         response = client.get(url)
         samples.append((time.perf_counter() - start) * 1000)
@@ -91,7 +96,8 @@ def main() -> None:
     media = Path("/tmp/credo-bench-record-media")
     with scratch_database("credo_bench_record") as url:
         os.environ.update(DATABASE_URL=url, DJANGO_SETTINGS_MODULE="config.settings.local", DJANGO_DEBUG="false",
-                          DJANGO_MEDIA_ROOT=str(media), DJANGO_ALLOWED_HOSTS="testserver")  # fmt: skip
+                          DJANGO_MEDIA_ROOT=str(media), DJANGO_ALLOWED_HOSTS="testserver",
+                          CREDO_SHARED_RECORD_RATE="100000/m")  # fmt: skip
         import django
 
         django.setup()
@@ -101,17 +107,24 @@ def main() -> None:
         user, token, activities = seed()
         client = Client()
         client.force_login(user)
-        own = timed(client, "/me/record/", 40)
+        from accounts import page_cache
+
+        everything = [page_cache.person(user.pk), page_cache.links(user.pk), page_cache.CONTENT]
+        own = timed(client, "/me/record/", 40, cold=everything)
         anonymous = Client()
-        shared = timed(anonymous, f"/records/{token}/", 40)
+        shared = timed(anonymous, f"/records/{token}/", 40, cold=everything)
+        own_warm = timed(client, "/me/record/", 40, cold=[])
+        shared_warm = timed(anonymous, f"/records/{token}/", 40, cold=[])
         connections.close_all()
     print(
         f"PL record: a person with {activities} activities (3 sets x 6 sessions, 7 modules with lessons, aids, assessments), PostgreSQL, in-process"
     )
     for name, samples in (("/me/record/", own), ("/records/<token>/", shared)):
         print(
-            f"  {name:18} median {statistics.median(samples):.1f} ms, p95 {sorted(samples)[int(len(samples) * 0.95) - 1]:.1f} ms (target median < 100 ms)"
+            f"  {name:18} rendered (after a change) median {statistics.median(samples):.1f} ms, p95 {sorted(samples)[int(len(samples) * 0.95) - 1]:.1f} ms (target median < 100 ms)"
         )
+    for name, samples in (("/me/record/", own_warm), ("/records/<token>/", shared_warm)):
+        print(f"  {name:18} from the page cache median {statistics.median(samples):.1f} ms")
     ok = statistics.median(own) < 100 and statistics.median(shared) < 100
     print(f"  result: {'MEETS TARGET' if ok else 'MISSES TARGET'}")
 
