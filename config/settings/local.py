@@ -7,5 +7,5 @@ DEBUG = env_bool("DJANGO_DEBUG", default=True)
 SECRET_KEY = SECRET_KEY or "local-development-only-not-secret"  # noqa: F405 (from base)
 
 # Serve static files straight from the finders (no collectstatic needed outside production).
-WHITENOISE_AUTOREFRESH = True
+WHITENOISE_AUTOREFRESH = DEBUG  # files re-read on each request only while developing
 WHITENOISE_USE_FINDERS = True
