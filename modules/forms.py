@@ -11,6 +11,9 @@ class AidUploadForm(forms.Form):
     )
 
 
-def answers_from_post(post, question_ids: list[int]) -> dict[str, list[str]]:
-    """The choices posted for each question of an attempt (inputs are named q<id>)."""
+def answers_from_post(post, question_ids: list[int] | None = None) -> dict[str, list[str]]:
+    """The choices posted for each question of an attempt (inputs are named q<id>); without
+    `question_ids`, every q<number> posted (the service keeps only the attempt's own)."""
+    if question_ids is None:
+        return {key[1:]: post.getlist(key) for key in post if key[:1] == "q" and key[1:].isdigit()}
     return {str(qid): post.getlist(f"q{qid}") for qid in question_ids if f"q{qid}" in post}

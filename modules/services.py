@@ -132,10 +132,31 @@ def attempt_save_answers(
         locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
         if locked.state != Attempt.State.IN_PROGRESS:
             raise AttemptError("This attempt has already been submitted.")
-        if not _in_time(locked, now):
-            raise AttemptError("Time is up for this attempt; answers can no longer be changed.")
-        locked.answers = {**locked.answers, **_clean_answers(locked, answers)}
-        locked.save(update_fields=["answers"])
+        return _save_answers(locked, answers, now)
+
+
+def attempt_save_open_answers(
+    *, user: User, assessment: Assessment, answers: dict[str, list[str]], now: datetime | None = None
+) -> Attempt:
+    """The same for the person's open attempt at this assessment, found and locked in one query
+    (the autosave every few seconds while someone answers)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = (
+            Attempt.objects.select_for_update()
+            .filter(user=user, assessment=assessment, state=Attempt.State.IN_PROGRESS)
+            .first()
+        )
+        if locked is None:
+            raise AttemptError("This attempt has already been submitted.")
+        return _save_answers(locked, answers, now)
+
+
+def _save_answers(locked: Attempt, answers: dict[str, list[str]], now: datetime) -> Attempt:
+    if not _in_time(locked, now):
+        raise AttemptError("Time is up for this attempt; answers can no longer be changed.")
+    locked.answers = {**locked.answers, **_clean_answers(locked, answers)}
+    locked.save(update_fields=["answers"])
     return locked
 
 

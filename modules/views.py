@@ -27,7 +27,7 @@ from .selectors import (
 from .services import (
     AttemptError,
     aid_submission_create,
-    attempt_save_answers,
+    attempt_save_open_answers,
     attempt_start,
     attempt_submit,
     lesson_mark_done,
@@ -191,6 +191,8 @@ def assessment(request, pk: int):
     module = access.module
     if module.assessment is None:
         raise Http404("This module has no assessment.")
+    if request.method == "POST" and request.POST.get("action") == "save":
+        return _save_answers(request, pk, module.assessment)
     open_attempt = Attempt.objects.filter(
         user=request.user, assessment=module.assessment, state=Attempt.State.IN_PROGRESS
     ).first()
@@ -204,12 +206,6 @@ def assessment(request, pk: int):
                 messages.info(request, "That attempt was already submitted.")
                 return redirect("modules:detail", pk=pk)
             answers = answers_from_post(request.POST, open_attempt.question_ids)
-            if action == "save":
-                attempt_save_answers(attempt=open_attempt, answers=answers)
-                if request.headers.get("X-Requested-With") == "fetch":
-                    return HttpResponse(status=204)
-                messages.success(request, "Your answers are saved. You can come back to them later.")
-                return redirect("modules:assessment", pk=pk)
             if action == "submit":
                 result = attempt_submit(attempt=open_attempt, answers=answers)
                 return redirect("modules:attempt", pk=pk, attempt_pk=result.attempt.pk)
@@ -238,6 +234,23 @@ def assessment(request, pk: int):
         ),
     }
     return render(request, "modules/assessment.html", context)
+
+
+def _save_answers(request, pk: int, assessment):
+    """Save (the page's autosave, or its Save button): answers kept, the page stays."""
+    fetch = request.headers.get("X-Requested-With") == "fetch"
+    try:
+        answers = answers_from_post(request.POST)
+        attempt_save_open_answers(user=request.user, assessment=assessment, answers=answers)
+    except AttemptError as exc:
+        if fetch:
+            return HttpResponse(str(exc), status=409)
+        messages.error(request, str(exc))
+        return redirect("modules:assessment", pk=pk)
+    if fetch:
+        return HttpResponse(status=204)
+    messages.success(request, "Your answers are saved. You can come back to them later.")
+    return redirect("modules:assessment", pk=pk)
 
 
 @login_required

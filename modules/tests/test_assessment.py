@@ -130,6 +130,32 @@ def test_answers_saved_as_taken_survive_a_reload(client):
 
 
 @pytest.mark.django_db
+def test_autosave_keeps_only_this_attempts_questions_and_stops_after_submission(client):
+    module, questions, user = make_module()
+    _, other_questions, _ = make_module()
+    client.force_login(user)
+    url = reverse("modules:assessment", args=[module.pk])
+    client.post(url, {"action": "start"})
+    attempt = Attempt.objects.get(user=user)
+    mine, foreign = questions[0], other_questions[0]
+    choice = mine.choices.get(text="right")
+    posted = {
+        "action": "save",
+        f"q{mine.pk}": str(choice.pk),
+        f"q{foreign.pk}": str(foreign.choices.first().pk),  # another assessment's question
+        "qx": "1",
+        f"q{mine.pk}x": "2",
+    }
+    assert client.post(url, posted, HTTP_X_REQUESTED_WITH="fetch").status_code == 204
+    attempt.refresh_from_db()
+    assert attempt.answers == {str(mine.pk): [choice.pk]}
+    attempt_submit(attempt=attempt)
+    late = client.post(url, {"action": "save", f"q{mine.pk}": str(choice.pk)}, HTTP_X_REQUESTED_WITH="fetch")
+    assert late.status_code == 409
+    assert "already been submitted" in late.content.decode()
+
+
+@pytest.mark.django_db
 def test_feedback_after_failure_hides_right_answers_while_attempts_remain(client):
     module, _, user = make_module(max_attempts=2)
     client.force_login(user)
