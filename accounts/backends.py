@@ -16,7 +16,7 @@ from django.core.cache import cache
 from . import page_cache
 
 logger = logging.getLogger(__name__)
-TIMEOUT = 300
+TIMEOUT = 60  # a renewal lost to a cache outage leaves a changed person stale a minute at most
 
 
 class _CachedUser(DjangoModelBackend):
@@ -32,7 +32,10 @@ class _CachedUser(DjangoModelBackend):
         if user is None:
             user = super().get_user(user_id)
             if user is not None:
-                cache.set(key, user, timeout=TIMEOUT)
+                try:
+                    cache.set(key, user, timeout=TIMEOUT)
+                except Exception:
+                    logger.exception("user cache: write failed")
             return user
         return user if self.user_can_authenticate(user) else None
 

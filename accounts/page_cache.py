@@ -36,9 +36,7 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 CONTENT = "ver:content"
-TIMEOUT = 120  # seconds; an entry is only read within its minute anyway
-CSRF_PLACEHOLDER = "credo-csrf-placeholder-5d1e"
-MESSAGES_PLACEHOLDER = "<!-- credo-messages-placeholder-8c2f -->"
+TIMEOUT = 60  # seconds: what a lost renewal could leave stale is bounded by a minute
 
 
 def person(user_id: int) -> str:
@@ -145,38 +143,51 @@ def cached_page(
 ) -> HttpResponse:
     """The page from the cache, or `build()` (a template and its context) rendered and kept.
 
-    `secrets_in_page` maps placeholders the context uses to the values the response carries
-    (the cache keeps the placeholders); `vary` tells apart pages the path does not. Only GET
-    answers with 200 are kept. A page that shows something once is not rendered through here."""
-    keep = request.method == "GET"
+    `secrets_in_page` names context variables whose values must not be stored (a share link's
+    token): the page is rendered with placeholders for them, filled in per response, as are the
+    CSRF token and the messages waiting to be shown. Placeholders are random for each stored
+    page, so nothing a person types can stand for one. `vary` tells apart pages the path does
+    not. Only GET answers with 200 are kept. A page that shows something once is not rendered
+    through here."""
+    secret_values = secrets_in_page or {}
     key = None
-    if keep:
+    if request.method == "GET":
         try:
             key = _key(request, scopes, vary)
-            content = cache.get(key)
+            found = cache.get(key)
         except Exception:  # without the cache the page is rendered as usual
             logger.exception("page cache: read failed")
-            key, content = None, None
-        if content is not None:
-            return HttpResponse(_fill(request, content, secrets_in_page))
+            key, found = None, None
+        if found is not None:
+            nonce, content = found
+            return HttpResponse(_fill(request, content, nonce, secret_values))
     template, context = build()
-    placeholders = {"csrf_token": CSRF_PLACEHOLDER, "messages_slot": mark_safe(MESSAGES_PLACEHOLDER)}  # noqa: S308  # nosec B308 B703 (a constant)
+    nonce = secrets.token_hex(8)
+    placeholders = {name: _placeholder(nonce, name) for name in secret_values}
+    placeholders["csrf_token"] = _placeholder(nonce, "csrf")
+    placeholders["messages_slot"] = mark_safe(_placeholder(nonce, "messages"))  # noqa: S308  # nosec B308 B703 (hex and a fixed word)
     response = render(request, template, {**context, **placeholders})
+    content = response.content.decode()
     if key is not None and response.status_code == 200:
         try:
-            cache.set(key, response.content.decode(), timeout=TIMEOUT)
+            cache.set(key, (nonce, content), timeout=TIMEOUT)
         except Exception:
             logger.exception("page cache: write failed")
-    response.content = _fill(request, response.content.decode(), secrets_in_page)
+    response.content = _fill(request, content, nonce, secret_values)
     return response
 
 
-def _fill(request: HttpRequest, content: str, values: dict[str, str] | None) -> str:
-    if CSRF_PLACEHOLDER in content:  # only pages with a form set the CSRF cookie
-        content = content.replace(CSRF_PLACEHOLDER, get_token(request))
+def _placeholder(nonce: str, name: str) -> str:
+    return f"credo-{name}-{nonce}"
+
+
+def _fill(request: HttpRequest, content: str, nonce: str, secret_values: dict[str, str]) -> str:
+    csrf = _placeholder(nonce, "csrf")
+    if csrf in content:  # only pages with a form set the CSRF cookie
+        content = content.replace(csrf, get_token(request))
     waiting = messages.get_messages(request)
     shown = render_to_string("includes/_messages.html", {"messages": waiting}) if len(waiting) else ""
-    content = content.replace(MESSAGES_PLACEHOLDER, shown)
-    for placeholder, value in (values or {}).items():
-        content = content.replace(placeholder, value)
+    content = content.replace(_placeholder(nonce, "messages"), shown)
+    for name, value in secret_values.items():
+        content = content.replace(_placeholder(nonce, name), value)
     return content

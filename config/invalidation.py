@@ -71,9 +71,15 @@ def _deleted(sender, instance, **kwargs) -> None:
     page_cache.changed(*scopes_for(instance))
 
 
-def _m2m_changed(sender, instance, action, **kwargs) -> None:
-    if action.startswith("post_"):
-        page_cache.changed(*scopes_for(instance))
+def _m2m_changed(sender, instance, action, reverse, model, pk_set, **kwargs) -> None:
+    if not action.startswith("post_"):
+        return
+    scopes = set(scopes_for(instance))
+    owned = model._meta.label_lower in LINKS or model._meta.label_lower in OWNED_BY
+    if reverse and pk_set and owned:  # changed from the other side: program.sharelink_set.add(link)
+        for other in model._default_manager.filter(pk__in=pk_set):
+            scopes.update(scopes_for(other))  # the links' owners, not only the catalogue
+    page_cache.changed(*scopes)
 
 
 def connect() -> None:

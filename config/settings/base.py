@@ -144,6 +144,9 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(VAR_DIR / "cache"),
+            # Room for the page cache: at the default 300 entries, culling would also drop the
+            # rate-limit counters.
+            "OPTIONS": {"MAX_ENTRIES": 20000},
         }
     }
 
