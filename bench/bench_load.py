@@ -95,6 +95,15 @@ def seed(path: Path) -> None:
     )
 
 
+def cpu_times() -> list[int]:
+    """The machine's CPU time counters (user, nice, system, idle, iowait, irq, softirq, steal)."""
+    try:
+        with open("/proc/stat") as handle:
+            return [int(x) for x in handle.readline().split()[1:]]
+    except OSError:
+        return []
+
+
 def run_locust(host: str, user_class: str, seed_file: Path, out: str) -> dict:
     subprocess.run(
         [str(ROOT / ".venv" / "bin" / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
@@ -126,11 +135,18 @@ def main() -> None:
         # on both alike instead of on whichever ran then.
         rounds: list[tuple[dict, dict]] = []
         with gunicorn({**os.environ}, port=port, workers=WORKERS) as host:
+            before = cpu_times()
             for i in range(ROUNDS):
                 ceiling = run_locust(host, "TrivialUser", seed_file, str(work / f"ceiling{i}"))
                 mix = run_locust(host, "MixUser", seed_file, str(work / f"mix{i}"))
                 rounds.append((ceiling, mix))
+            after = cpu_times()
     report(rounds)
+    total = sum(after) - sum(before)
+    if len(after) > 7 and total:
+        # A virtual machine's "steal": time the host gave our cores to someone else. High values
+        # mean the figures above understate this code (both sides alike, roughly).
+        print(f"  host steal during the runs: {100 * (after[7] - before[7]) / total:.0f}% of CPU time")
 
 
 def combined(runs: list[dict], name: str) -> dict:
