@@ -75,6 +75,24 @@ def gunicorn(env: dict, *, port: int, workers: int = 4):
         process.wait(timeout=30)
 
 
+def cpu_times() -> list[int]:
+    """The machine's CPU time counters (user, nice, system, idle, iowait, irq, softirq, steal)."""
+    try:
+        with open("/proc/stat") as handle:
+            return [int(x) for x in handle.readline().split()[1:]]
+    except OSError:
+        return []
+
+
+def steal_percent(before: list[int], after: list[int]) -> str:
+    """A virtual machine's "steal" between two readings: time the host gave our cores to someone
+    else. High values mean the figures understate this code."""
+    total = sum(after) - sum(before)
+    if len(after) <= 7 or not total:
+        return "unknown"
+    return f"{100 * (after[7] - before[7]) / total:.0f}% of CPU time"
+
+
 def free_port() -> int:
     import socket
 

@@ -14,7 +14,7 @@ from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench._support import ROOT, free_port, gunicorn, scratch_database
+from bench._support import ROOT, cpu_times, free_port, gunicorn, scratch_database, steal_percent
 
 USERS = int(os.environ.get("BENCH_USERS", "20"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "30"))  # for each of the ceiling and the mix, over all rounds
@@ -95,15 +95,6 @@ def seed(path: Path) -> None:
     )
 
 
-def cpu_times() -> list[int]:
-    """The machine's CPU time counters (user, nice, system, idle, iowait, irq, softirq, steal)."""
-    try:
-        with open("/proc/stat") as handle:
-            return [int(x) for x in handle.readline().split()[1:]]
-    except OSError:
-        return []
-
-
 def run_locust(host: str, user_class: str, seed_file: Path, out: str) -> dict:
     subprocess.run(
         [str(ROOT / ".venv" / "bin" / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
@@ -142,11 +133,7 @@ def main() -> None:
                 rounds.append((ceiling, mix))
             after = cpu_times()
     report(rounds)
-    total = sum(after) - sum(before)
-    if len(after) > 7 and total:
-        # A virtual machine's "steal": time the host gave our cores to someone else. High values
-        # mean the figures above understate this code (both sides alike, roughly).
-        print(f"  host steal during the runs: {100 * (after[7] - before[7]) / total:.0f}% of CPU time")
+    print(f"  host steal during the runs: {steal_percent(before, after)}")
 
 
 def combined(runs: list[dict], name: str) -> dict:
