@@ -1,7 +1,7 @@
 """The login backends, reading the signed-in person from the cache.
 
 Every request by a signed-in person loads them; Django does it with a query each time. Here the
-person is kept in the cache under their page-cache version (accounts.page_cache.person), which
+person is kept in the cache with their page-cache version (accounts.page_cache.person), which
 every save of the user renews (a new password, deactivation, a new name): the next request
 reads them from the database again. Django's own checks are unchanged: the session's hash is
 still compared with the user's password hash, and inactive users are still refused.
@@ -21,23 +21,26 @@ TIMEOUT = 60  # a renewal lost to a cache outage leaves a changed person stale a
 
 class _CachedUser(DjangoModelBackend):
     def get_user(self, user_id):
+        key = f"user:{user_id}"
         try:
-            # The catalogue's version comes along: most pages need both, one round trip.
-            person, _ = page_cache.versions([page_cache.person(user_id), page_cache.CONTENT])
-            key = f"user:{user_id}:{person}"
-            user = cache.get(key)
+            # One round trip: the person's version, the catalogue's (most pages need both) and
+            # the cached person, kept with the version it was read under.
+            (person, _), entry = page_cache.versions_and_entry(
+                [page_cache.person(user_id), page_cache.CONTENT], key
+            )
         except Exception:  # without the cache the person is read from the database as usual
             logger.exception("user cache: read failed")
             return super().get_user(user_id)
-        if user is None:
-            user = super().get_user(user_id)
-            if user is not None:
-                try:
-                    cache.set(key, user, timeout=TIMEOUT)
-                except Exception:
-                    logger.exception("user cache: write failed")
-            return user
-        return user if self.user_can_authenticate(user) else None
+        if entry is not None and entry[0] == person:
+            user = entry[1]
+            return user if self.user_can_authenticate(user) else None
+        user = super().get_user(user_id)
+        if user is not None:
+            try:
+                cache.set(key, (person, user), timeout=TIMEOUT)
+            except Exception:
+                logger.exception("user cache: write failed")
+        return user
 
 
 class ModelBackend(_CachedUser):

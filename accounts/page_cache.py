@@ -19,7 +19,7 @@ import logging
 import secrets
 import threading
 from collections.abc import Callable, Iterable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.core.cache import cache
@@ -73,19 +73,26 @@ def _renew(scopes: Iterable[str]) -> None:
 def versions(scopes: list[str]) -> list[str]:
     """The current version of each scope (a new one for a scope not seen before). Within one
     request each scope is read from the cache once (see `_request`)."""
+    return versions_and_entry(scopes, None)[0]
+
+
+def versions_and_entry(scopes: list[str], key: str | None) -> tuple[list[str], Any]:
+    """The scopes' versions and the cache entry at `key`, in one round trip."""
     memo = getattr(_request, "versions", None)
-    if memo is not None and all(scope in memo for scope in scopes):
-        return [memo[scope] for scope in scopes]
-    found = cache.get_many(scopes)
-    missing = [scope for scope in scopes if scope not in found]
+    unknown = [scope for scope in scopes if memo is None or scope not in memo]
+    if not unknown and key is None:
+        return [memo[scope] for scope in scopes], None  # type: ignore[index]
+    found = cache.get_many(unknown + ([key] if key else []))
+    entry = found.pop(key, None) if key else None
+    missing = [scope for scope in unknown if scope not in found]
     if missing:
         for scope in missing:
             cache.add(scope, secrets.token_hex(6), timeout=None)
         found.update(cache.get_many(missing))
-    current = {scope: str(found[scope]) for scope in scopes}
+    current = {**(memo or {}), **{scope: str(found[scope]) for scope in unknown}}
     if memo is not None:
         memo.update(current)
-    return [current[scope] for scope in scopes]
+    return [current[scope] for scope in scopes], entry
 
 
 # The versions a request has read, kept for that request only (a request reads the signed-in
