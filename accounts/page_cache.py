@@ -1,18 +1,19 @@
 """The personal page cache: a person's busiest pages (dashboard, module page, My PL Record, a
-shared record) are rendered once and served from the cache until something they show changes.
+shared record, the attendance page) are rendered once and served from the cache until
+something they show changes.
 
 How it stays true (docs/decisions/0009):
-- Each page's key names the viewer, the path, a *version* of every scope the page shows and the
-  current minute. A scope is a person's learning data (`person`), their share links (`links`)
-  or the catalogue staff edit (`CONTENT`).
+- Each page is kept under the viewer and the path, stamped with a *version* of every scope the
+  page shows and the current minute; an entry whose stamp is not the current one is not used.
+  A scope is a person's learning data (`person`), their share links (`links`) or the catalogue
+  staff edit (`CONTENT`). The versions and the entry come in one round trip.
 - Anything that changes a scope gives it a new random version (`changed`): `config.invalidation`
   does this on every save and delete of the models, services do it where they write with
-  `QuerySet.update()`. Old entries are never read again and expire on their own.
-- The minute in the key bounds what no save announces (a date passing, an offer running out)
+  `QuerySet.update()`. Old entries are never used again and expire within a minute.
+- The minute in the stamp bounds what no save announces (a date passing, an offer running out)
   to under a minute.
 - Nothing of one response is stored: the CSRF token, a shared record's token and the messages
-  waiting to be shown are placeholders in the cached HTML, filled in for each response.
-"""
+  waiting to be shown are placeholders in the cached HTML, filled in for each response."""
 
 import hashlib
 import logging
@@ -115,29 +116,33 @@ request_finished.connect(_request_finished, dispatch_uid="page_cache_request_fin
 
 def remember(name: str, *, scopes: list[str], compute: Callable[[], T]) -> T:
     """`compute()`'s result, kept until one of `scopes` changes (for data that does not depend
-    on the time of day; pages use `cached_page`)."""
+    on the time of day; pages use `cached_page`). The entry carries the versions it was
+    computed under, so one round trip reads both."""
+    key = f"data:{name}"
     try:
-        key = f"data:{name}:{'.'.join(versions(scopes))}"
-        found = cache.get(key)
+        current, entry = versions_and_entry(scopes, key)
     except Exception:  # without the cache the data is read as usual
         logger.exception("page cache: read failed")
         return compute()
-    if found is not None:
-        return found[0]
+    stamp = ".".join(current)
+    if entry is not None and entry[0] == stamp:
+        return entry[1]
     value = compute()
     try:
-        cache.set(key, (value,), timeout=TIMEOUT)
+        cache.set(key, (stamp, value), timeout=TIMEOUT)
     except Exception:
         logger.exception("page cache: write failed")
     return value
 
 
-def _key(request: HttpRequest, scopes: list[str], vary: str) -> str:
+def _key_and_stamp(request: HttpRequest, scopes: list[str], vary: str) -> tuple[str, str, Any]:
+    """The page's key, the stamp (versions and minute) a usable entry carries, and the entry."""
     viewer = request.user.pk if request.user.is_authenticated else "anon"
-    minute = int(timezone.now().timestamp() // 60)
-    current = ".".join(versions(scopes))
     path = hashlib.sha256(f"{request.get_full_path()}|{vary}".encode()).hexdigest()[:32]
-    return f"page:{viewer}:{path}:{current}:{minute}"
+    key = f"page:{viewer}:{path}"
+    current, entry = versions_and_entry(scopes, key)
+    minute = int(timezone.now().timestamp() // 60)
+    return key, f"{'.'.join(current)}:{minute}", entry
 
 
 def cached_page(
@@ -157,16 +162,15 @@ def cached_page(
     not. Only GET answers with 200 are kept. A page that shows something once is not rendered
     through here."""
     secret_values = secrets_in_page or {}
-    key = None
+    key = stamp = None
     if request.method == "GET":
         try:
-            key = _key(request, scopes, vary)
-            found = cache.get(key)
+            key, stamp, entry = _key_and_stamp(request, scopes, vary)
         except Exception:  # without the cache the page is rendered as usual
             logger.exception("page cache: read failed")
-            key, found = None, None
-        if found is not None:
-            nonce, content = found
+            key, entry = None, None
+        if entry is not None and entry[0] == stamp:
+            _, nonce, content = entry
             return HttpResponse(_fill(request, content, nonce, secret_values))
     template, context = build()
     nonce = secrets.token_hex(8)
@@ -177,7 +181,7 @@ def cached_page(
     content = response.content.decode()
     if key is not None and response.status_code == 200:
         try:
-            cache.set(key, (nonce, content), timeout=TIMEOUT)
+            cache.set(key, (stamp, nonce, content), timeout=TIMEOUT)
         except Exception:
             logger.exception("page cache: write failed")
     response.content = _fill(request, content, nonce, secret_values)
