@@ -71,20 +71,13 @@ def _renew(scopes: Iterable[str]) -> None:
         logger.exception("page cache: could not renew %s", scopes)
 
 
-def versions(scopes: list[str]) -> list[str]:
-    """The current version of each scope (a new one for a scope not seen before). Within one
-    request each scope is read from the cache once (see `_request`)."""
-    return versions_and_entry(scopes, None)[0]
-
-
-def versions_and_entry(scopes: list[str], key: str | None) -> tuple[list[str], Any]:
-    """The scopes' versions and the cache entry at `key`, in one round trip."""
+def versions_and_entry(scopes: list[str], key: str) -> tuple[list[str], Any]:
+    """The scopes' current versions (a new one for a scope not seen before) and the cache entry
+    at `key`, in one round trip. Within one request each scope is read once (see `_request`)."""
     memo = getattr(_request, "versions", None)
     unknown = [scope for scope in scopes if memo is None or scope not in memo]
-    if not unknown and key is None:
-        return [memo[scope] for scope in scopes], None  # type: ignore[index]
-    found = cache.get_many(unknown + ([key] if key else []))
-    entry = found.pop(key, None) if key else None
+    found = cache.get_many([*unknown, key])
+    entry = found.pop(key, None)
     missing = [scope for scope in unknown if scope not in found]
     if missing:
         for scope in missing:
