@@ -1,4 +1,4 @@
-"""Numbers as people read them on pages, letters and certificates."""
+"""Numbers as people read and write them on pages, letters and certificates."""
 
 from decimal import Decimal
 
@@ -6,3 +6,10 @@ from decimal import Decimal
 def hours_text(hours: Decimal) -> str:
     """2.50 -> "2.5", 3.00 -> "3"."""
     return f"{hours:.2f}".rstrip("0").rstrip(".")
+
+
+def is_quarter_hours(hours: Decimal) -> bool:
+    """1.25 and 3.5 are, 1.3 is not. Exact in Decimal at any size (Django's step_size check goes
+    through float and fails on 1E309)."""
+    quarters = hours * 4
+    return quarters == quarters.to_integral_value()

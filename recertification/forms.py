@@ -3,16 +3,13 @@ from decimal import Decimal
 from django import forms
 
 from modules.uploads import ALLOWED, MAX_UPLOAD_BYTES
+from programs.numbers import is_quarter_hours
 
 from .models import CEActivity
 
 
 def quarter_hours(value: Decimal) -> None:
-    """Django's step_size check goes through float and fails on huge numbers (1E309): this one
-    stays in Decimal."""
-    if abs(value) > 1000:  # out of range anyway: max_value says so
-        return
-    if (value * 4) % 1 != 0:
+    if not is_quarter_hours(value):
         raise forms.ValidationError("Enter hours in quarter-hour steps, e.g. 1.25.", code="step_size")
 
 

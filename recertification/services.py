@@ -22,6 +22,7 @@ from modules.uploads import validate_upload
 from practicums.models import Practicum, Registration
 from programs.dates import date_range, local_date
 from programs.models import Program
+from programs.numbers import is_quarter_hours
 from programs.services import email_render
 
 from .models import CEActivity, Credential, ExamInvitation, InvitationEvent, ReminderSent
@@ -307,7 +308,7 @@ def ce_activity_log(
     notes: str, evidence: UploadedFile | None = None,
 ) -> CEActivity:  # fmt: skip
     """Self-reported CE: waits for staff review. Evidence is checked by content and size."""
-    if hours <= 0 or (hours * 4) % 1 != 0:
+    if hours <= 0 or not is_quarter_hours(hours):
         raise RecertificationError("Hours go in quarter-hour steps, e.g. 1.25 or 3.5.")
     if evidence is not None:
         validate_upload(evidence)
