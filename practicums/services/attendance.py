@@ -108,6 +108,10 @@ def attendance_record(*, user: User, code: str, now: datetime | None = None) -> 
             f"This code closed at {_local(closes, session)}. "
             "Ask your instructor or our staff to mark you present."
         )
+    if Attendance.objects.filter(user=user, session=session).exists():
+        # A repeat (a second tap, a reload, a QR code scanned twice): already recorded, so there
+        # is nothing to lock or write, and no need to be registered still.
+        return AttendanceResult(session=session, created=False, set_completion=None)
     with transaction.atomic():
         # One lock per person and practicum: their own check-ins queue, everyone else's don't.
         registration_id = (
@@ -120,9 +124,14 @@ def attendance_record(*, user: User, code: str, now: datetime | None = None) -> 
             raise AttendanceError(
                 f"You are not registered for {session.practicum.title}, so this code is not for you."
             )
-        _, created = Attendance.objects.get_or_create(
-            user=user, session=session, defaults={"recorded_at": now, "source": Attendance.Source.CODE}
-        )
+        try:  # inserted straight away; a conflict is a repeat that came in at the same moment
+            with transaction.atomic():
+                Attendance.objects.create(
+                    user=user, session=session, recorded_at=now, source=Attendance.Source.CODE
+                )
+            created = True
+        except IntegrityError:
+            created = False
         completion = (
             set_complete_if_done(user=user, practicum=session.practicum, now=now) if created else None
         )

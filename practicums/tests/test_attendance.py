@@ -82,6 +82,18 @@ def test_repeat_entry_is_harmless(dst_session):
     assert Attendance.objects.count() == 1
 
 
+def test_repeat_entry_reads_once_and_writes_nothing(dst_session, django_assert_num_queries):
+    """A second tap is one read: no transaction, no row lock, no write. A person whose place
+    was cancelled after attending still hears that it is recorded (it is)."""
+    session, user = dst_session
+    attendance_record(user=user, code=session.code, now=session.starts_at)
+    user.registrations.update(status="cancelled")
+    with django_assert_num_queries(1) as captured:
+        again = attendance_record(user=user, code=session.code, now=session.starts_at)
+    assert not again.created
+    assert "FOR UPDATE" not in captured.captured_queries[0]["sql"]
+
+
 def test_wrong_codes_rate_limited_per_person(dst_session, settings):
     session, user = dst_session
     settings.CREDO_ATTENDANCE_MAX_WRONG = 3
