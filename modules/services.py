@@ -6,9 +6,12 @@ from datetime import datetime, timedelta
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import F, JSONField, Value
 from django.utils import timezone
 
+from accounts import page_cache
 from accounts.models import User
+from config.db import JSONMerge
 from programs.dates import local_date
 
 from .models import (
@@ -137,19 +140,30 @@ def attempt_save_answers(
 
 def attempt_save_open_answers(
     *, user: User, assessment: Assessment, answers: dict[str, list[str]], now: datetime | None = None
-) -> Attempt:
-    """The same for the person's open attempt at this assessment, found and locked in one query
-    (the autosave every few seconds while someone answers)."""
+) -> None:
+    """The same for the person's open attempt at this assessment: the autosave, every few
+    seconds while someone answers, so one statement. What cleaning and the time limit need (the
+    attempt's questions, choices and deadline) never changes once an attempt starts, so it is
+    read through the cache; the answers are merged in by one UPDATE that matches only while
+    the attempt is still in progress (a submission holds the row until it has scored, and an
+    autosave after it changes nothing)."""
     now = now or timezone.now()
-    with transaction.atomic():
-        locked = (
-            Attempt.objects.select_for_update()
-            .filter(user=user, assessment=assessment, state=Attempt.State.IN_PROGRESS)
+    attempt = page_cache.remember(
+        f"open-attempt:{user.pk}:{assessment.pk}",
+        scopes=[page_cache.person(user.pk)],  # starting or submitting an attempt renews it
+        compute=lambda: (
+            Attempt.objects.filter(user=user, assessment=assessment, state=Attempt.State.IN_PROGRESS)
+            .only("pk", "deadline", "choice_order")
             .first()
-        )
-        if locked is None:
-            raise AttemptError("This attempt has already been submitted.")
-        return _save_answers(locked, answers, now)
+        ),
+    )
+    if attempt is None:
+        raise AttemptError("This attempt has already been submitted.")
+    if not _in_time(attempt, now):
+        raise AttemptError("Time is up for this attempt; answers can no longer be changed.")
+    merged = JSONMerge(F("answers"), Value(_clean_answers(attempt, answers), output_field=JSONField()))
+    if not Attempt.objects.filter(pk=attempt.pk, state=Attempt.State.IN_PROGRESS).update(answers=merged):
+        raise AttemptError("This attempt has already been submitted.")
 
 
 def _save_answers(locked: Attempt, answers: dict[str, list[str]], now: datetime) -> Attempt:

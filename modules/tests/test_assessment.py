@@ -9,7 +9,13 @@ from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
 from modules.models import Attempt, ModuleCompletion
-from modules.services import AttemptError, attempt_save_answers, attempt_start, attempt_submit
+from modules.services import (
+    AttemptError,
+    attempt_save_answers,
+    attempt_save_open_answers,
+    attempt_start,
+    attempt_submit,
+)
 from modules.signals import module_completed
 
 from .factories import AssessmentFactory, LessonFactory, ModuleFactory, add_question, enroll
@@ -153,6 +159,45 @@ def test_autosave_keeps_only_this_attempts_questions_and_stops_after_submission(
     late = client.post(url, {"action": "save", f"q{mine.pk}": str(choice.pk)}, HTTP_X_REQUESTED_WITH="fetch")
     assert late.status_code == 409
     assert "already been submitted" in late.content.decode()
+
+
+@pytest.mark.django_db
+def test_autosave_merges_in_one_statement_and_never_writes_to_a_closed_attempt():
+    module, questions, user = make_module()
+    attempt = attempt_start(user=user, assessment=module.assessment)
+    first, second = questions[0], questions[1]
+    a, b = first.choices.get(text="right"), first.choices.exclude(text="right").first()
+    c = second.choices.first()
+    save = attempt_save_open_answers
+    save(user=user, assessment=module.assessment, answers={str(first.pk): [str(a.pk)]})
+    with CaptureQueriesContext(connection) as ctx:  # the attempt's shape now comes from the cache
+        save(
+            user=user,
+            assessment=module.assessment,
+            answers={str(second.pk): [str(c.pk)]},
+        )
+    assert [q["sql"].split()[0] for q in ctx.captured_queries] == ["UPDATE"], ctx.captured_queries
+    save(user=user, assessment=module.assessment, answers={str(first.pk): [str(b.pk)]})  # a changed mind
+    attempt.refresh_from_db()
+    assert attempt.answers == {str(first.pk): [b.pk], str(second.pk): [c.pk]}
+    # Closed behind the cache's back (no save signal): the autosave still writes nothing.
+    Attempt.objects.filter(pk=attempt.pk).update(state=Attempt.State.SUBMITTED)
+    with pytest.raises(AttemptError, match="already been submitted"):
+        save(user=user, assessment=module.assessment, answers={str(first.pk): [str(a.pk)]})
+    attempt.refresh_from_db()
+    assert attempt.answers[str(first.pk)] == [b.pk]
+
+
+@pytest.mark.django_db
+def test_autosave_after_the_time_limit_is_refused():
+    module, questions, user = make_module(time_limit_minutes=10)
+    started = timezone.now()
+    attempt_start(user=user, assessment=module.assessment, now=started)
+    late = started + timedelta(minutes=11)
+    with pytest.raises(AttemptError, match="Time is up"):
+        attempt_save_open_answers(
+            user=user, assessment=module.assessment, answers={str(questions[0].pk): ["1"]}, now=late
+        )
 
 
 @pytest.mark.django_db
