@@ -71,13 +71,25 @@ def _renew(scopes: Iterable[str]) -> None:
         logger.exception("page cache: could not renew %s", scopes)
 
 
-def versions_and_entry(scopes: list[str], key: str) -> tuple[list[str], Any]:
+def versions_and_entry(scopes: list[str], key: str, ahead: Iterable[str] = ()) -> tuple[list[str], Any]:
     """The scopes' current versions (a new one for a scope not seen before) and the cache entry
-    at `key`, in one round trip. Within one request each scope is read once (see `_request`)."""
+    at `key`, in one round trip. Within one request each scope is read once (see `_request`),
+    and `ahead` names keys (versions or entries) the request will probably read next, read in
+    the same round trip: an entry read ahead is then served without one."""
     memo = getattr(_request, "versions", None)
+    early = getattr(_request, "early", None)
     unknown = [scope for scope in scopes if memo is None or scope not in memo]
-    found = cache.get_many([*unknown, key])
+    if memo is not None and early and not unknown and key in early:
+        return [memo[scope] for scope in scopes], early.pop(key)
+    extra = [k for k in ahead if memo is not None and early is not None and k not in memo and k != key]
+    found = cache.get_many([*unknown, key, *extra])
     entry = found.pop(key, None)
+    for k in extra:  # only when a request is under way (memo and early are dicts)
+        value = found.pop(k, None)
+        if not k.startswith("ver:"):
+            early[k] = value  # type: ignore[index]
+        elif value is not None:
+            memo[k] = str(value)  # type: ignore[index]
     missing = [scope for scope in unknown if scope not in found]
     if missing:
         for scope in missing:
@@ -89,31 +101,55 @@ def versions_and_entry(scopes: list[str], key: str) -> tuple[list[str], Any]:
     return [current[scope] for scope in scopes], entry
 
 
-# The versions a request has read, kept for that request only (a request reads the signed-in
-# person's version for the person, then again for the page). Outside requests (Celery tasks,
-# shells) nothing is kept.
+# What a request has read, kept for that request only: the versions (a request reads the
+# signed-in person's version for the person, then again for the page), the entries read ahead
+# and the path a GET asks for. Outside requests (Celery tasks, shells) nothing is kept.
 _request = threading.local()
 
 
 def _request_started(**kwargs) -> None:
-    _request.versions = {}
+    _request.versions, _request.early, _request.path = {}, {}, None
 
 
 def _request_finished(**kwargs) -> None:
-    _request.versions = None
+    _request.versions = _request.early = _request.path = None
 
 
 request_started.connect(_request_started, dispatch_uid="page_cache_request_started")
 request_finished.connect(_request_finished, dispatch_uid="page_cache_request_finished")
 
 
-def remember(name: str, *, scopes: list[str], compute: Callable[[], T]) -> T:
+class PageCacheMiddleware:
+    """Notes the page a GET asks for, before anything loads the signed-in person: the person's
+    page there is then read in the same round trip as the person (`ahead`)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if getattr(_request, "versions", None) is not None:
+            _request.path = request.get_full_path() if request.method == "GET" else None
+        return self.get_response(request)
+
+
+def ahead(user_id: int) -> list[str]:
+    """What a request by this person will probably read after loading them: their share
+    links' version and, for a GET, their page at this path."""
+    path = getattr(_request, "path", None)
+    return [links(user_id), page_key(user_id, path)] if path else [links(user_id)]
+
+
+def page_key(viewer: int | str, full_path: str, vary: str = "") -> str:
+    return f"page:{viewer}:{hashlib.sha256(f'{full_path}|{vary}'.encode()).hexdigest()[:32]}"
+
+
+def remember(name: str, *, scopes: list[str], compute: Callable[[], T], ahead: Iterable[str] = ()) -> T:
     """`compute()`'s result, kept until one of `scopes` changes (for data that does not depend
     on the time of day; pages use `cached_page`). The entry carries the versions it was
-    computed under, so one round trip reads both."""
+    computed under, so one round trip reads both (and `ahead`, see `versions_and_entry`)."""
     key = f"data:{name}"
     try:
-        current, entry = versions_and_entry(scopes, key)
+        current, entry = versions_and_entry(scopes, key, ahead)
     except Exception:  # without the cache the data is read as usual
         logger.exception("page cache: read failed")
         return compute()
@@ -131,8 +167,7 @@ def remember(name: str, *, scopes: list[str], compute: Callable[[], T]) -> T:
 def _key_and_stamp(request: HttpRequest, scopes: list[str], vary: str) -> tuple[str, str, Any]:
     """The page's key, the stamp (versions and minute) a usable entry carries, and the entry."""
     viewer = request.user.pk if request.user.is_authenticated else "anon"
-    path = hashlib.sha256(f"{request.get_full_path()}|{vary}".encode()).hexdigest()[:32]
-    key = f"page:{viewer}:{path}"
+    key = page_key(viewer, request.get_full_path(), vary)
     current, entry = versions_and_entry(scopes, key)
     minute = int(timezone.now().timestamp() // 60)
     return key, f"{'.'.join(current)}:{minute}", entry

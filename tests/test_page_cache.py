@@ -90,6 +90,23 @@ def test_a_repeated_page_is_served_without_its_queries(client, learner):
         assert again == 0 < first, url  # the person and the page both come from the cache
 
 
+def test_a_cached_page_and_the_person_come_in_one_cache_round_trip(client, learner, monkeypatch):
+    """The signed-in person, the versions and the page they asked for are read together: a
+    busy page costs the session and one more round trip to the cache."""
+    reads = []
+    get_many = cache.get_many
+    monkeypatch.setattr(
+        cache, "get_many", lambda keys, *a, **k: reads.append(list(keys)) or get_many(keys, *a, **k)
+    )
+    url = reverse("modules:detail", args=[learner.module.pk])
+    page(client, url)
+    reads.clear()
+    assert queries(client, url) == 0
+    assert len(reads) == 1, reads
+    assert any(key.startswith("data:user:") for key in reads[0])
+    assert any(key.startswith(f"page:{learner.user.pk}:") for key in reads[0])
+
+
 def test_progress_shows_at_once(client, learner):
     user = learner.user
     module = learner.module
