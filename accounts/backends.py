@@ -21,7 +21,7 @@ class _CachedUser(DjangoModelBackend):
             f"user:{user_id}",
             scopes=[page_cache.person(user_id), page_cache.CONTENT],
             compute=lambda: load(user_id),
-            ahead=page_cache.ahead(user_id),  # and their page, when this is a GET of one
+            ahead=[page_cache.links(user_id), *page_cache.page_ahead(user_id)],  # and their page
         )
 
 

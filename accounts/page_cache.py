@@ -121,7 +121,7 @@ request_finished.connect(_request_finished, dispatch_uid="page_cache_request_fin
 
 class PageCacheMiddleware:
     """Notes the page a GET asks for, before anything loads the signed-in person: the person's
-    page there is then read in the same round trip as the person (`ahead`)."""
+    page there is then read in the same round trip as the person (`page_ahead`)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -132,11 +132,11 @@ class PageCacheMiddleware:
         return self.get_response(request)
 
 
-def ahead(user_id: int) -> list[str]:
-    """What a request by this person will probably read after loading them: their share
-    links' version and, for a GET, their page at this path."""
+def page_ahead(viewer: int | str) -> list[str]:
+    """For a GET, the key of `viewer`'s page at this path (a person's id, or "anon"): read
+    ahead along with what the request loads first (the signed-in person, a shared link)."""
     path = getattr(_request, "path", None)
-    return [links(user_id), page_key(user_id, path)] if path else [links(user_id)]
+    return [page_key(viewer, path)] if path else []
 
 
 def page_key(viewer: int | str, full_path: str, vary: str = "") -> str:

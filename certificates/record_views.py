@@ -172,11 +172,10 @@ def shared_record(request, token: str):
         }
         return "certificates/record/shared.html", context
 
-    response = cached_page(
+    response = cached_page(  # the link's programs are in its owner's `links` scope
         request,
-        scopes=[page_cache.person(link.user_id), page_cache.CONTENT],
+        scopes=[page_cache.person(link.user_id), page_cache.links(link.user_id), page_cache.CONTENT],
         build=build,
-        vary=",".join(map(str, program_ids or [])),
         secrets_in_page={"token": token},  # the cache keeps the page without the link's secret
     )
     return _shared_headers(response)

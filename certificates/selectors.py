@@ -356,6 +356,7 @@ def share_link_for_token(*, token: str) -> ShareLink | None:
     return page_cache.remember(
         f"share-link:{digest}",
         scopes=[page_cache.links(owner_id), page_cache.person(owner_id)],
+        ahead=[page_cache.CONTENT, *page_cache.page_ahead("anon")],  # the shared record's page
         compute=lambda: (
             ShareLink.objects.select_related("user")
             .prefetch_related("programs")

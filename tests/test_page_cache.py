@@ -249,6 +249,23 @@ def test_a_shared_record_is_cached_without_its_token_and_stops_when_revoked(clie
     assert visitor.get(url).status_code == 410
 
 
+def test_a_shared_record_follows_its_links_programs_at_once(learner):
+    other = ProgramFactory(title="Assessment Literacy Series")
+    enroll(learner.user, other)
+    link, token = share_link_create(
+        user=learner.user,
+        label="",
+        expires_at=timezone.now() + timedelta(days=7),
+        program_ids=[learner.program.pk],
+    )
+    visitor = Client()
+    url = reverse("certificates:shared_record", args=[token])
+    page(visitor, url)
+    assert "Assessment Literacy Series" not in page(visitor, url)  # from the cache
+    link.programs.add(other)
+    assert "Assessment Literacy Series" in page(visitor, url)
+
+
 def test_a_waiting_message_is_shown_over_a_cached_page_and_only_once(learner):
     user = learner.user
     factory = RequestFactory()
