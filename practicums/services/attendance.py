@@ -172,6 +172,14 @@ def attendance_correct(
     if not reason:
         raise AttendanceError("Please give a reason: corrections are recorded with who made them and why.")
     with transaction.atomic():
+        # The same lock as a check-in takes: a code entered while staff mark another session
+        # queues, so the last of the two sees both and completes the set.
+        list(
+            Registration.objects.select_for_update()
+            .filter(user=attendee, practicum=session.practicum)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
         if present:
             Attendance.objects.get_or_create(
                 user=attendee,

@@ -1,5 +1,6 @@
 import threading
 from datetime import date, datetime, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -172,6 +173,56 @@ def test_set_completion_exactly_once_when_last_two_codes_arrive_together():
             t.join()
         assert SetCompletion.objects.filter(user=user, practicum=practicum).count() == 1
         assert sum(1 for r in results if r.set_completion is not None) == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_set_completed_when_a_code_and_a_staff_mark_arrive_together():
+    """The last two sessions: one by code, one marked by staff at the same moment. Both take
+    the person's registration lock, so the second sees both and records the set once."""
+    assert connection.vendor == "postgresql"
+    staff = StaffFactory()
+    for _ in range(10):  # several rounds: a race that passes once by luck must pass every time
+        practicum = PracticumFactory()
+        start = datetime(2027, 3, 1, 17, tzinfo=UTC)
+        first, by_code, by_staff = (
+            make_session(
+                practicum, f"S{i}", start + timedelta(minutes=10 * i), start + timedelta(minutes=10 * i + 5)
+            )
+            for i in range(3)
+        )
+        now = start + timedelta(minutes=40)
+        user = UserFactory()
+        register(user, practicum)
+        attendance_record(user=user, code=first.code, now=now)
+        barrier = threading.Barrier(2)
+
+        def run(action, barrier=barrier):
+            barrier.wait()
+            try:
+                action()
+            finally:
+                connections.close_all()
+
+        by_code_entered = partial(attendance_record, user=user, code=by_code.code, now=now)
+        by_staff_marked = partial(
+            attendance_correct,
+            by=staff,
+            attendee=user,
+            session=by_staff,
+            present=True,
+            reason="Sheet",
+            now=now,
+        )
+        threads = [
+            threading.Thread(target=run, args=(action,)) for action in (by_code_entered, by_staff_marked)
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert Attendance.objects.filter(user=user).count() == 3
+        assert SetCompletion.objects.filter(user=user, practicum=practicum).count() == 1
 
 
 def test_manual_correction_is_audited_and_can_complete_a_set(db):
