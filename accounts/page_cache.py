@@ -11,7 +11,8 @@ How it stays true (docs/decisions/0009):
   does this on every save and delete of the models, services do it where they write with
   `QuerySet.update()`. Old entries are never used again and expire within a minute.
 - The minute in the stamp bounds what no save announces (a date passing, an offer running out)
-  to under a minute.
+  to under a minute. Each page's minute starts at its own second, so pages do not all expire
+  together.
 - Nothing of one response is stored: the CSRF token, a shared record's token and the messages
   waiting to be shown are placeholders in the cached HTML, filled in for each response."""
 
@@ -19,6 +20,7 @@ import hashlib
 import logging
 import secrets
 import threading
+import zlib
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
@@ -169,8 +171,14 @@ def _key_and_stamp(request: HttpRequest, scopes: list[str], vary: str) -> tuple[
     viewer = request.user.pk if request.user.is_authenticated else "anon"
     key = page_key(viewer, request.get_full_path(), vary)
     current, entry = versions_and_entry(scopes, key)
-    minute = int(timezone.now().timestamp() // 60)
-    return key, f"{'.'.join(current)}:{minute}", entry
+    return key, f"{'.'.join(current)}:{_minute(key, timezone.now().timestamp())}", entry
+
+
+def _minute(key: str, now: float) -> int:
+    """The minute a page's stamp carries. Each page's minute starts at its own second (taken
+    from its key), so the pages of a busy site do not all go out of date at :00 and rebuild
+    together; each still changes at least once in any 60 seconds."""
+    return int((now + zlib.crc32(key.encode()) % 60) // 60)
 
 
 def cached_page(

@@ -184,6 +184,18 @@ def test_time_passing_shows_within_the_minute(client):
         assert "Lessons done" in page(client, url)
 
 
+def test_pages_go_out_of_date_within_a_minute_but_not_all_at_once():
+    from accounts.page_cache import _minute, page_key
+
+    keys = [page_key(viewer, f"/modules/{n}/") for viewer in range(20) for n in range(10)]
+    start = 1_800_000_000.0  # any instant
+    assert all(_minute(key, start + 60) != _minute(key, start) for key in keys)  # within a minute
+    changed_in_a_second = [
+        sum(_minute(k, start + s + 1) != _minute(k, start + s) for k in keys) for s in range(60)
+    ]
+    assert max(changed_in_a_second) < len(keys) / 10  # spread over the minute, not all at :00
+
+
 def test_people_never_see_each_others_cached_pages(learner):
     user = learner.user
     program = learner.program
