@@ -141,8 +141,8 @@ def page_ahead(viewer: int | str) -> list[str]:
     return [page_key(viewer, path)] if path else []
 
 
-def page_key(viewer: int | str, full_path: str, vary: str = "") -> str:
-    return f"page:{viewer}:{hashlib.sha256(f'{full_path}|{vary}'.encode()).hexdigest()[:32]}"
+def page_key(viewer: int | str, full_path: str) -> str:
+    return f"page:{viewer}:{hashlib.sha256(full_path.encode()).hexdigest()[:32]}"
 
 
 def remember(name: str, *, scopes: list[str], compute: Callable[[], T], ahead: Iterable[str] = ()) -> T:
@@ -166,10 +166,10 @@ def remember(name: str, *, scopes: list[str], compute: Callable[[], T], ahead: I
     return value
 
 
-def _key_and_stamp(request: HttpRequest, scopes: list[str], vary: str) -> tuple[str, str, Any]:
+def _key_and_stamp(request: HttpRequest, scopes: list[str]) -> tuple[str, str, Any]:
     """The page's key, the stamp (versions and minute) a usable entry carries, and the entry."""
     viewer = request.user.pk if request.user.is_authenticated else "anon"
-    key = page_key(viewer, request.get_full_path(), vary)
+    key = page_key(viewer, request.get_full_path())
     current, entry = versions_and_entry(scopes, key)
     return key, f"{'.'.join(current)}:{_minute(key, timezone.now().timestamp())}", entry
 
@@ -187,21 +187,19 @@ def cached_page(
     scopes: list[str],
     build: Callable[[], tuple[str, dict]],
     secrets_in_page: dict[str, str] | None = None,
-    vary: str = "",
 ) -> HttpResponse:
     """The page from the cache, or `build()` (a template and its context) rendered and kept.
 
     `secrets_in_page` names context variables whose values must not be stored (a share link's
     token): the page is rendered with placeholders for them, filled in per response, as are the
     CSRF token and the messages waiting to be shown. Placeholders are random for each stored
-    page, so nothing a person types can stand for one. `vary` tells apart pages the path does
-    not. Only GET answers with 200 are kept. A page that shows something once is not rendered
-    through here."""
+    page, so nothing a person types can stand for one. Only GET answers with 200 are kept. A
+    page that shows something once is not rendered through here."""
     secret_values = secrets_in_page or {}
     key = stamp = None
     if request.method == "GET":
         try:
-            key, stamp, entry = _key_and_stamp(request, scopes, vary)
+            key, stamp, entry = _key_and_stamp(request, scopes)
         except Exception:  # without the cache the page is rendered as usual
             logger.exception("page cache: read failed")
             key, entry = None, None

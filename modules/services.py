@@ -128,26 +128,25 @@ def _in_time(attempt: Attempt, now: datetime) -> bool:
 
 def attempt_save_answers(
     *, attempt: Attempt, answers: dict[str, list[str]], now: datetime | None = None
-) -> Attempt:
-    """Save answers as they are given, so that a reload loses nothing."""
+) -> None:
+    """Save answers as they are given, so that a reload loses nothing: one statement, as it
+    runs every few seconds while someone answers. What cleaning and the time limit need (the
+    attempt's questions, choices and deadline) never changes once an attempt starts; the answers
+    are merged in by one UPDATE that matches only while the attempt is still in progress (a
+    submission holds the row until it has scored, and a save after it changes nothing)."""
     now = now or timezone.now()
-    with transaction.atomic():
-        locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
-        if locked.state != Attempt.State.IN_PROGRESS:
-            raise AttemptError("This attempt has already been submitted.")
-        return _save_answers(locked, answers, now)
+    if not _in_time(attempt, now):
+        raise AttemptError("Time is up for this attempt; answers can no longer be changed.")
+    merged = JSONMerge(F("answers"), Value(_clean_answers(attempt, answers), output_field=JSONField()))
+    if not Attempt.objects.filter(pk=attempt.pk, state=Attempt.State.IN_PROGRESS).update(answers=merged):
+        raise AttemptError("This attempt has already been submitted.")
 
 
 def attempt_save_open_answers(
     *, user: User, assessment: Assessment, answers: dict[str, list[str]], now: datetime | None = None
 ) -> None:
-    """The same for the person's open attempt at this assessment: the autosave, every few
-    seconds while someone answers, so one statement. What cleaning and the time limit need (the
-    attempt's questions, choices and deadline) never changes once an attempt starts, so it is
-    read through the cache; the answers are merged in by one UPDATE that matches only while
-    the attempt is still in progress (a submission holds the row until it has scored, and an
-    autosave after it changes nothing)."""
-    now = now or timezone.now()
+    """The same for the person's open attempt at this assessment (the module page's autosave),
+    its fixed parts read through the cache."""
     attempt = page_cache.remember(
         f"open-attempt:{user.pk}:{assessment.pk}",
         scopes=[page_cache.person(user.pk)],  # starting or submitting an attempt renews it
@@ -159,19 +158,7 @@ def attempt_save_open_answers(
     )
     if attempt is None:
         raise AttemptError("This attempt has already been submitted.")
-    if not _in_time(attempt, now):
-        raise AttemptError("Time is up for this attempt; answers can no longer be changed.")
-    merged = JSONMerge(F("answers"), Value(_clean_answers(attempt, answers), output_field=JSONField()))
-    if not Attempt.objects.filter(pk=attempt.pk, state=Attempt.State.IN_PROGRESS).update(answers=merged):
-        raise AttemptError("This attempt has already been submitted.")
-
-
-def _save_answers(locked: Attempt, answers: dict[str, list[str]], now: datetime) -> Attempt:
-    if not _in_time(locked, now):
-        raise AttemptError("Time is up for this attempt; answers can no longer be changed.")
-    locked.answers = {**locked.answers, **_clean_answers(locked, answers)}
-    locked.save(update_fields=["answers"])
-    return locked
+    attempt_save_answers(attempt=attempt, answers=answers, now=now)
 
 
 def _keys(attempt: Attempt) -> dict[int, QuestionKey]:

@@ -113,14 +113,7 @@ def attendance_record(*, user: User, code: str, now: datetime | None = None) -> 
         # is nothing to lock or write, and no need to be registered still.
         return AttendanceResult(session=session, created=False, set_completion=None)
     with transaction.atomic():
-        # One lock per person and practicum: their own check-ins queue, everyone else's don't.
-        registration_id = (
-            Registration.objects.select_for_update()
-            .filter(user=user, practicum=session.practicum, status=Registration.Status.CONFIRMED)
-            .values_list("pk", flat=True)
-            .first()
-        )
-        if registration_id is None:
+        if Registration.Status.CONFIRMED not in _lock_registrations(user, session.practicum):
             raise AttendanceError(
                 f"You are not registered for {session.practicum.title}, so this code is not for you."
             )
@@ -136,6 +129,19 @@ def attendance_record(*, user: User, code: str, now: datetime | None = None) -> 
             set_complete_if_done(user=user, practicum=session.practicum, now=now) if created else None
         )
     return AttendanceResult(session=session, created=created, set_completion=completion)
+
+
+def _lock_registrations(user: User, practicum: Practicum) -> list[str]:
+    """Lock the person's registrations for the practicum and return their statuses. One lock
+    per person and practicum, taken by check-ins and staff marks alike: their own attendance
+    changes queue (so the last one sees every session and completes the set), everyone else's
+    don't. Call inside a transaction."""
+    return list(
+        Registration.objects.select_for_update()
+        .filter(user=user, practicum=practicum)
+        .order_by("pk")
+        .values_list("status", flat=True)
+    )
 
 
 def set_complete_if_done(
@@ -172,14 +178,7 @@ def attendance_correct(
     if not reason:
         raise AttendanceError("Please give a reason: corrections are recorded with who made them and why.")
     with transaction.atomic():
-        # The same lock as a check-in takes: a code entered while staff mark another session
-        # queues, so the last of the two sees both and completes the set.
-        list(
-            Registration.objects.select_for_update()
-            .filter(user=attendee, practicum=session.practicum)
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
+        _lock_registrations(attendee, session.practicum)
         if present:
             Attendance.objects.get_or_create(
                 user=attendee,
