@@ -45,7 +45,7 @@ def seed():
     activities = 0
     for s_index, season in enumerate(seasons):  # 3 sets x 6 sessions = 18 activities
         group = TrackGroup.objects.create(program=program, season=season, name=f"{season.name} live events")
-        practicum = Practicum.objects.create(program=program, season=season, group=group, title=f"Virtual Sessions {s_index}",
+        practicum = Practicum.objects.create(program=program, season=season, group=group, title=f"Virtual Sessions {s_index}", kind="live_set",
                                              format="virtual", starts_on=date(2026, 7, 1), ends_on=date(2026, 8, 30),
                                              capacity=50, appraised_hours=Decimal("12"))  # fmt: skip
         Registration.objects.create(user=user, practicum=practicum, enrollment=enrollment, status="confirmed")

@@ -90,7 +90,13 @@ def seed_series_sets(program: Program, instructors: list[Instructor]) -> list[Pr
         group = TrackGroup.objects.create(
             program=program, season=season, name=f"{season.name} live events", order=season.order
         )
-        common = {"program": program, "season": season, "group": group, "time_zone": "America/Los_Angeles"}
+        common = {
+            "program": program,
+            "season": season,
+            "group": group,
+            "time_zone": "America/Los_Angeles",
+            "kind": Practicum.Kind.LIVE_SET,
+        }
         practicums.append(
             Practicum(
                 **common,

@@ -29,7 +29,15 @@ class TrackGroup(models.Model):
 
 
 class Practicum(models.Model):
-    """A live event set: the 3–4 day certification practicum, or a series' set of sessions."""
+    """A live event with sessions and attendance codes. Three kinds share this model (decision
+    0010): a certification's practicum (the one a candidate picks at registration and that leads
+    to the exam), a series' live-event set (earns a certificate of completion), and a CE event
+    (the program's own webinar or roundtable, credited as continuing education)."""
+
+    class Kind(models.TextChoices):
+        PRACTICUM = "practicum", "Practicum"
+        LIVE_SET = "live_set", "Live-event set"
+        CE_EVENT = "ce_event", "CE event (webinar or roundtable)"
 
     class Format(models.TextChoices):
         IN_PERSON = "in_person", "In person"
@@ -51,6 +59,13 @@ class Practicum(models.Model):
         related_name="practicums",
         help_text="For a series: the alternatives a person chooses between.",
     )
+    kind = models.CharField(
+        max_length=10,
+        choices=Kind.choices,
+        default=Kind.PRACTICUM,
+        help_text="Practicum: a certification's live practicum (leads to the exam). Live-event set: a "
+        "series' set of sessions. CE event: a webinar or roundtable credited as continuing education.",
+    )
     title = models.CharField(max_length=200)
     format = models.CharField(max_length=10, choices=Format.choices)
     venue_name = models.CharField(max_length=200, blank=True)
@@ -70,7 +85,7 @@ class Practicum(models.Model):
         max_length=12,
         blank=True,
         choices=[("webinar", "Webinar"), ("roundtable", "Roundtable")],
-        help_text="The program's own webinars and roundtables: credential holders register in one click, "
+        help_text="CE events only: a webinar or a roundtable. Credential holders register in one click, "
         "and attending credits their CE hours.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -80,8 +95,15 @@ class Practicum(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(ends_on__gte=models.F("starts_on")), name="practicums_ends_after_start"
-            )
+            ),
+            # A CE event says whether it is a webinar or a roundtable; nothing else may.
+            models.CheckConstraint(
+                condition=(models.Q(kind="ce_event") & ~models.Q(ce_kind=""))
+                | (~models.Q(kind="ce_event") & models.Q(ce_kind="")),
+                name="practicums_ce_kind_only_on_ce_events",
+            ),
         ]
+        indexes = [models.Index(fields=["program", "kind", "starts_on"])]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.starts_on:%b %-d, %Y})"
@@ -100,6 +122,10 @@ class Practicum(models.Model):
     @property
     def days(self) -> int:
         return (self.ends_on - self.starts_on).days + 1
+
+    @property
+    def is_ce_event(self) -> bool:
+        return self.kind == self.Kind.CE_EVENT
 
     def starts_before(self, day: date) -> bool:
         return self.starts_on < day

@@ -50,7 +50,7 @@ def seed_ce_events(program: Program, today: date) -> list[Practicum]:
         event = Practicum.objects.create(
             program=program, title=title, format=Practicum.Format.VIRTUAL, join_url="https://meet.credo.example/ce",
             starts_on=day, ends_on=day, time_zone="America/New_York", capacity=200, appraised_hours=Decimal("1.5"),
-            ce_kind=kind,
+            kind=Practicum.Kind.CE_EVENT, ce_kind=kind,
         )  # fmt: skip
         start = datetime.combine(day, time(12, 0), tzinfo=event.zone)
         Session.objects.create(

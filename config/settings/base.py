@@ -165,6 +165,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
+        # kombu's default is ./control in the working directory: keep it under var/ too.
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
 else:

@@ -12,6 +12,9 @@ class PracticumFactory(factory.django.DjangoModelFactory):
         model = Practicum
 
     program = factory.SubFactory(ProgramFactory)
+    kind = factory.LazyAttribute(
+        lambda p: Practicum.Kind.LIVE_SET if p.program.kind == "series" else Practicum.Kind.PRACTICUM
+    )
     title = factory.Sequence(lambda n: f"Practicum {n}")
     format = Practicum.Format.IN_PERSON
     city = "Denver"

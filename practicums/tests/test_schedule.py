@@ -270,7 +270,8 @@ def staff_client(client):
 
 def practicum_form(program, sessions: list[tuple[str, str, str]], **extra) -> dict:
     data = {
-        "program": program.pk, "title": "March practicum", "format": "in_person", "city": "Denver",
+        "program": program.pk, "kind": "practicum", "title": "March practicum", "format": "in_person",
+        "city": "Denver",
         "starts_on": "2027-03-09", "ends_on": "2027-03-11", "time_zone": "America/Denver",
         "capacity": "20", "appraised_hours": "21", "status": "scheduled", "is_published": "on",
         "sessions-TOTAL_FORMS": str(len(sessions)), "sessions-INITIAL_FORMS": "0",

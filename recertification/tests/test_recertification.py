@@ -206,6 +206,7 @@ def test_attending_a_ce_event_credits_hours_automatically_once(django_capture_on
     webinar = PracticumFactory(
         program=program,
         title="Webinar: feedback that works",
+        kind="ce_event",
         ce_kind="webinar",
         appraised_hours=Decimal("1.5"),
         starts_on=date.today() + timedelta(days=3),
