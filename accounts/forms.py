@@ -40,6 +40,12 @@ class ProfileForm(PersonFields):
     time_zone = forms.ChoiceField(
         choices=time_zone_choices, help_text="Dates and times are shown in this time zone."
     )
+    session_reminders = forms.BooleanField(
+        required=False,
+        label="Email me a reminder before my sessions",
+        help_text="The day before each in-person session and an hour before each virtual one, with the "
+        "time, the join link and a calendar file.",
+    )
 
     @classmethod
     def for_user(cls, user: User, data=None) -> "ProfileForm":

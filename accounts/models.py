@@ -50,6 +50,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         choices=time_zone_choices,
         help_text="Dates and times are shown in this time zone.",
     )
+    session_reminders = models.BooleanField(
+        "session reminder emails",
+        default=True,
+        help_text="Email me the day before each in-person session and an hour before each virtual one.",
+    )
     is_staff = models.BooleanField(
         default=False, help_text="Designates whether the user can log into the Django admin."
     )

@@ -8,7 +8,7 @@ from django.db import transaction
 
 from .models import User
 
-PROFILE_FIELDS = ("full_name", "organization", "job_title", "time_zone")
+PROFILE_FIELDS = ("full_name", "organization", "job_title", "time_zone", "session_reminders")
 
 
 def user_create(

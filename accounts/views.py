@@ -8,7 +8,7 @@ from .services import profile_update
 
 @login_required
 def profile(request):
-    """The person's own profile: the name on certificates, organization, job title, time zone."""
+    """The person's own profile: name on certificates, organization, job title, time zone, reminders."""
     if request.method == "POST":
         form = ProfileForm.for_user(request.user, request.POST)
         if form.is_valid():

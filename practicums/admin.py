@@ -29,7 +29,9 @@ from .services import (
     AttendanceError,
     attendance_correct,
     enrollment_import_csv,
+    practicum_changes_notify,
     practicum_copy_to_next_month,
+    schedule_snapshot,
     session_touch,
 )
 
@@ -97,6 +99,22 @@ class PracticumAdmin(admin.ModelAdmin):
             reverse("admin:practicums_practicum_attendance", args=[obj.pk]),
             reverse("admin:practicums_practicum_sheet", args=[obj.pk]),
         )
+
+    def save_model(self, request, obj, form, change):
+        # What registered people were shown before this save, for the change email afterwards (kept
+        # on the instance, the same object save_related gets as form.instance: the admin is shared).
+        obj.schedule_before = schedule_snapshot(practicum_id=obj.pk) if change else None
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        before = getattr(form.instance, "schedule_before", None)
+        if change and before is not None:
+            sent = practicum_changes_notify(practicum_id=form.instance.pk, before=before)
+            if sent:
+                self.message_user(
+                    request, f"{sent} registered {'person' if sent == 1 else 'people'} emailed."
+                )
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Session:

@@ -1,5 +1,6 @@
 """iCalendar feeds: one VEVENT per session, in the practicum's own zone with its VTIMEZONE,
-stable UIDs and SEQUENCE numbers so that moved or cancelled sessions update in calendars."""
+stable UIDs and SEQUENCE numbers so that moved or cancelled sessions update in calendars (a
+cancelled practicum cancels all its sessions)."""
 
 from collections.abc import Iterable
 
@@ -30,12 +31,17 @@ def sessions_to_ics(sessions: Iterable[Session], *, name: str) -> bytes:
         if practicum.format == practicum.Format.IN_PERSON:
             event.add(
                 "location",
-                ", ".join(p for p in (practicum.venue_name, practicum.address, practicum.city) if p),
+                ", ".join(
+                    p for p in (practicum.venue_name, practicum.address, practicum.city, practicum.state) if p
+                ),
             )
         else:
             event.add("location", "Online (the join link is on your dashboard)")
         event.add("url", settings.SITE_URL + practicum.get_absolute_url())
-        event.add("status", "CANCELLED" if session.status == Session.Status.CANCELLED else "CONFIRMED")
+        cancelled = (
+            session.status == Session.Status.CANCELLED or practicum.status == practicum.Status.CANCELLED
+        )
+        event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
         calendar.add_component(event)
     calendar.add_missing_timezones()
     return calendar.to_ical()

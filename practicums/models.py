@@ -71,6 +71,12 @@ class Practicum(models.Model):
     venue_name = models.CharField(max_length=200, blank=True)
     address = models.CharField(max_length=300, blank=True)
     city = models.CharField(max_length=120, blank=True)
+    state = models.CharField(
+        "state or region",
+        max_length=60,
+        blank=True,
+        help_text="In person: e.g. CO (the schedule filters by it).",
+    )
     join_url = models.URLField("join link", blank=True, help_text="Virtual only; shown to registered people.")
     starts_on = models.DateField()
     ends_on = models.DateField()
@@ -117,7 +123,9 @@ class Practicum(models.Model):
 
     @property
     def place(self) -> str:
-        return "Virtual" if self.format == self.Format.VIRTUAL else (self.city or self.venue_name)
+        if self.format == self.Format.VIRTUAL:
+            return "Virtual"
+        return ", ".join(p for p in (self.city, self.state) if p) or self.venue_name
 
     @property
     def days(self) -> int:
@@ -227,6 +235,30 @@ class Session(models.Model):
 
     def __str__(self) -> str:
         return f"{self.practicum.title}: {self.title}"
+
+
+class SessionReminder(models.Model):
+    """A reminder email sent to one person for one session: the claim that makes it go out once."""
+
+    class Kind(models.TextChoices):
+        DAY_BEFORE = "day_before", "The day before (in person)"
+        HOUR_BEFORE = "hour_before", "An hour before (virtual)"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="session_reminders_sent"
+    )
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "session", "kind"], name="practicums_reminded_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} reminder to {self.user} for {self.session}"
 
 
 class Attendance(models.Model):

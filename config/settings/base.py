@@ -191,6 +191,8 @@ CELERY_TIMEZONE = "America/Los_Angeles"
 CELERY_BEAT_SCHEDULE: dict = {
     "access-open-emails": {"task": "programs.send_access_open_emails", "schedule": 15 * 60},
     "expire-waitlist-offers": {"task": "practicums.expire_waitlist_offers", "schedule": 15 * 60},
+    # Due from 24 h (in person) / 1 h (virtual) before a session until it starts: any run sends.
+    "session-reminders": {"task": "practicums.send_session_reminders", "schedule": 5 * 60},
     "nightly-certificate-email": {
         "task": "certificates.nightly_batch",
         "schedule": crontab(hour=20, minute=0),

@@ -1,5 +1,6 @@
 """Writes for practicums, by topic: registration (seats, waitlist, moves, bulk enrollment),
-attendance (codes, corrections, set completion) and scheduling (sessions, copies, feeds)."""
+attendance (codes, corrections, set completion), scheduling (sessions, copies, feeds) and
+notifications (session reminders, schedule-change emails)."""
 
 from .attendance import (
     AttendanceError,
@@ -7,6 +8,12 @@ from .attendance import (
     attendance_correct,
     attendance_record,
     set_complete_if_done,
+)
+from .notifications import (
+    ScheduleSnapshot,
+    practicum_changes_notify,
+    schedule_snapshot,
+    session_reminders_send,
 )
 from .registration import (
     ImportResult,
@@ -33,6 +40,7 @@ __all__ = [
     "AttendanceResult",
     "ImportResult",
     "RegistrationError",
+    "ScheduleSnapshot",
     "attendance_correct",
     "attendance_record",
     "calendar_feed_get_or_create",
@@ -40,11 +48,14 @@ __all__ = [
     "ce_event_register",
     "enrollment_import_csv",
     "move_deadline",
+    "practicum_changes_notify",
     "practicum_copy_to_next_month",
     "registration_cancel",
     "registration_confirm_offer",
     "registration_create",
     "registration_move",
+    "schedule_snapshot",
+    "session_reminders_send",
     "session_touch",
     "set_complete_if_done",
     "waitlist_expire_offers",
