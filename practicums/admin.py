@@ -78,7 +78,7 @@ class PracticumAdmin(admin.ModelAdmin):
     formfield_overrides = HTTPS_URLS
     list_display = ("title", "program", "format", "place", "starts_on", "ends_on", "seats", "status", "tools")
     list_filter = ("program", "format", MonthFilter, "status", "ce_kind")
-    search_fields = ("title", "city", "venue_name")
+    search_fields = ("title", "city", "state", "venue_name")
     date_hierarchy = "starts_on"
     filter_horizontal = ("instructors",)
     inlines = [SessionInline, RegistrationInline]

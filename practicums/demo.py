@@ -14,9 +14,9 @@ from .models import Practicum, Session, TrackGroup
 from .services import registration_create
 
 CITIES = [
-    ("Denver", "Mile High Conference Center", "1701 Market St", "America/Denver"),
-    ("Chicago", "Lakeside Learning Hub", "200 E Randolph St", "America/Chicago"),
-    ("Seattle", "Harbor Training Rooms", "1301 2nd Ave", "America/Los_Angeles"),
+    ("Denver", "CO", "Mile High Conference Center", "1701 Market St", "America/Denver"),
+    ("Chicago", "IL", "Lakeside Learning Hub", "200 E Randolph St", "America/Chicago"),
+    ("Seattle", "WA", "Harbor Training Rooms", "1301 2nd Ave", "America/Los_Angeles"),
 ]
 
 
@@ -32,7 +32,7 @@ def seed_certification_practicums(
     for month in range(3):
         anchor = (today.replace(day=1) + timedelta(days=32 * (month + 1))).replace(day=1)
         # In person mid-month (Tue–Fri, 4 days); virtual late in the month (Tue–Thu, 3 days).
-        city, venue, address, zone = CITIES[month % len(CITIES)]
+        city, state, venue, address, zone = CITIES[month % len(CITIES)]
         start = _next_weekday(anchor + timedelta(days=7), 1)
         practicums.append(
             Practicum(
@@ -42,6 +42,7 @@ def seed_certification_practicums(
                 venue_name=venue,
                 address=address,
                 city=city,
+                state=state,
                 starts_on=start,
                 ends_on=start + timedelta(days=3),
                 time_zone=zone,
@@ -119,6 +120,7 @@ def seed_series_sets(program: Program, instructors: list[Instructor]) -> list[Pr
                 venue_name="Riverside District Learning Center",
                 address="450 River Rd",
                 city="Sacramento",
+                state="CA",
                 starts_on=first,
                 ends_on=first + timedelta(days=d_count - 1),
                 capacity=40,

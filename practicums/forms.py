@@ -1,3 +1,4 @@
+from collections.abc import Sequence
 from datetime import date, timedelta
 
 from django import forms
@@ -5,6 +6,7 @@ from django import forms
 from programs.models import Program
 
 from .models import Practicum, TrackGroup
+from .selectors import VIRTUAL_LOCATION
 
 
 def _mark(practicum: Practicum, recommended_start: date) -> Practicum:
@@ -96,9 +98,24 @@ class ScheduleFilterForm(forms.Form):
     )
     format = forms.ChoiceField(required=False, choices=[("", "Any format"), *Practicum.Format.choices])
     month = forms.ChoiceField(required=False, choices=[("", "Any month")])
+    location = forms.ChoiceField(required=False, choices=[("", "Any location")])
 
-    def __init__(self, *args, programs, months: list[date], **kwargs):
+    def __init__(
+        self, *args, programs, months: list[date], locations: Sequence[tuple[str, str]] = (), **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.fields["program"].queryset = programs
         self.fields["program"].to_field_name = "slug"
         self.fields["month"].choices = [("", "Any month"), *[(f"{m:%Y-%m}", f"{m:%B %Y}") for m in months]]
+        # Each place is its own label ("Denver, CO"), so the address reads plainly: ?location=Denver%2C+CO
+        self.places = {", ".join(p for p in pair if p): pair for pair in locations}
+        self.fields["location"].choices = [
+            ("", "Any location"),
+            (VIRTUAL_LOCATION, "Virtual"),
+            *[(label, label) for label in self.places],
+        ]
+
+    def clean_location(self) -> tuple[str, str] | str:
+        """A (city, state) pair, VIRTUAL_LOCATION or "" (any)."""
+        value = self.cleaned_data["location"]
+        return self.places.get(value, value)

@@ -123,9 +123,36 @@ def schedule_months() -> list[date]:
     )
 
 
-def schedule_filtered(*, program_slug: str = "", format: str = "", month: str = "") -> QuerySet[Practicum]:
-    """The public schedule, filtered by program, format and month ("2027-01")."""
+VIRTUAL_LOCATION = "virtual"
+
+
+def schedule_locations() -> list[tuple[str, str]]:
+    """The distinct (city, state) pairs of upcoming in-person events, for the location filter."""
+    return list(
+        practicum_list_upcoming()
+        .filter(format=Practicum.Format.IN_PERSON)
+        .exclude(city="")
+        .order_by("state", "city")
+        .values_list("city", "state")
+        .distinct()
+    )
+
+
+def schedule_filtered(
+    *,
+    program_slug: str = "",
+    format: str = "",
+    month: str = "",
+    location: tuple[str, str] | str = "",
+) -> QuerySet[Practicum]:
+    """The public schedule, filtered by program, format, month ("2027-01") and location (a
+    (city, state) pair of in-person events, or VIRTUAL_LOCATION)."""
     qs = practicum_list_upcoming()
+    if location == VIRTUAL_LOCATION:
+        qs = qs.filter(format=Practicum.Format.VIRTUAL)
+    elif isinstance(location, tuple):
+        city, state = location
+        qs = qs.filter(format=Practicum.Format.IN_PERSON, city=city, state=state)
     if program_slug:
         qs = qs.filter(program__slug=program_slug)
     if format:

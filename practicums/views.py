@@ -26,6 +26,7 @@ from .selectors import (
     registration_get_for_user,
     registration_list_for_user,
     schedule_filtered,
+    schedule_locations,
     schedule_months,
     sessions_for_public_feed,
     sessions_for_user_feed,
@@ -81,17 +82,21 @@ def register(request, slug: str):
 
 
 def schedule(request):
-    """Upcoming practicums and live events, filterable by program, format and month."""
+    """Upcoming practicums and live events, filterable by program, format, month and location."""
     form = ScheduleFilterForm(
-        request.GET or None, programs=program_list_published(), months=schedule_months()
+        request.GET or None,
+        programs=program_list_published(),
+        months=schedule_months(),
+        locations=schedule_locations(),
     )
-    filters = {"program_slug": "", "format": "", "month": ""}
+    filters = {"program_slug": "", "format": "", "month": "", "location": ""}
     if form.is_bound and form.is_valid():
         program = form.cleaned_data["program"]
         filters = {
             "program_slug": program.slug if program else "",
             "format": form.cleaned_data["format"],
             "month": form.cleaned_data["month"],
+            "location": form.cleaned_data["location"],
         }
     practicums = list(schedule_filtered(**filters))
     return render(request, "practicums/schedule.html", {"form": form, "practicums": practicums})

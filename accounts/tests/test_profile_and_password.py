@@ -131,3 +131,22 @@ def test_email_change_to_taken_address_is_refused(client):
     response = client.post(reverse("account_email"), {"email": "taken@example.org", "action_add": ""})
     assert response.status_code == 200
     assert "A user is already registered with this email address." in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_profile_turns_session_reminders_off_and_on(client):
+    user = UserFactory()
+    client.force_login(user)
+    html = client.get(reverse("accounts:profile")).content.decode()
+    assert (
+        '<input type="checkbox" name="session_reminders" aria-describedby="id_session_reminders_helptext" '
+        'id="id_session_reminders" checked> <label for="id_session_reminders">'
+        "Email me a reminder before my sessions</label>"
+    ) in html
+    fields = {"full_name": user.full_name, "time_zone": user.time_zone}
+    assert client.post(reverse("accounts:profile"), fields).status_code == 302  # box left unticked
+    user.refresh_from_db()
+    assert user.session_reminders is False
+    client.post(reverse("accounts:profile"), {**fields, "session_reminders": "on"})
+    user.refresh_from_db()
+    assert user.session_reminders is True

@@ -349,3 +349,50 @@ def test_admin_attendance_view_corrects_with_reason(staff_client):
         reverse("admin:practicums_practicum_sheet", args=[practicum.pk])
     ).content.decode()
     assert "Ana Example" in sheet
+
+
+@pytest.mark.django_db
+def test_schedule_location_filter_lists_places_and_combines_with_other_filters(client):
+    cert = ProgramFactory(slug="cert")
+    series = ProgramFactory(slug="series")
+    soon = date.today() + timedelta(days=40)
+
+    def get(params=None) -> tuple[int, str]:
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(reverse("practicums:schedule"), params or {})
+        assert response.status_code == 200
+        return len(ctx.captured_queries), response.content.decode()
+
+    PracticumFactory(program=cert, title="Denver cert", city="Denver", state="CO", starts_on=soon)
+    PracticumFactory(program=series, title="Denver series", city="Denver", state="CO", starts_on=soon)
+    PracticumFactory(program=cert, title="Portland OR", city="Portland", state="OR", starts_on=soon)
+    PracticumFactory(program=cert, title="Portland ME", city="Portland", state="ME", starts_on=soon)
+    PracticumFactory(program=cert, title="Online one", format="virtual", city="", starts_on=soon)
+    PracticumFactory(program=cert, title="Past Boise", city="Boise", state="ID", starts_on=date.today())
+    small, html = get({"location": "Denver, CO"})
+    assert (
+        '<select name="location" id="id_location">'
+        '\n  <option value="">Any location</option>'
+        '\n\n  <option value="virtual">Virtual</option>'
+        '\n\n  <option value="Denver, CO" selected>Denver, CO</option>'
+        '\n\n  <option value="Portland, ME">Portland, ME</option>'
+        '\n\n  <option value="Portland, OR">Portland, OR</option>'
+        "\n\n</select>"
+    ) in html  # past events (Boise) and virtual ones offer no place
+    assert ("Denver cert<" in html, "Denver series<" in html, "Portland OR<" in html) == (True, True, False)
+    assert "In person, Denver, CO" in html
+    for i in range(20):
+        PracticumFactory(program=cert, title=f"More Denver {i}", city="Denver", state="CO", starts_on=soon)
+    large, html = get({"location": "Denver, CO"})
+    assert small == large
+    assert "More Denver 19" in html
+    _, html = get({"location": "Denver, CO", "program": "series"})
+    assert ("Denver cert<" in html, "Denver series<" in html) == (False, True)
+    _, html = get({"location": "Portland, ME"})
+    assert ("Portland ME<" in html, "Portland OR<" in html) == (True, False)
+    _, html = get({"location": "virtual"})
+    assert ("Online one<" in html, "Denver cert<" in html) == (True, False)
+    _, html = get({"location": "virtual", "format": "in_person"})
+    assert "No events match." in html
+    _, html = get({"location": "Atlantis, XX"})  # not a choice: the form is invalid, nothing filtered
+    assert ("Online one" in html, "Denver cert" in html) == (True, True)
