@@ -10,8 +10,9 @@ sessions and practicums, and registrations that are not confirmed get none.
 
 Change notices: the admin snapshots the practicum and its sessions before saving and calls
 `practicum_changes_notify` after; everyone confirmed gets one email listing what changed (old →
-new, in their zone and the event's) with the updated calendar file. A change of title alone, or
-of a session that is over, emails nobody (the calendar feeds still carry it).
+new, in their zone and the event's) with the updated calendar file, and a re-timed session's
+reminders are forgotten so that one goes out for its new time. A change of title alone, or of a
+session that is over, emails nobody (the calendar feeds still carry it).
 """
 
 from dataclasses import dataclass, field
@@ -214,6 +215,9 @@ def practicum_changes_notify(
         changes = schedule_changes(before=before, after=after, now=now)
         if not changes:
             return 0
+        # A session at a new time deserves a reminder for the new time.
+        retimed = [c.new.pk for c in changes.sessions if c.new and c.kind in ("moved", "reinstated")]
+        SessionReminder.objects.filter(session_id__in=retimed).delete()
         return _changes_email(practicum_id=practicum_id, changes=changes)
 
 

@@ -215,6 +215,10 @@ def test_admin_moving_a_session_emails_each_confirmed_person_old_and_new(
     staff_client, practicum_with_people, django_capture_on_commit_callbacks
 ):
     practicum, day1, day2 = practicum_with_people
+    for session in (day1, day2):  # as if reminded already: the moved session's reminder is owed again
+        SessionReminder.objects.create(
+            user=practicum.registrations.first().user, session=session, kind="day_before", sent_at=START
+        )
     data = change_form(
         practicum,
         [
@@ -234,6 +238,7 @@ def test_admin_moving_a_session_emails_each_confirmed_person_old_and_new(
         "(America/Denver)\n"
     ) in ana.body
     assert "Day 2" not in ana.body
+    assert list(SessionReminder.objects.values_list("session", flat=True)) == [day2.pk]
     [(name, content, _)] = ana.attachments
     events = {str(e["summary"]): e for e in Calendar.from_ical(content).walk("VEVENT")}
     assert name == "sessions.ics"
