@@ -4,7 +4,6 @@ from django.dispatch import receiver
 
 from modules.signals import module_completed
 from practicums.signals import set_completed
-from programs.models import Program
 
 from .models import Certificate
 from .services import certificate_issue
@@ -32,7 +31,7 @@ def issue_for_set(sender, completion, **kwargs) -> None:
     """A series' set of live events earns a Certificate of Completion; alternatives of one group
     (Virtual Sessions 1–6 or Days 1–3) earn the same certificate, so they share one key."""
     practicum = completion.practicum
-    if practicum.program.kind != Program.Kind.SERIES:
+    if practicum.kind != practicum.Kind.LIVE_SET:
         return
     key = f"group:{practicum.group_id}" if practicum.group_id else f"set:{practicum.pk}"
     certificate_issue(

@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts import page_cache
 from accounts.models import User
 from modules.models import AidSubmission, Attempt, JobAid, Lesson, LessonProgress, Module, ModuleCompletion
-from practicums.models import Attendance, Registration, Session, SetCompletion
+from practicums.models import Attendance, Practicum, Registration, Session, SetCompletion
 from programs.dates import date_range
 from programs.models import Enrollment, Program
 
@@ -113,7 +113,7 @@ class Activity:
 @dataclass
 class RecordItem:
     key: str  # "set-12" or "module-7": used in URLs for printing one item
-    kind: str  # "Live event set" or "On-demand module" / "Module"
+    kind: str  # "Live event set", "Practicum", "Webinar (CE)"… or "On-demand module" / "Module"
     title: str
     subtitle: str
     hours: Decimal
@@ -275,10 +275,12 @@ def record_for_user(
                 else (IN_PROGRESS if any(a.state == "attended" for a in activities) else NOT_STARTED)
             )
             key = f"group:{practicum.group_id}" if practicum.group_id else f"set:{practicum.pk}"
+            is_set = practicum.kind == Practicum.Kind.LIVE_SET
+            kind_label = "Live event set" if is_set else practicum.kind_label
             group_for(practicum.season).items.append(
                 RecordItem(
                     key=f"set-{practicum.pk}",
-                    kind="Live event set",
+                    kind=kind_label,
                     title=practicum.title,
                     subtitle=" · ".join(
                         part

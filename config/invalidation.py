@@ -42,6 +42,7 @@ IGNORED = {
     "certificates.certificateevent",
     "recertification.invitationevent",
     "recertification.remindersent",
+    "practicums.sessionreminder",
 }
 
 # Saves of only these fields show on no cached page (an answer saved as it is given).

@@ -15,7 +15,12 @@ from django.views.decorators.cache import never_cache
 from accounts import page_cache
 from accounts.page_cache import cached_page
 from modules.selectors import modules_status_for_user, on_demand_titles_by_season
-from practicums.selectors import live_options_by_season, practicum_list_upcoming, registration_list_for_user
+from practicums.selectors import (
+    live_options_by_season,
+    practicum_list_offered,
+    practicum_list_upcoming,
+    registration_list_for_user,
+)
 from programs.dates import local_date, start_of_day
 from programs.selectors import (
     enrollment_list_for_user,
@@ -25,7 +30,7 @@ from programs.selectors import (
     program_list_published,
     program_school_years,
 )
-from recertification.selectors import credentials_current_for_user, invitations_for_user
+from recertification.selectors import ce_events_upcoming, credentials_current_for_user, invitations_for_user
 from recertification.services import credential_status
 
 from .celery_app import app as celery_app
@@ -56,7 +61,8 @@ def program_detail(request, slug: str):
     context = {
         "program": program,
         "school_years": school_years,
-        "upcoming": list(practicum_list_upcoming(program=program)[:8]),
+        "upcoming": list(practicum_list_offered(program=program)[:8]),
+        "ce_events": list(ce_events_upcoming(program=program)[:4]) if program.is_certification else [],
     }
     return render(request, "program_detail.html", context)
 
@@ -102,7 +108,11 @@ def _dashboard_context(request) -> dict:
     cards = []
     for enrollment in enrollments:
         program = enrollment.program
-        regs = [r for r in registrations if r.enrollment_id == enrollment.pk]
+        mine = [r for r in registrations if r.enrollment_id == enrollment.pk]
+        # Decision 0010: the practicum (a series: the live-event sets) is the kind registration
+        # offers; CE events the person joined are listed apart and never count as it.
+        regs = [r for r in mine if r.practicum.kind == r.practicum.kind_offered_by(program)]
+        ce_regs = [r for r in mine if r.practicum.is_ce_event]
         seats = [r for r in regs if r.status == "confirmed"]
         first = seats[0].practicum if seats else None
         practicum_start = start_of_day(first.starts_on, first.zone) if first else None
@@ -125,6 +135,7 @@ def _dashboard_context(request) -> dict:
                 "enrollment": enrollment,
                 "program": program,
                 "registrations": regs,
+                "ce_registrations": ce_regs,
                 "access_open": enrollment.access_opens_at <= now,
                 "access_date": local_date(enrollment.access_opens_at, program.zone),
                 "recommended_finish": first.starts_on - timedelta(days=1) if first else None,

@@ -13,7 +13,7 @@ from accounts.admin_helpers import ReadOnlyInline
 from programs.admin import HTTPS_URLS
 from programs.models import Enrollment, Program
 
-from .admin_forms import SessionForm, SessionFormSet
+from .admin_forms import PracticumForm, SessionForm, SessionFormSet
 from .models import (
     Attendance,
     AttendanceCorrection,
@@ -75,9 +75,12 @@ class SessionInline(admin.TabularInline):
 
 @admin.register(Practicum)
 class PracticumAdmin(admin.ModelAdmin):
+    form = PracticumForm
     formfield_overrides = HTTPS_URLS
-    list_display = ("title", "program", "format", "place", "starts_on", "ends_on", "seats", "status", "tools")
-    list_filter = ("program", "format", MonthFilter, "status", "ce_kind")
+    list_display = (
+        "title", "kind", "program", "format", "place", "starts_on", "ends_on", "seats", "status", "tools"
+    )  # fmt: skip
+    list_filter = ("kind", "program", "format", MonthFilter, "status", "ce_kind")
     search_fields = ("title", "city", "state", "venue_name")
     date_hierarchy = "starts_on"
     filter_horizontal = ("instructors",)
@@ -251,9 +254,12 @@ class EnrollmentRegistrationInline(RegistrationInline):
 class CSVImportForm(forms.Form):
     program = forms.ModelChoiceField(queryset=Program.objects.all())
     practicum = forms.ModelChoiceField(
-        queryset=Practicum.objects.filter(status=Practicum.Status.SCHEDULED).select_related("program"),
+        queryset=Practicum.objects.filter(
+            status=Practicum.Status.SCHEDULED, kind__in=[Practicum.Kind.PRACTICUM, Practicum.Kind.LIVE_SET]
+        ).select_related("program"),
         required=False,
-        help_text="Optional: also register everyone in this practicum (seats permitting).",
+        help_text="Optional: also register everyone in this practicum or live-event set (seats permitting). "
+        "CE events are not offered here: credential holders register for them themselves.",
     )
     file = forms.FileField(help_text="A CSV file with two columns: name,email (a header row is optional).")
 

@@ -1,11 +1,78 @@
-"""Admin forms for scheduling: sessions are typed in the practicum's own time zone."""
+"""Admin forms for scheduling: a live event's kind fits its program (decision 0010), and sessions
+are typed in the practicum's own time zone."""
 
 from datetime import datetime
 from itertools import pairwise
 
 from django import forms
+from django.db import models
 
-from .models import Session
+from programs.models import Program
+
+from .models import Practicum, Session
+
+
+def _https_urls(field: models.Field, **kwargs) -> forms.Field | None:
+    """Links typed without a scheme are https (the admin's own overrides say the same)."""
+    if isinstance(field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return field.formfield(**kwargs)
+
+
+class PracticumForm(forms.ModelForm):
+    """A live event's kind must fit its program: practicums belong to certification programs,
+    live-event sets to series, and CE events (webinar or roundtable) to certification programs,
+    whose credential holders earn CE hours. Once people are registered the kind stays put."""
+
+    class Meta:
+        model = Practicum
+        fields = [
+            "program", "season", "group", "kind", "ce_kind", "title", "format", "venue_name", "address",
+            "city", "join_url", "starts_on", "ends_on", "time_zone", "capacity", "appraised_hours",
+            "instructors", "status", "is_published",
+        ]  # fmt: skip
+        formfield_callback = _https_urls
+
+    def clean(self):
+        data = super().clean()
+        program, kind, ce_kind = data.get("program"), data.get("kind"), data.get("ce_kind", "")
+        if program and kind:
+            certification = program.kind == Program.Kind.CERTIFICATION
+            if kind == Practicum.Kind.PRACTICUM and not certification:
+                self.add_error(
+                    "kind",
+                    f"{program.title} is a series: its live events are live-event sets, not practicums.",
+                )
+            elif kind == Practicum.Kind.LIVE_SET and certification:
+                self.add_error(
+                    "kind",
+                    f"{program.title} is a certification program: its live events are practicums "
+                    "or CE events, not live-event sets.",
+                )
+            elif kind == Practicum.Kind.CE_EVENT and not certification:
+                self.add_error(
+                    "kind",
+                    "CE events belong to certification programs, whose credential holders earn CE hours.",
+                )
+        if kind == Practicum.Kind.CE_EVENT and not ce_kind:
+            self.add_error("ce_kind", "Say whether this CE event is a webinar or a roundtable.")
+        elif kind and kind != Practicum.Kind.CE_EVENT and ce_kind:
+            self.add_error(
+                "ce_kind",
+                "Only CE events are webinars or roundtables: leave this empty, or choose the kind CE event.",
+            )
+        if kind and kind != Practicum.Kind.LIVE_SET and data.get("group"):
+            self.add_error("group", "Only a series' live-event sets belong to a group of alternatives.")
+        if (
+            self.instance.pk
+            and "kind" in self.changed_data
+            and self.instance.registrations.exclude(status="cancelled").exists()
+        ):
+            self.add_error(
+                "kind",
+                "People are registered in this event: its kind can no longer change. Create a new event.",
+            )
+        return data
 
 
 class SessionForm(forms.ModelForm):

@@ -11,6 +11,7 @@ from accounts.services import user_create
 from programs.models import Instructor, Program, Season
 
 from .models import Practicum, Session, TrackGroup
+from .selectors import practicum_list_offered, track_groups_for_program
 from .services import registration_create
 
 CITIES = [
@@ -133,18 +134,23 @@ def seed_series_sets(program: Program, instructors: list[Instructor]) -> list[Pr
     return practicums
 
 
-def enroll_demo_people(*, candidate: User, teacher: User, certification: Program, series: Program) -> None:
-    first = certification.practicums.order_by("starts_on").first()
+def enroll_demo_people(
+    *, candidate: User, teacher: User, certification: Program, series: Program, today: date
+) -> None:
+    """The candidate takes the first upcoming practicum (a real one: never a CE event, decision
+    0010); the teacher takes the virtual track of every season still ahead this school year."""
+    first = practicum_list_offered(program=certification, today=today).first()
     if first and not candidate.enrollments.filter(program=certification).exists():
         registration_create(user=candidate, program=certification, practicum_ids=[first.pk], source="admin")
     if not teacher.enrollments.filter(program=series).exists():
         choices = [
-            group.practicums.filter(format=Practicum.Format.VIRTUAL).first()
-            for group in series.track_groups.all()
+            next((p for p in group.upcoming if p.format == Practicum.Format.VIRTUAL), None)
+            for group in track_groups_for_program(program=series, today=today)
+            if group.upcoming
         ]
         if all(choices) and choices:
             registration_create(
-                user=teacher, program=series, practicum_ids=[p.pk for p in choices], source="admin"
+                user=teacher, program=series, practicum_ids=[p.pk for p in choices if p], source="admin"
             )
 
 

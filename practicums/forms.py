@@ -43,7 +43,10 @@ class RegistrationForm(forms.Form):
                 choices=[(p.pk, str(p)) for p in self.options],
                 coerce=int,
                 widget=forms.RadioSelect,
-                error_messages={"required": "Please choose a practicum."},
+                error_messages={
+                    "required": "Please choose a practicum.",
+                    "invalid_choice": "That practicum is not open for registration. Please choose another.",
+                },
             )
             self.groups = []
         else:
@@ -56,7 +59,10 @@ class RegistrationForm(forms.Form):
                     choices=[(p.pk, str(p)) for p in group.options],
                     coerce=int,
                     widget=forms.RadioSelect,
-                    error_messages={"required": f"Please choose a track for {group.name}."},
+                    error_messages={
+                        "required": f"Please choose a track for {group.name}.",
+                        "invalid_choice": f"That track is not open for registration in {group.name}.",
+                    },
                 )
 
     @property
@@ -95,6 +101,16 @@ class AttendanceForm(forms.Form):
 class ScheduleFilterForm(forms.Form):
     program = forms.ModelChoiceField(
         queryset=Program.objects.none(), required=False, empty_label="All programs"
+    )
+    kind = forms.ChoiceField(
+        required=False,
+        label="Kind of event",
+        choices=[
+            ("", "All kinds"),
+            (Practicum.Kind.PRACTICUM, "Practicums"),
+            (Practicum.Kind.LIVE_SET, "Live events"),
+            (Practicum.Kind.CE_EVENT, "CE events (webinars, roundtables)"),
+        ],
     )
     format = forms.ChoiceField(required=False, choices=[("", "Any format"), *Practicum.Format.choices])
     month = forms.ChoiceField(required=False, choices=[("", "Any month")])

@@ -135,6 +135,19 @@ class Practicum(models.Model):
     def is_ce_event(self) -> bool:
         return self.kind == self.Kind.CE_EVENT
 
+    @property
+    def kind_label(self) -> str:
+        """What a person reads next to the title: "Practicum", "Live event", "Webinar (CE)"."""
+        if self.kind == self.Kind.CE_EVENT:
+            return f"{self.get_ce_kind_display()} (CE)"
+        return "Live event" if self.kind == self.Kind.LIVE_SET else "Practicum"
+
+    @classmethod
+    def kind_offered_by(cls, program: Program) -> str:
+        """The kind a person picks when registering for the program (decision 0010): a
+        certification's practicum, or a series' live-event sets. CE events are never picked there."""
+        return cls.Kind.PRACTICUM if program.kind == Program.Kind.CERTIFICATION else cls.Kind.LIVE_SET
+
     def starts_before(self, day: date) -> bool:
         return self.starts_on < day
 

@@ -34,10 +34,10 @@ def practicum_list_with_seats() -> QuerySet[Practicum]:
 
 
 def practicum_list_upcoming(
-    *, program: Program | None = None, today: date | None = None
+    *, program: Program | None = None, kind: str = "", today: date | None = None
 ) -> QuerySet[Practicum]:
-    """Published, scheduled practicums that have not started yet (by the UTC date, a day's margin
-    either way is settled by the registration rules)."""
+    """Published, scheduled live events that have not started yet (by the UTC date, a day's margin
+    either way is settled by the registration rules), of one kind when `kind` is given."""
     today = today or local_date(timezone.now(), timezone.get_current_timezone())
     qs = practicum_list_with_seats().filter(
         is_published=True,
@@ -47,12 +47,20 @@ def practicum_list_upcoming(
     )
     if program is not None:
         qs = qs.filter(program=program)
+    if kind:
+        qs = qs.filter(kind=kind)
     return qs.order_by("starts_on", "title")
 
 
+def practicum_list_offered(*, program: Program, today: date | None = None) -> QuerySet[Practicum]:
+    """What registration offers: a certification's upcoming practicums, a series' upcoming
+    live-event sets; never its CE events (decision 0010)."""
+    return practicum_list_upcoming(program=program, kind=Practicum.kind_offered_by(program), today=today)
+
+
 def track_groups_for_program(*, program: Program, today: date | None = None) -> list[TrackGroup]:
-    """A series' groups of alternatives, each with its upcoming practicums (seats annotated)."""
-    upcoming = practicum_list_upcoming(program=program, today=today)
+    """A series' groups of alternatives, each with its upcoming live-event sets (seats annotated)."""
+    upcoming = practicum_list_upcoming(program=program, kind=Practicum.Kind.LIVE_SET, today=today)
     return list(
         TrackGroup.objects.filter(program=program)
         .select_related("season")
@@ -85,10 +93,12 @@ def registration_get_for_user(*, user, pk: int) -> Registration:
 
 
 def move_targets(*, registration: Registration, today: date) -> QuerySet[Practicum]:
-    """Where a registration may move: upcoming practicums of the same program (and, for a
+    """Where a registration may move: upcoming events of the same program and kind (and, for a
     series, the same group of alternatives) with a seat left."""
     practicum = registration.practicum
-    qs = practicum_list_upcoming(program=practicum.program, today=today).exclude(pk=practicum.pk)
+    qs = practicum_list_upcoming(program=practicum.program, kind=practicum.kind, today=today).exclude(
+        pk=practicum.pk
+    )
     if practicum.group_id:
         qs = qs.filter(group_id=practicum.group_id)
     return qs.filter(seats_left__gt=0)  # type: ignore[misc]  # seats_left is an annotation the stubs cannot see
@@ -98,7 +108,9 @@ def live_options_by_season(*, program: Program) -> dict[int, list[str]]:
     """For the progression table: per season, each group's alternatives ("Virtual Sessions 1–6
     or Days 1–3"), from the titles of the sets scheduled in it."""
     rows = (
-        Practicum.objects.filter(program=program, season__isnull=False, is_published=True)
+        Practicum.objects.filter(
+            program=program, kind=Practicum.Kind.LIVE_SET, season__isnull=False, is_published=True
+        )
         .exclude(status=Practicum.Status.CANCELLED)
         .values_list("season_id", "group_id", "title")
         .order_by("season_id", "group__order", "group_id", "format", "title")
@@ -141,13 +153,14 @@ def schedule_locations() -> list[tuple[str, str]]:
 def schedule_filtered(
     *,
     program_slug: str = "",
+    kind: str = "",
     format: str = "",
     month: str = "",
     location: tuple[str, str] | str = "",
 ) -> QuerySet[Practicum]:
-    """The public schedule, filtered by program, format, month ("2027-01") and location (a
-    (city, state) pair of in-person events, or VIRTUAL_LOCATION)."""
-    qs = practicum_list_upcoming()
+    """The public schedule, filtered by program, kind (practicum, live-event set, CE event), format,
+    month ("2027-01") and location (a (city, state) pair of in-person events, or VIRTUAL_LOCATION)."""
+    qs = practicum_list_upcoming(kind=kind)
     if location == VIRTUAL_LOCATION:
         qs = qs.filter(format=Practicum.Format.VIRTUAL)
     elif isinstance(location, tuple):

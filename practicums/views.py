@@ -18,11 +18,12 @@ from programs.services import AlreadyEnrolled
 
 from .calendar import sessions_to_ics
 from .forms import AttendanceForm, MoveForm, RegistrationForm, ScheduleFilterForm
+from .models import Practicum
 from .selectors import (
     move_targets,
     my_sessions,
     practicum_get_public,
-    practicum_list_upcoming,
+    practicum_list_offered,
     registration_get_for_user,
     registration_list_for_user,
     schedule_filtered,
@@ -56,7 +57,7 @@ def register(request, slug: str):
     form = RegistrationForm(
         request.POST or None,
         program=program,
-        practicums=list(practicum_list_upcoming(program=program)),
+        practicums=list(practicum_list_offered(program=program)),
         groups=track_groups_for_program(program=program),
         access_date=local_date(access, program.zone),
     )
@@ -82,18 +83,20 @@ def register(request, slug: str):
 
 
 def schedule(request):
-    """Upcoming practicums and live events, filterable by program, format, month and location."""
+    """Upcoming practicums, live events and CE events, filterable by program, kind, format, month and
+    location."""
     form = ScheduleFilterForm(
         request.GET or None,
         programs=program_list_published(),
         months=schedule_months(),
         locations=schedule_locations(),
     )
-    filters = {"program_slug": "", "format": "", "month": "", "location": ""}
+    filters = {"program_slug": "", "kind": "", "format": "", "month": "", "location": ""}
     if form.is_bound and form.is_valid():
         program = form.cleaned_data["program"]
         filters = {
             "program_slug": program.slug if program else "",
+            "kind": form.cleaned_data["kind"],
             "format": form.cleaned_data["format"],
             "month": form.cleaned_data["month"],
             "location": form.cleaned_data["location"],
@@ -240,7 +243,7 @@ def funding_letter(request, slug: str):
     program = program_get_published(slug=slug)
     registration = (
         registration_list_for_user(user=request.user)
-        .filter(practicum__program=program, status="confirmed")
+        .filter(practicum__program=program, practicum__kind=Practicum.Kind.PRACTICUM, status="confirmed")
         .first()
     )
     practicum = registration.practicum if registration else None

@@ -163,8 +163,9 @@ def seed_certification() -> tuple[Program, bool]:
 
 
 def school_year_bounds(today: date) -> tuple[int, int]:
-    """The next school year whose summer is still ahead (June or later: the year after)."""
-    start = today.year + 1 if today.month >= 6 else today.year
+    """The school year (July to June) in progress today: on 1 December 2026 that is 2026–27, so a
+    newcomer sees this season's live events rather than next year's."""
+    start = today.year if today.month >= 7 else today.year - 1
     return start, start + 1
 
 

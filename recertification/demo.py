@@ -41,7 +41,7 @@ def seed_exam(program: Program) -> Exam | None:
 
 
 def seed_ce_events(program: Program, today: date) -> list[Practicum]:
-    if program.practicums.exclude(ce_kind="").exists():
+    if program.practicums.filter(kind=Practicum.Kind.CE_EVENT).exists():
         return []
     events = []
     for weeks, title, kind in ((3, "Webinar: feedback that changes behaviour", "webinar"),

@@ -50,12 +50,12 @@ def ce_activities_for_user(*, user: User, program: Program) -> QuerySet[CEActivi
 
 
 def ce_events_upcoming(*, program: Program) -> QuerySet[Practicum]:
-    return practicum_list_upcoming(program=program).exclude(ce_kind="")
+    return practicum_list_upcoming(program=program, kind=Practicum.Kind.CE_EVENT)
 
 
 def ce_registered_practicum_ids(*, user: User) -> set[int]:
-    registrations = Registration.objects.filter(user=user, status=Registration.Status.CONFIRMED).exclude(
-        practicum__ce_kind=""
+    registrations = Registration.objects.filter(
+        user=user, status=Registration.Status.CONFIRMED, practicum__kind=Practicum.Kind.CE_EVENT
     )
     return set(registrations.values_list("practicum_id", flat=True))
 

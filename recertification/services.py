@@ -90,7 +90,7 @@ def exam_invitations_issue(*, now: datetime | None = None) -> int:
         status=Practicum.Status.SCHEDULED,
         program__kind=Program.Kind.CERTIFICATION,
         program__exam__isnull=False,
-        ce_kind="",
+        kind=Practicum.Kind.PRACTICUM,
         ends_on__lte=now.date() + timedelta(days=1),
         ends_on__gte=now.date() - timedelta(days=3),
     ).select_related("program__exam")
@@ -199,7 +199,10 @@ def _hours_of_program(user: User, program: Program) -> Decimal:
     )
     practicum = (
         Registration.objects.filter(
-            user=user, practicum__program=program, status=Registration.Status.CONFIRMED, practicum__ce_kind=""
+            user=user,
+            practicum__program=program,
+            practicum__kind=Practicum.Kind.PRACTICUM,
+            status=Registration.Status.CONFIRMED,
         ).aggregate(h=Sum("practicum__appraised_hours"))["h"]
         or 0
     )
@@ -330,7 +333,7 @@ def ce_activity_review(*, activity: CEActivity, by: User, approve: bool, reason:
 
 def ce_credit_event(*, user: User, practicum: Practicum, day: date) -> CEActivity | None:
     """The program's own webinars and roundtables count automatically when attended (once)."""
-    if not practicum.ce_kind:
+    if not practicum.is_ce_event:
         return None
     try:
         with transaction.atomic():

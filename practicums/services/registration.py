@@ -49,6 +49,23 @@ def _check_open(practicum: Practicum, program: Program, now: datetime) -> None:
         raise RegistrationError(f"{practicum.title} has already started. Please choose another.")
 
 
+def _check_kind(practicum: Practicum, kind: str) -> None:
+    """Registration picks a certification's practicum or a series' live-event sets; CE events are
+    taken only through their one-click path (decision 0010)."""
+    if practicum.kind == kind:
+        return
+    if practicum.kind == Practicum.Kind.CE_EVENT:
+        raise RegistrationError(
+            f"{practicum.title} is a continuing-education event, not a practicum. Credential holders "
+            "register for it in one click from their continuing-education page."
+        )
+    if kind == Practicum.Kind.CE_EVENT:
+        raise RegistrationError(f"{practicum.title} is not a continuing-education event.")
+    if practicum.kind == Practicum.Kind.LIVE_SET:
+        raise RegistrationError(f"{practicum.title} is a series' live event, not a certification practicum.")
+    raise RegistrationError(f"{practicum.title} is a certification practicum, not a series' live event.")
+
+
 def _check_choice(program: Program, practicums: list[Practicum]) -> None:
     if program.kind == Program.Kind.CERTIFICATION:
         if len(practicums) != 1:
@@ -79,6 +96,8 @@ def registration_create(
     with transaction.atomic():
         enrollment = enrollment_create(user=user, program=program, source=source, now=now)
         practicums = [_locked(pk) for pk in sorted(set(practicum_ids))]  # id order: no deadlocks
+        for practicum in practicums:
+            _check_kind(practicum, Practicum.kind_offered_by(program))
         _check_choice(program, practicums)
         for practicum in practicums:
             _check_open(practicum, program, now)
@@ -213,7 +232,7 @@ def registration_move(
                 f"Moves close {source.program.move_cutoff_days} days before the practicum starts "
                 f"({move_deadline(source):%B %-d}). Please contact us."
             )
-        if target.group_id != source.group_id:
+        if target.group_id != source.group_id or target.kind != source.kind:
             raise RegistrationError("You can only move to another date of the same event.")
         _check_open(target, source.program, now)
         if _seats_taken(target) >= target.capacity:
@@ -311,8 +330,7 @@ def ce_event_register(*, user: User, practicum: Practicum, now: datetime | None 
     """One click: a credential holder takes a free place at one of the program's CE events,
     which makes its attendance codes valid for them. Registering again is harmless."""
     now = now or timezone.now()
-    if not practicum.ce_kind:
-        raise RegistrationError("That is not a continuing-education event.")
+    _check_kind(practicum, Practicum.Kind.CE_EVENT)
     enrollments = Enrollment.objects.filter(user=user, program=practicum.program)
     enrollment = enrollments.exclude(status=Enrollment.Status.WITHDRAWN).first()
     if enrollment is None:

@@ -26,6 +26,21 @@ class PracticumFactory(factory.django.DjangoModelFactory):
     appraised_hours = Decimal("28")
 
 
+class CEEventFactory(PracticumFactory):
+    """A certification program's own webinar (decision 0010: kind ce_event, with its ce_kind)."""
+
+    kind = Practicum.Kind.CE_EVENT
+    ce_kind = "webinar"
+    title = factory.Sequence(lambda n: f"Webinar: topic {n}")
+    format = Practicum.Format.VIRTUAL
+    city = ""
+    venue_name = ""
+    starts_on = factory.LazyFunction(lambda: date.today() + timedelta(days=20))
+    ends_on = factory.LazyAttribute(lambda p: p.starts_on)
+    capacity = 200
+    appraised_hours = Decimal("1.5")
+
+
 class TrackGroupFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = TrackGroup

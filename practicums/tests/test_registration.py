@@ -252,7 +252,7 @@ def test_register_page_without_choice_says_so(client):
     client.force_login(UserFactory())
     response = client.post(reverse("practicums:register", args=[program.slug]), {"practicum": "not-a-number"})
     assert response.status_code == 200
-    assert "Select a valid choice" in response.content.decode()
+    assert "That practicum is not open for registration. Please choose another." in response.content.decode()
 
 
 @pytest.mark.django_db

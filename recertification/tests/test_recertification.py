@@ -84,6 +84,35 @@ def test_invitation_on_the_last_day_in_the_practicums_zone_once(
 
 
 @pytest.mark.django_db
+def test_invitation_comes_from_the_practicum_never_from_a_ce_event_or_a_live_set(
+    django_capture_on_commit_callbacks,
+):
+    program = certification()
+    candidate = UserFactory()
+    register(
+        candidate, PracticumFactory(program=program, starts_on=date(2027, 1, 12), ends_on=date(2027, 1, 15))
+    )
+    webinar = PracticumFactory(
+        program=program,
+        kind="ce_event",
+        ce_kind="webinar",
+        starts_on=date(2026, 11, 22),
+        ends_on=date(2026, 11, 22),
+    )
+    register(candidate, webinar)
+    stray = PracticumFactory(
+        program=program, kind="live_set", starts_on=date(2026, 11, 20), ends_on=date(2026, 11, 22)
+    )
+    register(UserFactory(), stray)  # a live-event set wrongly left on a certification: no exam either
+    with django_capture_on_commit_callbacks(execute=True):
+        assert exam_invitations_issue(now=datetime(2026, 11, 22, 20, tzinfo=UTC)) == 0
+        assert exam_invitations_issue(now=datetime(2027, 1, 15, 20, tzinfo=UTC)) == 1
+    assert list(ExamInvitation.objects.values_list("user", "practicum__kind")) == [
+        (candidate.pk, "practicum")
+    ]
+
+
+@pytest.mark.django_db
 def test_exam_page_lists_whats_missing_then_lets_the_candidate_start(client):
     program = certification()
     module = ModuleFactory(program=program, title="Writing learning objectives")

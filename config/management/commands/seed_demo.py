@@ -38,6 +38,7 @@ class Command(BaseCommand):
                 teacher=by_email[accounts_demo.DEMO_TEACHER_EMAIL],
                 certification=certification,
                 series=series,
+                today=today,
             )
             # The demo teacher has finished the series' Introduction: a certificate to look at.
             teacher = by_email[accounts_demo.DEMO_TEACHER_EMAIL]
