@@ -19,8 +19,13 @@
     if (status) { status.textContent = text; }
   }
 
+  // Each change clears the status; only the answer to the latest save may set it again, so
+  // "Answers saved." always means the page as it is now.
+  var latest = 0;
+
   function save() {
     var data = new FormData(form);
+    var mine = latest;
     data.set("action", "save");
     fetch(target, {
       method: "POST",
@@ -28,6 +33,9 @@
       headers: { "X-Requested-With": "fetch" },
       credentials: "same-origin"
     }).then(function (response) {
+      if (mine !== latest) {
+        return;
+      }
       if (response.ok) {
         say("Answers saved.");
       } else if (response.status === 409) {
@@ -37,12 +45,14 @@
         say("Could not save (error " + response.status + "). Use the Save button.");
       }
     }).catch(function () {
-      say("Offline: your answers will be sent when you submit.");
+      if (mine === latest) { say("Offline: your answers will be sent when you submit."); }
     });
   }
 
   form.addEventListener("change", function () {
     if (finished) { return; }
+    latest += 1;
+    say("");
     window.clearTimeout(timer);
     timer = window.setTimeout(save, 300);
   });
