@@ -177,7 +177,8 @@ def attempt_submit(
 ) -> SubmitResult:
     """Score an attempt once. A repeat (double click, second tab) returns the first result.
     After the time limit, answers sent with the submission are ignored: only those saved in
-    time are scored, and the attempt is marked as expired."""
+    time are scored, and the attempt is marked as expired, ended at its deadline (the wait
+    before the next attempt and a pass's date count from there, not from the late click)."""
     now = now or timezone.now()
     with transaction.atomic():
         locked = Attempt.objects.select_for_update().select_related("assessment").get(pk=attempt.pk)
@@ -190,12 +191,39 @@ def attempt_submit(
         locked.score_percent = score_percent(_keys(locked), given)
         locked.passed = passes(locked.score_percent, locked.assessment.pass_mark_percent)
         locked.state = Attempt.State.SUBMITTED if in_time else Attempt.State.EXPIRED
-        locked.submitted_at = now
+        locked.submitted_at = now if in_time or locked.deadline is None else locked.deadline
         locked.save(update_fields=["answers", "score_percent", "passed", "state", "submitted_at"])
         module = Module.objects.filter(assessment=locked.assessment).select_related("program").first()
         if locked.passed and module is not None:
-            module_complete(user=locked.user, module=module, attempt=locked, now=now)
+            module_complete(user=locked.user, module=module, attempt=locked, now=locked.submitted_at)
     return SubmitResult(attempt=locked, scored_now=True)
+
+
+def attempt_is_overdue(attempt: Attempt, now: datetime | None = None) -> bool:
+    """Still open, though its time limit (and the grace after it) has passed."""
+    return attempt.state == Attempt.State.IN_PROGRESS and not _in_time(attempt, now or timezone.now())
+
+
+def attempt_close_if_overdue(*, attempt: Attempt, now: datetime | None = None) -> SubmitResult | None:
+    """An attempt whose time ran out without "Submit" (the person closed the page, or came back
+    later) is scored as it was saved in time; None while it may still be answered."""
+    now = now or timezone.now()
+    if not attempt_is_overdue(attempt, now):
+        return None
+    return attempt_submit(attempt=attempt, now=now)
+
+
+def attempts_close_overdue(*, now: datetime | None = None) -> int:
+    """Close every module assessment's overdue attempt (the periodic sweep; the exam's are
+    closed by `recertification`, which also grants the certification). Safe to run twice:
+    scoring locks the row and skips an attempt that is no longer in progress."""
+    now = now or timezone.now()
+    overdue = Attempt.objects.filter(
+        state=Attempt.State.IN_PROGRESS,
+        deadline__lt=now - SUBMIT_GRACE,
+        assessment__module__isnull=False,
+    ).only("pk")
+    return sum(1 for attempt in overdue if attempt_submit(attempt=attempt, now=now).scored_now)
 
 
 def module_complete(

@@ -27,6 +27,7 @@ from .selectors import (
 from .services import (
     AttemptError,
     aid_submission_create,
+    attempt_close_if_overdue,
     attempt_save_open_answers,
     attempt_start,
     attempt_submit,
@@ -215,6 +216,8 @@ def assessment(request, pk: int):
             messages.error(request, str(exc))
             return redirect("modules:assessment", pk=pk)
         return HttpResponse("Unknown action.", status=400)
+    if open_attempt is not None and (closed := attempt_close_if_overdue(attempt=open_attempt)):
+        return redirect("modules:attempt", pk=pk, attempt_pk=closed.attempt.pk)
     if open_attempt is None:
         eligibility = attempt_eligibility(user=request.user, assessment=module.assessment)
         return render(

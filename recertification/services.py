@@ -17,7 +17,7 @@ from accounts.services import email_queue
 from certificates.models import Certificate
 from certificates.services import certificate_issue
 from modules.models import Attempt, Module
-from modules.services import SubmitResult, attempt_submit
+from modules.services import SUBMIT_GRACE, SubmitResult, attempt_close_if_overdue, attempt_submit
 from modules.uploads import validate_upload
 from practicums.models import Practicum, Registration
 from programs.dates import date_range, local_date
@@ -25,7 +25,7 @@ from programs.models import Program
 from programs.numbers import is_quarter_hours
 from programs.services import email_render
 
-from .models import CEActivity, Credential, ExamInvitation, InvitationEvent, ReminderSent
+from .models import CEActivity, Credential, Exam, ExamInvitation, InvitationEvent, ReminderSent
 
 logger = logging.getLogger(__name__)
 
@@ -181,12 +181,42 @@ def exam_submit(
 ) -> SubmitResult:
     """Score the exam attempt (the modules' engine, server-side timer) and grant the
     certification when it passes."""
-    now = now or timezone.now()
     result = attempt_submit(attempt=attempt, answers=answers, now=now)
-    if result.scored_now and result.attempt.passed:
-        program = invitation.exam.program
-        credential_grant(user=invitation.user, program=program, passed_on=local_date(now, program.zone))
+    return _exam_scored(result, invitation.exam.program)
+
+
+def _exam_scored(result: SubmitResult, program: Program) -> SubmitResult:
+    """The certification for a pass, dated the day the attempt ended (its deadline if time ran out)."""
+    attempt = result.attempt
+    if result.scored_now and attempt.passed and attempt.submitted_at is not None:
+        credential_grant(
+            user=attempt.user, program=program, passed_on=local_date(attempt.submitted_at, program.zone)
+        )
     return result
+
+
+def exam_attempt_close_if_overdue(*, attempt: Attempt, now: datetime | None = None) -> SubmitResult | None:
+    """An exam attempt whose time ran out without "Submit" is scored as saved in time (and
+    certifies when that passes); None while it may still be answered."""
+    result = attempt_close_if_overdue(attempt=attempt, now=now)
+    if result is None:
+        return None
+    exam = Exam.objects.select_related("program").get(assessment_id=attempt.assessment_id)
+    return _exam_scored(result, exam.program)
+
+
+def exam_attempts_close_overdue(*, now: datetime | None = None) -> int:
+    """Close every overdue exam attempt (the periodic sweep). Safe to run twice: scoring locks
+    the row and skips an attempt that is no longer in progress."""
+    now = now or timezone.now()
+    overdue = Attempt.objects.filter(
+        state=Attempt.State.IN_PROGRESS, deadline__lt=now - SUBMIT_GRACE, assessment__exam__isnull=False
+    ).select_related("assessment__exam__program")
+    closed = 0
+    for attempt in overdue:
+        result = _exam_scored(attempt_submit(attempt=attempt, now=now), attempt.assessment.exam.program)
+        closed += result.scored_now
+    return closed
 
 
 # --- Credentials --------------------------------------------------------------------------------------

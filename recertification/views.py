@@ -29,6 +29,7 @@ from .services import (
     ce_hours_counting,
     credential_recertify,
     credential_status,
+    exam_attempt_close_if_overdue,
     exam_missing,
     exam_submit,
 )
@@ -69,13 +70,23 @@ def exam(request, token: str):
                         "You passed the exam. Your certification and its certificate are on your dashboard.",
                     )
                 elif result.attempt.state == Attempt.State.EXPIRED:
-                    messages.warning(request, "Time ran out: the answers saved before the limit were scored.")
+                    _time_ran_out(request, result.attempt)
                 else:
                     messages.warning(request, f"Not passed this time ({result.attempt.score_percent:.0f}%).")
         except AttemptError as exc:
             if request.headers.get("X-Requested-With") == "fetch":
                 return HttpResponse(str(exc), status=409)
             messages.error(request, str(exc))
+        return redirect("recertification:exam", token=token)
+    if open_attempt is not None and (closed := exam_attempt_close_if_overdue(attempt=open_attempt)):
+        if closed.attempt.passed:
+            messages.success(
+                request,
+                "Time ran out, and the answers you had saved pass the exam. "
+                "Your certification and its certificate are on your dashboard.",
+            )
+        else:
+            _time_ran_out(request, closed.attempt)
         return redirect("recertification:exam", token=token)
     if open_attempt is not None:
         seconds = (
@@ -93,6 +104,13 @@ def exam(request, token: str):
         attempts=attempts_for_user(user=request.user, assessment=assessment),
     )
     return render(request, "recertification/exam.html", context)
+
+
+def _time_ran_out(request, attempt: Attempt) -> None:
+    messages.warning(
+        request,
+        f"Time ran out: the answers saved before the limit were scored ({attempt.score_percent:.0f}%).",
+    )
 
 
 @login_required

@@ -2,6 +2,7 @@ import re
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -11,10 +12,12 @@ from accounts.tests.factories import UserFactory
 from modules.models import Attempt, ModuleCompletion
 from modules.services import (
     AttemptError,
+    attempt_close_if_overdue,
     attempt_save_answers,
     attempt_save_open_answers,
     attempt_start,
     attempt_submit,
+    attempts_close_overdue,
 )
 from modules.signals import module_completed
 
@@ -231,6 +234,71 @@ def test_time_limit_enforced_on_server():
     assert result.attempt.state == Attempt.State.EXPIRED
     assert result.attempt.score_percent == 0  # the late answers were not scored
     assert not ModuleCompletion.objects.exists()
+
+
+@pytest.mark.django_db
+def test_attempt_left_past_its_time_limit_scores_the_answers_saved_in_time():
+    module, questions, user = make_module(n_questions=4, time_limit_minutes=10, pass_mark_percent=50)
+    started = timezone.now()
+    attempt = attempt_start(user=user, assessment=module.assessment, now=started)
+    right = right_answers(attempt, questions)
+    in_time = dict(list(right.items())[:3])  # three of four answered before the limit
+    attempt_save_answers(attempt=attempt, answers=in_time, now=started + timedelta(minutes=9))
+    assert attempt_close_if_overdue(attempt=attempt, now=started + timedelta(minutes=10)) is None  # grace
+    with pytest.raises(AttemptError, match="Time is up"):
+        attempt_save_answers(attempt=attempt, answers=right, now=started + timedelta(minutes=11))
+    result = attempt_close_if_overdue(attempt=attempt, now=started + timedelta(hours=5))
+    assert result is not None
+    closed = Attempt.objects.get()
+    assert (closed.state, closed.score_percent, closed.passed) == (Attempt.State.EXPIRED, 75, True)
+    assert closed.submitted_at == started + timedelta(minutes=10)  # it ended at its deadline
+    assert ModuleCompletion.objects.get().completed_at == started + timedelta(minutes=10)
+    assert attempt_close_if_overdue(attempt=closed, now=started + timedelta(hours=6)) is None
+
+
+@pytest.mark.django_db
+def test_overdue_attempts_closed_by_the_sweep_once_exams_left_to_their_app():
+    overdue_module, questions, user = make_module(time_limit_minutes=10)
+    open_module, _, other = make_module(time_limit_minutes=10)
+    untimed_module, _, third = make_module()
+    exam_assessment = AssessmentFactory(time_limit_minutes=10)  # no module: the exam's
+    add_question(exam_assessment, "single", [("right", True), ("wrong", False)])
+    started = timezone.now() - timedelta(minutes=20)
+    overdue = attempt_start(user=user, assessment=overdue_module.assessment, now=started)
+    attempt_save_answers(attempt=overdue, answers=right_answers(overdue, questions), now=started)
+    attempt_start(user=other, assessment=open_module.assessment)
+    attempt_start(user=third, assessment=untimed_module.assessment, now=started)
+    exam_attempt = attempt_start(user=user, assessment=exam_assessment, now=started)
+    assert attempts_close_overdue() == 1
+    assert attempts_close_overdue() == 0
+    overdue.refresh_from_db()
+    assert (overdue.state, overdue.score_percent) == (Attempt.State.EXPIRED, 100)
+    assert set(Attempt.objects.filter(state=Attempt.State.IN_PROGRESS).values_list("user", flat=True)) == {
+        other.pk,
+        third.pk,
+        exam_attempt.user_id,
+    }
+
+
+@pytest.mark.django_db
+def test_coming_back_after_the_time_limit_shows_the_saved_answers_scored(client):
+    module, questions, user = make_module(n_questions=2, time_limit_minutes=10, pass_mark_percent=50)
+    client.force_login(user)
+    url = reverse("modules:assessment", args=[module.pk])
+    client.post(url, {"action": "start"})
+    attempt = Attempt.objects.get()
+    first = questions[0]
+    right = first.choices.get(is_correct=True)
+    saved = client.post(url, {"action": "save", f"q{first.pk}": str(right.pk)}, HTTP_X_REQUESTED_WITH="fetch")
+    assert saved.status_code == 204
+    with time_machine.travel(attempt.deadline + timedelta(minutes=1)):
+        response = client.get(url)
+        assert response["Location"] == reverse("modules:attempt", args=[module.pk, attempt.pk])
+        html = client.get(response["Location"]).content.decode()
+    assert "Attempt 1: 50%" in html
+    assert "Time ran out. We scored the answers you had saved before the time limit." in html
+    attempt.refresh_from_db()
+    assert (attempt.state, attempt.score_percent, attempt.passed) == (Attempt.State.EXPIRED, 50, True)
 
 
 @pytest.mark.django_db

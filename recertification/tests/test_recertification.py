@@ -6,11 +6,12 @@ import pytest
 import time_machine
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.tests.factories import StaffFactory, UserFactory
 from certificates.models import Certificate
 from modules.models import Attempt, ModuleCompletion
-from modules.services import attempt_start
+from modules.services import attempt_save_answers, attempt_start
 from modules.tests.factories import AssessmentFactory, ModuleFactory, add_question, enroll
 from practicums.models import Attendance
 from practicums.services import attendance_record, ce_event_register
@@ -26,6 +27,7 @@ from recertification.services import (
     credential_grant,
     credential_recertify,
     credential_reminders_send,
+    exam_attempts_close_overdue,
     exam_invitations_issue,
     exam_missing,
     exam_submit,
@@ -33,6 +35,7 @@ from recertification.services import (
 )
 
 UTC = ZoneInfo("UTC")
+LA = ZoneInfo("America/Los_Angeles")
 
 
 def certification(**kwargs):
@@ -343,6 +346,66 @@ def test_expired_exam_link_says_so(client):
         response = client.get(invitation.get_absolute_url())
     assert response.status_code == 410
     assert "This exam link has expired" in response.content.decode()
+
+
+def exam_candidate():
+    program = certification(home_time_zone="America/Los_Angeles")
+    practicum = PracticumFactory(program=program)
+    user = UserFactory()
+    register(user, practicum)
+    exam_invitations_issue(
+        now=datetime.combine(practicum.ends_on, datetime.min.time(), tzinfo=UTC) + timedelta(hours=20)
+    )
+    invitation = ExamInvitation.objects.get()
+    ExamInvitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() + timedelta(days=5))
+    return invitation
+
+
+@pytest.mark.django_db
+def test_exam_left_past_its_time_limit_scores_the_saved_answers_and_certifies(client):
+    invitation = exam_candidate()
+    user, assessment = invitation.user, invitation.exam.assessment
+    client.force_login(user)
+    url = invitation.get_absolute_url()
+    client.post(url, {"action": "start"})
+    attempt = Attempt.objects.get()
+    posted = {f"q{q.pk}": str(q.choices.get(is_correct=True).pk) for q in assessment.questions.all()}
+    saved = client.post(url, {"action": "save", **posted}, HTTP_X_REQUESTED_WITH="fetch")
+    assert saved.status_code == 204
+    with time_machine.travel(attempt.deadline + timedelta(days=1)):
+        response = client.get(url)
+        assert response["Location"] == url
+        html = client.get(url).content.decode()
+    assert "Time ran out, and the answers you had saved pass the exam." in html
+    assert "Attempt 1: 100% — passed (time ran out)" in html
+    attempt.refresh_from_db()
+    assert (attempt.state, attempt.score_percent, attempt.submitted_at) == (
+        Attempt.State.EXPIRED,
+        100,
+        attempt.deadline,
+    )
+    credential = Credential.objects.get(user=user)
+    assert credential.valid_from == timezone.localtime(attempt.deadline, LA).date()  # the day time ran out
+
+
+@pytest.mark.django_db
+def test_overdue_exam_attempts_closed_by_the_sweep_once():
+    invitation = exam_candidate()
+    assessment = invitation.exam.assessment
+    started = timezone.now() - timedelta(minutes=90)
+    attempt = attempt_start(user=invitation.user, assessment=assessment, now=started)
+    wrong = {str(q.pk): [str(q.choices.get(is_correct=False).pk)] for q in assessment.questions.all()}
+    attempt_save_answers(attempt=attempt, answers=wrong, now=started + timedelta(minutes=1))
+    still_open = attempt_start(user=UserFactory(), assessment=assessment)
+    module = ModuleFactory(assessment=AssessmentFactory(time_limit_minutes=1))
+    add_question(module.assessment, "single", [("right", True)])
+    module_attempt = attempt_start(user=invitation.user, assessment=module.assessment, now=started)
+    assert exam_attempts_close_overdue() == 1
+    assert exam_attempts_close_overdue() == 0
+    attempt.refresh_from_db()
+    assert (attempt.state, attempt.score_percent, attempt.passed) == (Attempt.State.EXPIRED, 0, False)
+    assert not Credential.objects.exists()
+    assert set(Attempt.objects.filter(state=Attempt.State.IN_PROGRESS)) == {still_open, module_attempt}
 
 
 @pytest.mark.parametrize(
