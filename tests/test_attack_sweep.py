@@ -116,7 +116,7 @@ def world(db):
     )
     certificate = issue(owner, program)
     _, share_token = share_link_create(
-        user=owner, label="", expires_at=datetime.now(UTC) + timedelta(days=7), program_ids=[]
+        user=owner, label="", valid_through=datetime.now(UTC).date() + timedelta(days=7), program_ids=[]
     )
     feed = calendar_feed_get_or_create(user=owner)
     exam = Exam.objects.create(program=program, assessment=module.assessment)

@@ -245,7 +245,7 @@ def test_a_shared_record_is_cached_without_its_token_and_stops_when_revoked(clie
     user = learner.user
     module_certificate(learner)
     link, token = share_link_create(
-        user=user, label="", expires_at=timezone.now() + timedelta(days=7), program_ids=[]
+        user=user, label="", valid_through=timezone.localdate() + timedelta(days=7), program_ids=[]
     )
     visitor = Client()
     url = reverse("certificates:shared_record", args=[token])
@@ -267,7 +267,7 @@ def test_a_shared_record_follows_its_links_programs_at_once(learner):
     link, token = share_link_create(
         user=learner.user,
         label="",
-        expires_at=timezone.now() + timedelta(days=7),
+        valid_through=timezone.localdate() + timedelta(days=7),
         program_ids=[learner.program.pk],
     )
     visitor = Client()
@@ -356,7 +356,7 @@ def test_a_cancelled_session_refuses_its_code_at_once(learner):
 
 def test_a_shared_record_shows_the_owners_new_name_at_once(learner):
     _, token = share_link_create(
-        user=learner.user, label="", expires_at=timezone.now() + timedelta(days=7), program_ids=[]
+        user=learner.user, label="", valid_through=timezone.localdate() + timedelta(days=7), program_ids=[]
     )
     visitor = Client()
     url = reverse("certificates:shared_record", args=[token])
@@ -378,9 +378,9 @@ def test_text_a_person_types_never_stands_for_a_placeholder(client, learner):
 def test_a_share_links_programs_changed_from_the_programs_side_show_at_once(learner):
     other = ProgramFactory(title="Second Program Title")
     enroll(learner.user, other)
-    week = timezone.now() + timedelta(days=7)
+    week = timezone.localdate() + timedelta(days=7)
     first = [learner.program.pk]
-    link, token = share_link_create(user=learner.user, label="", expires_at=week, program_ids=first)
+    link, token = share_link_create(user=learner.user, label="", valid_through=week, program_ids=first)
     visitor = Client()
     url = reverse("certificates:shared_record", args=[token])
     assert "Second Program Title" not in page(visitor, url)

@@ -133,7 +133,7 @@ def test_shared_link_opens_without_login_with_headers_and_no_private_fields(
     with django_capture_on_commit_callbacks(execute=True):
         user, series, _ = build_person()
     link, token = share_link_create(
-        user=user, label="for my principal", expires_at=datetime.now(UTC) + timedelta(days=7), program_ids=[]
+        user=user, label="for my principal", valid_through=datetime.now(UTC).date() + timedelta(days=7), program_ids=[]
     )
     response = client.get(reverse("certificates:shared_record", args=[token]))
     assert response.status_code == 200
@@ -165,7 +165,7 @@ def test_shared_certificate_download_and_foreign_one_404(client, django_capture_
         user, _, _ = build_person()
         other, _, _ = build_person()
     _, token = share_link_create(
-        user=user, label="", expires_at=datetime.now(UTC) + timedelta(days=7), program_ids=[]
+        user=user, label="", valid_through=datetime.now(UTC).date() + timedelta(days=7), program_ids=[]
     )
     mine = user.certificates.first()
     response = client.get(reverse("certificates:shared_certificate", args=[token, mine.pk]))
@@ -182,7 +182,7 @@ def test_link_limited_to_chosen_programs(client, django_capture_on_commit_callba
     other = ProgramFactory(title="Another Program")
     enroll(user, other)
     _, token = share_link_create(
-        user=user, label="", expires_at=datetime.now(UTC) + timedelta(days=7), program_ids=[other.pk]
+        user=user, label="", valid_through=datetime.now(UTC).date() + timedelta(days=7), program_ids=[other.pk]
     )
     html = client.get(reverse("certificates:shared_record", args=[token])).content.decode()
     assert "Another Program" in html
@@ -191,10 +191,9 @@ def test_link_limited_to_chosen_programs(client, django_capture_on_commit_callba
 
 @pytest.mark.django_db
 def test_expired_revoked_and_unknown_links(client):
-    user = UserFactory()
-    _, token = share_link_create(
-        user=user, label="", expires_at=datetime(2027, 1, 1, tzinfo=UTC), program_ids=[]
-    )
+    user = UserFactory(time_zone="UTC")
+    with time_machine.travel(datetime(2026, 12, 1, tzinfo=UTC)):
+        _, token = share_link_create(user=user, label="", valid_through=date(2026, 12, 31), program_ids=[])
     with time_machine.travel(datetime(2026, 12, 31, tzinfo=UTC)):
         assert client.get(reverse("certificates:shared_record", args=[token])).status_code == 200
     with time_machine.travel(datetime(2027, 1, 1, 0, 0, 1, tzinfo=UTC)):
@@ -202,7 +201,7 @@ def test_expired_revoked_and_unknown_links(client):
         assert response.status_code == 410
         assert "It has expired." in response.content.decode()
     link2, token2 = share_link_create(
-        user=user, label="", expires_at=datetime.now(UTC) + timedelta(days=7), program_ids=[]
+        user=user, label="", valid_through=datetime.now(UTC).date() + timedelta(days=7), program_ids=[]
     )
     client.force_login(user)
     client.post(reverse("certificates:link_revoke", args=[link2.pk]))
@@ -281,7 +280,7 @@ def test_record_and_shared_page_constant_queries(client, django_capture_on_commi
         with django_capture_on_commit_callbacks(execute=True):
             user, _, _ = build_person(n_modules=modules, n_sessions=sessions)
         _, token = share_link_create(
-            user=user, label="", expires_at=datetime.now(UTC) + timedelta(days=7), program_ids=[]
+            user=user, label="", valid_through=datetime.now(UTC).date() + timedelta(days=7), program_ids=[]
         )
         client.force_login(user)
         own = _queries(client, reverse("certificates:record"))
