@@ -224,7 +224,7 @@ def test_forms_on_a_cached_page_carry_a_working_csrf_token(learner):
     assert "credo-csrf-" not in html
     response = client.post(
         reverse("certificates:link_create"),
-        {"csrfmiddlewaretoken": csrf_of(html), "label": "For my principal", "expiry": "30"},
+        {"csrfmiddlewaretoken": csrf_of(html), "label": "For my principal", "expiry": "30", "view": "all"},
     )
     assert response.status_code == 302  # accepted: the link was made, not refused for CSRF (403)
     assert user.share_links.get().label == "For my principal"
@@ -233,7 +233,7 @@ def test_forms_on_a_cached_page_carry_a_working_csrf_token(learner):
 def test_a_new_share_link_is_shown_once_and_never_cached(client, learner):
     page(client, reverse("certificates:record"))
     response = client.post(
-        reverse("certificates:link_create"), {"label": "Principal", "expiry": "30"}, follow=True
+        reverse("certificates:link_create"), {"label": "Principal", "expiry": "30", "view": "all"}, follow=True
     )
     url = re.search(r'readonly value="([^"]+)"', response.content.decode()).group(1)
     assert "/records/" in url
