@@ -28,8 +28,8 @@ from programs.models import Program
 from programs.numbers import hours_text
 
 from .models import Certificate, CertificateDesign, CertificateEvent, EmailBatch, ShareLink
-from .selectors import record_item_for_user
 from .rendering import CertificateValues, DesignError, DesignValues, renderer_for
+from .selectors import record_item_for_user
 from .stamping import stamp, template_for
 
 logger = logging.getLogger(__name__)

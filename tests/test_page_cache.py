@@ -233,7 +233,9 @@ def test_forms_on_a_cached_page_carry_a_working_csrf_token(learner):
 def test_a_new_share_link_is_shown_once_and_never_cached(client, learner):
     page(client, reverse("certificates:record"))
     response = client.post(
-        reverse("certificates:link_create"), {"label": "Principal", "expiry": "30", "view": "all"}, follow=True
+        reverse("certificates:link_create"),
+        {"label": "Principal", "expiry": "30", "view": "all"},
+        follow=True,
     )
     url = re.search(r'readonly value="([^"]+)"', response.content.decode()).group(1)
     assert "/records/" in url

@@ -392,9 +392,8 @@ def test_link_for_a_day_in_the_past_is_refused_by_the_service():
     from django.core.exceptions import ValidationError
 
     user = UserFactory(time_zone="UTC")
-    with time_machine.travel(datetime(2026, 12, 1, 12, tzinfo=UTC)):
-        with pytest.raises(ValidationError):
-            share_link_create(user=user, label="", valid_through=date(2026, 11, 30))
+    with time_machine.travel(datetime(2026, 12, 1, 12, tzinfo=UTC)), pytest.raises(ValidationError):
+        share_link_create(user=user, label="", valid_through=date(2026, 11, 30))
     assert not ShareLink.objects.exists()
 
 
@@ -552,13 +551,9 @@ def test_share_form_groups_have_fieldsets_and_the_links_table_scrolls_on_its_own
     html = " ".join(client.get(reverse("certificates:record")).content.decode().split())
     assert '<label for="id_expiry">' not in html
     assert '<label for="id_programs">' not in html
-    assert (
-        '<fieldset class="field field-group" aria-describedby="id_expiry_helptext"> <legend>The link works for</legend>'
-        in html
-    )
-    assert (
-        '<fieldset class="field field-group" aria-describedby="id_programs_helptext"> <legend>Programs <span class="optional">(optional)</span></legend>'
-        in html
-    )
+    expiry = '<fieldset class="field field-group" aria-describedby="id_expiry_helptext">'
+    assert f"{expiry} <legend>The link works for</legend>" in html
+    group = '<fieldset class="field field-group" aria-describedby="id_programs_helptext">'
+    assert f'{group} <legend>Programs <span class="optional">(optional)</span></legend>' in html
     assert '<p class="help" id="id_programs_helptext">None ticked: every program.</p>' in html
     assert '<div class="table-scroll" role="region" aria-label="Your share links" tabindex="0">' in html
