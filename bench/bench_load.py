@@ -83,7 +83,9 @@ def seed(path: Path) -> None:
         attempt_start(user=user, assessment=assessment)
         certificate_issue(user=user, program=program, kind="module", source_key="module:x", title="Module under load",
                           hours=Decimal("2"), earned_on=date.today())  # fmt: skip
-        _, token = share_link_create(user=user, label="", expires_at=now + timedelta(days=7), program_ids=[])
+        _, token = share_link_create(
+            user=user, label="", valid_through=now.date() + timedelta(days=7), program_ids=[]
+        )
         store = SessionStore()
         store[SESSION_KEY] = str(user.pk)
         store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]

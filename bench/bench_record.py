@@ -72,7 +72,9 @@ def seed():
         )
         certificate_issue(user=user, program=program, kind="module", source_key=f"module:{module.pk}", title=module.title,
                           hours=Decimal("2"), earned_on=date(2026, 11, 20), module=module)  # fmt: skip
-    _, token = share_link_create(user=user, label="", expires_at=now + timedelta(days=7), program_ids=[])
+    _, token = share_link_create(
+        user=user, label="", valid_through=now.date() + timedelta(days=7), program_ids=[]
+    )
     return user, token, activities
 
 

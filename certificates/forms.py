@@ -1,4 +1,8 @@
+from datetime import timedelta
+
 from django import forms
+
+from .models import ShareLink
 
 MAX_PDF_BYTES = 10 * 1024 * 1024
 
@@ -32,33 +36,37 @@ class VerifyForm(forms.Form):
 
 
 class ShareLinkForm(forms.Form):
+    """A link to one item of the record (made from the item's page); `RecordShareLinkForm` adds
+    the record's choices. `cleaned_data["valid_through"]` is the last day the link works."""
+
     EXPIRY = [("7", "7 days"), ("30", "30 days"), ("90", "90 days"), ("date", "Until a date")]
 
     label = forms.CharField(
         max_length=100, required=False, help_text='Only you see it, e.g. "for my principal".'
     )
     expiry = forms.ChoiceField(
-        choices=EXPIRY, initial="30", widget=forms.RadioSelect, label="The link works for"
+        choices=EXPIRY,
+        initial="30",
+        widget=forms.RadioSelect,
+        label="The link works for",
+        help_text="Through the end of the last day, in your time zone.",
     )
     expires_on = forms.DateField(
         required=False, label="Until", widget=forms.DateInput(attrs={"type": "date"})
-    )
-    programs = forms.MultipleChoiceField(
-        required=False, widget=forms.CheckboxSelectMultiple, help_text="None ticked: every program."
     )
     email_to = forms.EmailField(required=False, label="Also email the link to", help_text="Optional.")
     note = forms.CharField(
         required=False, max_length=500, label="Your message", widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def __init__(self, *args, programs, today, **kwargs):
+    def __init__(self, *args, today, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today
-        self.fields["programs"].choices = [(str(p.pk), p.title) for p in programs]
 
     def clean(self):
         data = super().clean()
-        if data.get("expiry") == "date":
+        expiry = data.get("expiry")
+        if expiry == "date":
             day = data.get("expires_on")
             if day is None:
                 self.add_error("expires_on", "Choose the last day the link should work.")
@@ -66,6 +74,29 @@ class ShareLinkForm(forms.Form):
                 self.add_error("expires_on", "Choose a day after today.")
             elif (day - self.today).days > 366:
                 self.add_error("expires_on", "A link can work for a year at most.")
+            else:
+                data["valid_through"] = day
+        elif expiry:
+            data["valid_through"] = self.today + timedelta(days=int(expiry))
         if data.get("note") and not data.get("email_to"):
             self.add_error("email_to", "Enter the address your message should go to.")
         return data
+
+
+class RecordShareLinkForm(ShareLinkForm):
+    view = forms.ChoiceField(
+        choices=ShareLink.View.choices,
+        initial=ShareLink.View.COMPLETED,
+        widget=forms.RadioSelect,
+        label="The page shows first",
+        help_text="The reader can switch to the other view.",
+    )
+    programs = forms.MultipleChoiceField(
+        required=False, widget=forms.CheckboxSelectMultiple, help_text="None ticked: every program."
+    )
+
+    field_order = ["label", "expiry", "expires_on", "view", "programs", "email_to", "note"]
+
+    def __init__(self, *args, programs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programs"].choices = [(str(p.pk), p.title) for p in programs]

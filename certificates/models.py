@@ -169,20 +169,58 @@ class EmailBatch(models.Model):
 
 class ShareLink(models.Model):
     """A link to a person's PL record that opens without an account. Only a SHA-256 of the
-    token is stored: a copy of the database does not reveal working links."""
+    token is stored: a copy of the database does not reveal working links.
+
+    It shows the whole record, some programs, or one item (a live event set or a module). It
+    works through the end of `valid_through` in `time_zone` (the owner's zone when it was made);
+    `expires_at` is that instant, kept for comparisons."""
+
+    class View(models.TextChoices):
+        COMPLETED = "completed", "Completed items only"
+        ALL = "all", "Everything, with what is not started folded away"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="share_links")
     label = models.CharField(max_length=100, blank=True, help_text='e.g. "for my principal"')
     token_hash = models.CharField(max_length=64, unique=True)
     programs = models.ManyToManyField(Program, blank=True, help_text="Empty: every program.")
+    module = models.ForeignKey(
+        Module, on_delete=models.CASCADE, null=True, blank=True, help_text="Only this module's record."
+    )
+    practicum = models.ForeignKey(
+        Practicum, on_delete=models.CASCADE, null=True, blank=True, help_text="Only this live event set."
+    )
+    view = models.CharField(
+        max_length=10, choices=View.choices, default=View.ALL, help_text="What the shared page shows first."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField()
+    valid_through = models.DateField(help_text="The last day the link works, in its time zone.")
+    time_zone = models.CharField(max_length=64)
+    expires_at = models.DateTimeField(help_text="The end of the last day: the link works before this.")
     revoked_at = models.DateTimeField(null=True, blank=True)
     last_opened_at = models.DateTimeField(null=True, blank=True)
     open_count = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(module__isnull=True) | models.Q(practicum__isnull=True),
+                name="certificates_sharelink_one_item",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Record link of {self.user} ({self.label or 'no label'})"
+
+    @property
+    def item_key(self) -> str:
+        """The shared item's key in the record ("module-7", "set-12"), or "" for a record."""
+        if self.module_id:
+            return f"module-{self.module_id}"
+        if self.practicum_id:
+            return f"set-{self.practicum_id}"
+        return ""
+
+    @property
+    def zone_label(self) -> str:
+        return self.time_zone.replace("_", " ")

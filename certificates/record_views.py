@@ -1,11 +1,12 @@
 """My PL Record: the person's own page, its print and PDF forms, share links, and the shared
 view that opens without an account."""
 
-from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -18,28 +19,51 @@ from accounts import page_cache
 from accounts.page_cache import cached_page
 from programs.selectors import enrollment_list_for_user
 
-from .forms import ShareLinkForm
-from .models import Certificate
+from .forms import RecordShareLinkForm, ShareLinkForm
+from .models import Certificate, ShareLink
 from .rendering import url_fetcher
-from .selectors import record_for_user, share_link_for_token, share_link_get_for_user, share_links_for_user
+from .selectors import (
+    record_for_user,
+    record_item_for_user,
+    share_link_for_token,
+    share_link_get_for_user,
+    share_links_for_user,
+)
 from .services import share_link_create, share_link_email, share_link_opened, share_link_revoke
 
 NEW_LINK_KEY = "record.new_share_url"
+VIEWS = {ShareLink.View.COMPLETED, ShareLink.View.ALL}
 
 
-def _share_form(request, data=None) -> ShareLinkForm:
+def _view(request, default: str) -> str:
+    """The reader's choice of view (`?view=completed` or `?view=all`), else the default."""
+    chosen = request.GET.get("view", "")
+    return chosen if chosen in VIEWS else default
+
+
+def _new_link_url(request, *, item_key: str) -> str | None:
+    """The link just made on this page (the record's or the item's), shown once."""
+    new = request.session.get(NEW_LINK_KEY)
+    if isinstance(new, dict) and new.get("item") == item_key:
+        del request.session[NEW_LINK_KEY]
+        return new.get("url")
+    return None
+
+
+def _share_form(request, data=None) -> RecordShareLinkForm:
     programs = [e.program for e in enrollment_list_for_user(user=request.user)]
-    return ShareLinkForm(data, programs=programs, today=timezone.localdate())
+    return RecordShareLinkForm(data, programs=programs, today=timezone.localdate())
 
 
 @login_required
 def record(request, form=None):
-    if form is not None or NEW_LINK_KEY in request.session:  # errors or a new link: shown once, never kept
-        context = {**_record_context(request, form), "new_link_url": request.session.pop(NEW_LINK_KEY, None)}
+    new_link_url = _new_link_url(request, item_key="")
+    if form is not None or new_link_url:  # errors or a new link: shown once, never kept
+        context = {**_record_context(request, form), "new_link_url": new_link_url}
         status = 400 if form is not None else 200
         return render(request, "certificates/record/mine.html", context, status=status)
     user = request.user
-    return cached_page(
+    return cached_page(  # the view is in the query string, so in the page's key
         request,
         scopes=[page_cache.person(user.pk), page_cache.links(user.pk), page_cache.CONTENT],
         build=lambda: ("certificates/record/mine.html", _record_context(request, None)),
@@ -50,6 +74,7 @@ def _record_context(request, form) -> dict:
     return {
         "owner": request.user,
         "programs": record_for_user(user=request.user),
+        "view": _view(request, ShareLink.View.ALL),
         "links": share_links_for_user(user=request.user),
         "form": form or _share_form(request),
         "now": timezone.now(),
@@ -58,20 +83,23 @@ def _record_context(request, form) -> dict:
 
 
 @login_required
-def record_item(request, key: str):
-    """One set's or module's activities on their own page, to print."""
-    for program in record_for_user(user=request.user):
-        for group in program.groups:
-            for item in group.items:
-                if item.key == key:
-                    context = {
-                        "owner": request.user,
-                        "program": program,
-                        "item": item,
-                        "printed_on": timezone.localdate(),
-                    }
-                    return render(request, "certificates/record/item.html", context)
-    raise Http404("No such item in your record.")
+def record_item(request, key: str, form=None):
+    """One set's or module's activities on their own page, to print or to share on its own."""
+    found = record_item_for_user(user=request.user, key=key)
+    if found is None:
+        raise Http404("No such item in your record.")
+    program, item = found
+    context = {
+        "owner": request.user,
+        "program": program,
+        "item": item,
+        "printed_on": timezone.localdate(),
+        "form": form or ShareLinkForm(today=timezone.localdate()),
+        "links": [link for link in share_links_for_user(user=request.user) if link.item_key == key],
+        "now": timezone.now(),
+        "new_link_url": _new_link_url(request, item_key=key) if form is None else None,
+    }
+    return render(request, "certificates/record/item.html", context, status=400 if form is not None else 200)
 
 
 @login_required
@@ -83,6 +111,7 @@ def record_pdf(request):
         {
             "owner": request.user,
             "programs": record_for_user(user=request.user),
+            "view": _view(request, ShareLink.View.ALL),
             "printed_on": timezone.localdate(),
         },
     )
@@ -94,31 +123,51 @@ def record_pdf(request):
 
 @login_required
 @require_POST
-@ratelimit(key="user", rate="10/h", method="POST", block=False)
+@ratelimit(key="user", rate="10/h", method="POST", block=False, group="certificates.link_create")
 def link_create(request):
-    form = _share_form(request, request.POST)
+    return _link_create(request, form=_share_form(request, request.POST), item_key="")
+
+
+@login_required
+@require_POST
+@ratelimit(key="user", rate="10/h", method="POST", block=False, group="certificates.link_create")
+def link_create_item(request, key: str):
+    if record_item_for_user(user=request.user, key=key) is None:
+        raise Http404("No such item in your record.")
+    return _link_create(request, form=ShareLinkForm(request.POST, today=timezone.localdate()), item_key=key)
+
+
+def _link_create(request, *, form: ShareLinkForm, item_key: str):
+    def again(form):
+        return record_item(request, item_key, form=form) if item_key else record(request, form=form)
+
     if getattr(request, "limited", False):
         form.is_valid()
         form.add_error(None, "You have created many links in the last hour. Please wait a little.")
-        return record(request, form=form)
+        return again(form)
     if not form.is_valid():
-        return record(request, form=form)
+        return again(form)
     data = form.cleaned_data
-    if data["expiry"] == "date":
-        expires_at = timezone.make_aware(datetime.combine(data["expires_on"] + timedelta(days=1), time.min))
-    else:
-        expires_at = timezone.now() + timedelta(days=int(data["expiry"]))
-    _, token = share_link_create(
-        user=request.user,
-        label=data["label"],
-        expires_at=expires_at,
-        program_ids=[int(p) for p in data["programs"]],
-    )
+    try:
+        link, token = share_link_create(
+            user=request.user,
+            label=data["label"],
+            valid_through=data["valid_through"],
+            program_ids=[int(p) for p in data.get("programs", [])],
+            view=data.get("view", ShareLink.View.ALL),
+            item_key=item_key,
+        )
+    except ValidationError as error:
+        form.add_error(None, error)
+        return again(form)
     url = request.build_absolute_uri(reverse("certificates:shared_record", args=[token]))
     if data["email_to"]:
-        share_link_email(user=request.user, url=url, to=data["email_to"], note=data["note"])
+        title = link.module.title if link.module else (link.practicum.title if link.practicum else "")
+        share_link_email(link=link, url=url, to=data["email_to"], note=data["note"], item_title=title)
         messages.success(request, f"The link is on its way to {data['email_to']}.")
-    request.session[NEW_LINK_KEY] = url
+    request.session[NEW_LINK_KEY] = {"url": url, "item": item_key}
+    if item_key:
+        return redirect("certificates:record_item", key=item_key)
     return redirect("certificates:record")
 
 
@@ -128,6 +177,9 @@ def link_revoke(request, pk: int):
     link = share_link_get_for_user(user=request.user, pk=pk)
     share_link_revoke(link=link)
     messages.success(request, f"The link “{link.label or 'without a label'}” no longer works.")
+    back = request.POST.get("item", "")
+    if back and back == link.item_key:  # revoked on the item's own page: back there
+        return redirect("certificates:record_item", key=back)
     return redirect("certificates:record")
 
 
@@ -155,24 +207,41 @@ def shared_rate(group, request) -> str:
     return settings.CREDO_SHARED_RECORD_RATE
 
 
+def _item_program_ids(link: ShareLink) -> list[int] | None:
+    if link.module_id:
+        return [link.module.program_id]
+    if link.practicum_id:
+        return [link.practicum.program_id]
+    return [p.pk for p in link.programs.all()] or None
+
+
 @ratelimit(key="ip", rate=shared_rate, block=True)
 def shared_record(request, token: str):
     link, refusal = _open_link(request, token)
     if refusal:
         return refusal
     share_link_opened(link=link)
-    program_ids = [p.pk for p in link.programs.all()] or None
+    program_ids = _item_program_ids(link)
+    zone = ZoneInfo(link.time_zone)
 
     def build() -> tuple[str, dict]:
         context = {
             "owner": link.user,
-            "programs": record_for_user(user=link.user, program_ids=program_ids, private=False),
+            "link": link,
+            "view": _view(request, link.view),
             "shared": True,
-            "printed_on": timezone.localdate(),
+            "printed_on": timezone.localdate(timezone=zone),
         }
+        if link.item_key:
+            found = record_item_for_user(
+                user=link.user, key=link.item_key, private=False, program_ids=program_ids
+            )
+            context["program"], context["item"] = found or (None, None)
+            return "certificates/record/shared_item.html", context
+        context["programs"] = record_for_user(user=link.user, program_ids=program_ids, private=False)
         return "certificates/record/shared.html", context
 
-    response = cached_page(  # the link's programs are in its owner's `links` scope
+    response = cached_page(  # the link (its programs, item, view) is in its owner's `links` scope
         request,
         scopes=[page_cache.person(link.user_id), page_cache.links(link.user_id), page_cache.CONTENT],
         build=build,
@@ -186,13 +255,21 @@ def shared_certificate(request, token: str, pk: int):
     link, refusal = _open_link(request, token)
     if refusal:
         return refusal
-    certificates = Certificate.objects.filter(user=link.user, pk=pk, status=Certificate.Status.LIVE).exclude(
-        pdf=""
-    )
-    program_ids = [p.pk for p in link.programs.all()]
-    if program_ids:
-        certificates = certificates.filter(program_id__in=program_ids)
-    certificate = certificates.first()
+    certificate = None
+    if link.item_key:  # only the item's own certificate
+        found = record_item_for_user(
+            user=link.user, key=link.item_key, private=False, program_ids=_item_program_ids(link)
+        )
+        if found and found[1].certificate and found[1].certificate.pk == pk and found[1].certificate.pdf:
+            certificate = found[1].certificate
+    else:
+        certificates = Certificate.objects.filter(
+            user=link.user, pk=pk, status=Certificate.Status.LIVE
+        ).exclude(pdf="")
+        program_ids = [p.pk for p in link.programs.all()]
+        if program_ids:
+            certificates = certificates.filter(program_id__in=program_ids)
+        certificate = certificates.first()
     if certificate is None:
         raise Http404("No such certificate in this record.")
     response = FileResponse(

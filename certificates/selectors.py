@@ -139,6 +139,19 @@ class RecordGroup:
     def hours_total(self) -> Decimal:
         return sum((i.hours for i in self.items), Decimal(0))
 
+    @property
+    def items_started(self) -> list[RecordItem]:
+        """Completed and in-progress items, in their order: shown first, open."""
+        return [i for i in self.items if i.status != NOT_STARTED]
+
+    @property
+    def items_not_started(self) -> list[RecordItem]:
+        return [i for i in self.items if i.status == NOT_STARTED]
+
+    @property
+    def items_complete(self) -> list[RecordItem]:
+        return [i for i in self.items if i.status == COMPLETE]
+
 
 @dataclass
 class RecordProgram:
@@ -152,6 +165,14 @@ class RecordProgram:
     @property
     def hours_total(self) -> Decimal:
         return sum((g.hours_total for g in self.groups), Decimal(0))
+
+    @property
+    def items_complete_count(self) -> int:
+        return sum(len(g.items_complete) for g in self.groups)
+
+    @property
+    def items_count(self) -> int:
+        return sum(len(g.items) for g in self.groups)
 
 
 def record_for_user(
@@ -344,6 +365,19 @@ def record_for_user(
     return result
 
 
+def record_item_for_user(
+    *, user: User, key: str, private: bool = True, program_ids: list[int] | None = None
+) -> tuple[RecordProgram, RecordItem] | None:
+    """One item of the person's record ("module-7", "set-12") with its program, or None when
+    the record has no such item (someone else's, withdrawn, unpublished, made up)."""
+    for program in record_for_user(user=user, program_ids=program_ids, private=private):
+        for group in program.groups:
+            for item in group.items:
+                if item.key == key:
+                    return program, item
+    return None
+
+
 def share_link_for_token(*, token: str) -> ShareLink | None:
     digest = hashlib.sha256(token.encode()).hexdigest()
     # Read through the cache: a token's owner never changes; the link is kept until the owner's
@@ -360,7 +394,7 @@ def share_link_for_token(*, token: str) -> ShareLink | None:
         scopes=[page_cache.links(owner_id), page_cache.person(owner_id)],
         ahead=[page_cache.CONTENT, *page_cache.page_ahead("anon")],  # the shared record's page
         compute=lambda: (
-            ShareLink.objects.select_related("user")
+            ShareLink.objects.select_related("user", "module", "practicum")
             .prefetch_related("programs")
             .filter(token_hash=digest)
             .first()
@@ -369,7 +403,12 @@ def share_link_for_token(*, token: str) -> ShareLink | None:
 
 
 def share_links_for_user(*, user: User) -> QuerySet[ShareLink]:
-    return ShareLink.objects.filter(user=user).prefetch_related("programs").order_by("-created_at")
+    return (
+        ShareLink.objects.filter(user=user)
+        .select_related("module", "practicum")
+        .prefetch_related("programs")
+        .order_by("-created_at")
+    )
 
 
 def share_link_get_for_user(*, user: User, pk: int) -> ShareLink:

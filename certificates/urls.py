@@ -11,6 +11,7 @@ urlpatterns = [
     path("me/record/", record_views.record, name="record"),
     path("me/record.pdf", record_views.record_pdf, name="record_pdf"),
     path("me/record/items/<str:key>/", record_views.record_item, name="record_item"),
+    path("me/record/items/<str:key>/links/", record_views.link_create_item, name="link_create_item"),
     path("me/record/links/", record_views.link_create, name="link_create"),
     path("me/record/links/<int:pk>/revoke/", record_views.link_revoke, name="link_revoke"),
     path("records/<str:token>/", record_views.shared_record, name="shared_record"),

@@ -68,6 +68,7 @@ PRIVATE_OBJECTS = {
     "modules:detail", "modules:lesson", "modules:lesson_done", "modules:lesson_attachment", "modules:worksheet",
     "modules:aid_upload", "modules:assessment", "modules:attempt", "modules:submission", "practicums:move",
     "practicums:confirm_offer", "certificates:pdf", "certificates:record_item", "certificates:link_revoke",
+    "certificates:link_create_item",
 }  # fmt: skip
 # Personal pages about the logged-in person only (no object of anyone else's in the URL).
 PRIVATE_SELF = {
@@ -79,6 +80,7 @@ PRIVATE_SELF = {
 POST_ONLY = {
     "modules:lesson_done", "modules:aid_upload", "practicums:confirm_offer", "certificates:link_revoke",
     "practicums:my_calendar_reset", "certificates:link_create", "recertification:ce_event_join", "recertification:recertify",
+    "certificates:link_create_item",
 }  # fmt: skip
 
 
@@ -116,7 +118,7 @@ def world(db):
     )
     certificate = issue(owner, program)
     _, share_token = share_link_create(
-        user=owner, label="", expires_at=datetime.now(UTC) + timedelta(days=7), program_ids=[]
+        user=owner, label="", valid_through=datetime.now(UTC).date() + timedelta(days=7), program_ids=[]
     )
     feed = calendar_feed_get_or_create(user=owner)
     exam = Exam.objects.create(program=program, assessment=module.assessment)
@@ -140,6 +142,7 @@ def world(db):
         "modules:submission": {"pk": submission.pk}, "practicums:move": {"pk": registration.pk},
         "practicums:confirm_offer": {"pk": registration.pk}, "certificates:pdf": {"pk": certificate.pk},
         "certificates:record_item": {"key": f"module-{module.pk}"}, "certificates:link_revoke": {"pk": share_link.pk},
+        "certificates:link_create_item": {"key": f"module-{module.pk}"},
         "certificates:shared_record": {"token": share_token},
         "certificates:shared_certificate": {"token": share_token, "pk": certificate.pk},
         "recertification:exam": {"token": invitation.token}, "recertification:ce_event_join": {"pk": event.pk},
@@ -174,7 +177,7 @@ def test_anonymous_visitors_are_sent_to_log_in(world, client, name):
 # Program content: open to the people enrolled in it; anyone else gets 404 (no hint it exists).
 CONTENT = {
     "modules:detail", "modules:lesson", "modules:lesson_done", "modules:lesson_attachment", "modules:worksheet",
-    "modules:aid_upload", "modules:assessment", "certificates:record_item",
+    "modules:aid_upload", "modules:assessment", "certificates:record_item", "certificates:link_create_item",
 }  # fmt: skip
 
 

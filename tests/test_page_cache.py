@@ -224,7 +224,7 @@ def test_forms_on_a_cached_page_carry_a_working_csrf_token(learner):
     assert "credo-csrf-" not in html
     response = client.post(
         reverse("certificates:link_create"),
-        {"csrfmiddlewaretoken": csrf_of(html), "label": "For my principal", "expiry": "30"},
+        {"csrfmiddlewaretoken": csrf_of(html), "label": "For my principal", "expiry": "30", "view": "all"},
     )
     assert response.status_code == 302  # accepted: the link was made, not refused for CSRF (403)
     assert user.share_links.get().label == "For my principal"
@@ -233,7 +233,9 @@ def test_forms_on_a_cached_page_carry_a_working_csrf_token(learner):
 def test_a_new_share_link_is_shown_once_and_never_cached(client, learner):
     page(client, reverse("certificates:record"))
     response = client.post(
-        reverse("certificates:link_create"), {"label": "Principal", "expiry": "30"}, follow=True
+        reverse("certificates:link_create"),
+        {"label": "Principal", "expiry": "30", "view": "all"},
+        follow=True,
     )
     url = re.search(r'readonly value="([^"]+)"', response.content.decode()).group(1)
     assert "/records/" in url
@@ -245,7 +247,7 @@ def test_a_shared_record_is_cached_without_its_token_and_stops_when_revoked(clie
     user = learner.user
     module_certificate(learner)
     link, token = share_link_create(
-        user=user, label="", expires_at=timezone.now() + timedelta(days=7), program_ids=[]
+        user=user, label="", valid_through=timezone.localdate() + timedelta(days=7), program_ids=[]
     )
     visitor = Client()
     url = reverse("certificates:shared_record", args=[token])
@@ -267,7 +269,7 @@ def test_a_shared_record_follows_its_links_programs_at_once(learner):
     link, token = share_link_create(
         user=learner.user,
         label="",
-        expires_at=timezone.now() + timedelta(days=7),
+        valid_through=timezone.localdate() + timedelta(days=7),
         program_ids=[learner.program.pk],
     )
     visitor = Client()
@@ -356,7 +358,7 @@ def test_a_cancelled_session_refuses_its_code_at_once(learner):
 
 def test_a_shared_record_shows_the_owners_new_name_at_once(learner):
     _, token = share_link_create(
-        user=learner.user, label="", expires_at=timezone.now() + timedelta(days=7), program_ids=[]
+        user=learner.user, label="", valid_through=timezone.localdate() + timedelta(days=7), program_ids=[]
     )
     visitor = Client()
     url = reverse("certificates:shared_record", args=[token])
@@ -378,9 +380,9 @@ def test_text_a_person_types_never_stands_for_a_placeholder(client, learner):
 def test_a_share_links_programs_changed_from_the_programs_side_show_at_once(learner):
     other = ProgramFactory(title="Second Program Title")
     enroll(learner.user, other)
-    week = timezone.now() + timedelta(days=7)
+    week = timezone.localdate() + timedelta(days=7)
     first = [learner.program.pk]
-    link, token = share_link_create(user=learner.user, label="", expires_at=week, program_ids=first)
+    link, token = share_link_create(user=learner.user, label="", valid_through=week, program_ids=first)
     visitor = Client()
     url = reverse("certificates:shared_record", args=[token])
     assert "Second Program Title" not in page(visitor, url)
