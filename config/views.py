@@ -15,7 +15,12 @@ from django.views.decorators.cache import never_cache
 from accounts import page_cache
 from accounts.page_cache import cached_page
 from modules.selectors import modules_status_for_user, on_demand_titles_by_season
-from practicums.selectors import live_options_by_season, practicum_list_upcoming, registration_list_for_user
+from practicums.selectors import (
+    live_options_by_season,
+    practicum_list_upcoming,
+    registration_list_for_user,
+    series_with_open_seasons,
+)
 from programs.dates import local_date, start_of_day
 from programs.selectors import (
     enrollment_list_for_user,
@@ -99,6 +104,8 @@ def _dashboard_context(request) -> dict:
     registrations = list(registration_list_for_user(user=request.user))
     enrollments = list(enrollment_list_for_user(user=request.user))
     statuses = modules_status_for_user(user=request.user, program_ids=[e.program_id for e in enrollments])
+    series_ids = [e.program_id for e in enrollments if not e.program.is_certification]
+    can_add_season = series_with_open_seasons(user=request.user, program_ids=series_ids)
     cards = []
     for enrollment in enrollments:
         program = enrollment.program
@@ -132,6 +139,7 @@ def _dashboard_context(request) -> dict:
                 "pace": pace,
                 "modules": modules,
                 "modules_passed": modules_passed,
+                "can_add_season": program.pk in can_add_season,
             }
         )
     today = timezone.localdate()
