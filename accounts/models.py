@@ -79,3 +79,11 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return (self.full_name.split() or [self.email])[0]
+
+    @property
+    def initials(self) -> str:
+        """The header avatar: "Ada Lovelace" -> "AL", "Plato" -> "P", no name: the email's first letter."""
+        words = self.full_name.split()
+        if not words:
+            return self.email[:1].upper()
+        return (words[0][0] + (words[-1][0] if len(words) > 1 else "")).upper()

@@ -16,6 +16,18 @@ urlpatterns = [
     path("instructors/", views.instructors, name="instructors"),
     path("me/", views.dashboard, name="dashboard"),
     path("me/profile/", include("accounts.urls")),
+    path(
+        "help/",
+        include(
+            (
+                [
+                    path("", views.help_index, name="index"),
+                    path("<slug:slug>/", views.help_page, name="page"),
+                ],
+                "help",
+            )
+        ),
+    ),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("", include("programs.urls")),

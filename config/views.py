@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db import connection
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -20,6 +20,7 @@ from practicums.selectors import (
     practicum_list_offered,
     practicum_list_upcoming,
     registration_list_for_user,
+    series_with_open_seasons,
 )
 from programs.dates import local_date, start_of_day
 from programs.selectors import (
@@ -71,6 +72,43 @@ def instructors(request):
     return render(request, "instructors.html", {"instructors": instructor_list()})
 
 
+# Help: short how-to pages, one template each under templates/help/ (their pictures are
+# screenshots made by scripts/help_screenshots.py). Slug -> (title, one-line summary).
+HELP_PAGES = {
+    "download-a-certificate": (
+        "Download a certificate",
+        "Find a certificate in My Certificates and save it as a PDF, or all of them at once.",
+    ),
+    "share-your-record": (
+        "Share your PL record",
+        "Send your record to a school administrator as a link that opens without an account.",
+    ),
+    "attendance-codes": (
+        "Enter an attendance code",
+        "Check in at the end of each live session with the code your instructor shows.",
+    ),
+    "after-the-practicum": (
+        "After the practicum",
+        "The exam, your certificate and continuing education; for a series, your next season.",
+    ),
+}
+
+
+def help_index(request):
+    pages = [
+        {"slug": slug, "title": title, "summary": summary} for slug, (title, summary) in HELP_PAGES.items()
+    ]
+    return render(request, "help/index.html", {"pages": pages})
+
+
+def help_page(request, slug: str):
+    if slug not in HELP_PAGES:
+        raise Http404("No such help page.")
+    title, summary = HELP_PAGES[slug]
+    others = [{"slug": s, "title": t} for s, (t, _) in HELP_PAGES.items() if s != slug]
+    return render(request, f"help/{slug}.html", {"title": title, "summary": summary, "others": others})
+
+
 def robots_txt(request):
     """Search engines may index the public pages, never shared records, verification pages or
     personal feeds. (Also the benchmark's "trivial view" ceiling.)"""
@@ -105,6 +143,8 @@ def _dashboard_context(request) -> dict:
     registrations = list(registration_list_for_user(user=request.user))
     enrollments = list(enrollment_list_for_user(user=request.user))
     statuses = modules_status_for_user(user=request.user, program_ids=[e.program_id for e in enrollments])
+    series_ids = [e.program_id for e in enrollments if not e.program.is_certification]
+    can_add_season = series_with_open_seasons(user=request.user, program_ids=series_ids)
     cards = []
     for enrollment in enrollments:
         program = enrollment.program
@@ -143,6 +183,7 @@ def _dashboard_context(request) -> dict:
                 "pace": pace,
                 "modules": modules,
                 "modules_passed": modules_passed,
+                "can_add_season": program.pk in can_add_season,
             }
         )
     today = timezone.localdate()

@@ -17,7 +17,9 @@ def _mark(practicum: Practicum, recommended_start: date) -> Practicum:
 
 
 class RegistrationForm(forms.Form):
-    """Certification: one practicum. Series: one track (in person or virtual) per season."""
+    """Certification: one practicum. Series: at most one track (in person or virtual) per season,
+    at least one in all; seasons whose events have all started are not offered, and neither are
+    the seasons the person already has a track in (`taken`: those groups' ids)."""
 
     join_waitlist = forms.BooleanField(
         required=False,
@@ -31,6 +33,7 @@ class RegistrationForm(forms.Form):
         practicums: list[Practicum],
         groups: list[TrackGroup],
         access_date: date,
+        taken: set[int] | frozenset[int] = frozenset(),
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
@@ -48,28 +51,39 @@ class RegistrationForm(forms.Form):
                     "invalid_choice": "That practicum is not open for registration. Please choose another.",
                 },
             )
-            self.groups = []
+            self.groups = self.choosable = []
         else:
-            self.groups = [g for g in groups if g.upcoming]
-            for group in self.groups:
+            # Every open season is a field, so that a stale choice for a season already taken
+            # reaches the service and is refused with its reason; only the others are shown.
+            self.choosable = [g for g in groups if g.upcoming]
+            self.groups = [g for g in self.choosable if g.pk not in taken]
+            for group in self.choosable:
                 group.options = [_mark(p, recommended_start) for p in group.upcoming]
                 group.field_name = f"group_{group.pk}"
                 self.fields[group.field_name] = forms.TypedChoiceField(
                     label=group.name,
                     choices=[(p.pk, str(p)) for p in group.options],
                     coerce=int,
+                    empty_value=None,
+                    required=False,
                     widget=forms.RadioSelect,
                     error_messages={
-                        "required": f"Please choose a track for {group.name}.",
                         "invalid_choice": f"That track is not open for registration in {group.name}.",
                     },
                 )
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.groups and not self.errors and not self.practicum_ids:
+            raise forms.ValidationError("Please choose a track for at least one season.")
+        return cleaned
 
     @property
     def practicum_ids(self) -> list[int]:
         if self.program.kind == Program.Kind.CERTIFICATION:
             return [self.cleaned_data["practicum"]]
-        return [self.cleaned_data[group.field_name] for group in self.groups]
+        chosen = [self.cleaned_data.get(group.field_name) for group in self.choosable]
+        return [pk for pk in chosen if pk is not None]
 
 
 class MoveForm(forms.Form):

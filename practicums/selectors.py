@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -66,6 +66,38 @@ def track_groups_for_program(*, program: Program, today: date | None = None) -> 
         .select_related("season")
         .prefetch_related(Prefetch("practicums", queryset=upcoming, to_attr="upcoming"))
         .order_by("season__school_year__starts_on", "season__order", "order")
+    )
+
+
+def series_tracks_for_user(*, user, program: Program) -> list[Registration]:
+    """The tracks a person holds in a series (one per season's group), in date order."""
+    return list(
+        registration_list_for_user(user=user)
+        .filter(practicum__program=program, practicum__group__isnull=False)
+        .select_related("practicum__group__season__school_year")
+    )
+
+
+def series_with_open_seasons(*, user, program_ids: list[int], today: date | None = None) -> set[int]:
+    """Of these series, the ones with a season the person could still add: a group with an
+    upcoming live-event set and none of the person's (uncancelled) registrations. One query."""
+    if not program_ids:
+        return set()
+    today = today or local_date(timezone.now(), timezone.get_current_timezone())
+    held = Registration.objects.filter(user=user, practicum__group=OuterRef("pk")).exclude(
+        status=Registration.Status.CANCELLED
+    )
+    open_sets = Practicum.objects.filter(
+        group=OuterRef("pk"),
+        kind=Practicum.Kind.LIVE_SET,
+        is_published=True,
+        status=Practicum.Status.SCHEDULED,
+        starts_on__gt=today,
+    )
+    return set(
+        TrackGroup.objects.filter(program_id__in=program_ids, program__kind=Program.Kind.SERIES)
+        .filter(Exists(open_sets), ~Exists(held))
+        .values_list("program_id", flat=True)
     )
 
 

@@ -29,6 +29,7 @@ from .selectors import (
     schedule_filtered,
     schedule_locations,
     schedule_months,
+    series_tracks_for_user,
     sessions_for_public_feed,
     sessions_for_user_feed,
     track_groups_for_program,
@@ -40,6 +41,7 @@ from .services import (
     calendar_feed_get_or_create,
     calendar_feed_reset,
     move_deadline,
+    registration_add_tracks,
     registration_confirm_offer,
     registration_create,
     registration_move,
@@ -48,10 +50,14 @@ from .services import (
 
 @login_required
 def register(request, slug: str):
+    """Register for a program. A series teacher may pick only the season at hand and come back
+    here to add a track for each later season as it opens."""
     program = program_get_published(slug=slug)
-    if enrollment_get_for_user(user=request.user, program=program):
+    enrolled = enrollment_get_for_user(user=request.user, program=program) is not None
+    if enrolled and program.is_certification:
         messages.info(request, f"You are already registered for {program.title}.")
         return redirect("dashboard")
+    tracks = series_tracks_for_user(user=request.user, program=program) if enrolled else []
     now = timezone.now()
     access = access_opens_at(now, delay_business_days=program.access_delay_business_days, zone=program.zone)
     form = RegistrationForm(
@@ -60,26 +66,42 @@ def register(request, slug: str):
         practicums=list(practicum_list_offered(program=program)),
         groups=track_groups_for_program(program=program),
         access_date=local_date(access, program.zone),
+        taken={r.practicum.group_id for r in tracks},
     )
     if request.method == "POST" and form.is_valid():
         try:
-            registration_create(
-                user=request.user,
-                program=program,
-                practicum_ids=form.practicum_ids,
-                join_waitlist=form.cleaned_data["join_waitlist"],
-                now=now,
-            )
+            if enrolled:
+                registration_add_tracks(
+                    user=request.user,
+                    program=program,
+                    practicum_ids=form.practicum_ids,
+                    join_waitlist=form.cleaned_data["join_waitlist"],
+                    now=now,
+                )
+            else:
+                registration_create(
+                    user=request.user,
+                    program=program,
+                    practicum_ids=form.practicum_ids,
+                    join_waitlist=form.cleaned_data["join_waitlist"],
+                    now=now,
+                )
         except (RegistrationError, AlreadyEnrolled) as exc:
             form.add_error(None, exc.messages[0])
         else:
-            messages.success(
-                request, f"You are registered for {program.title}. A confirmation is in your inbox."
+            done = (
+                "Your new live events are booked." if enrolled else f"You are registered for {program.title}."
             )
+            messages.success(request, f"{done} A confirmation is in your inbox.")
             return redirect("dashboard")
-    return render(
-        request, "practicums/register.html", {"program": program, "form": form, "access_opens_at": access}
-    )
+    context = {
+        "program": program,
+        "form": form,
+        "access_opens_at": access,
+        "enrolled": enrolled,
+        "tracks": tracks,
+    }
+    return render(request, "practicums/register.html", context)
 
 
 def schedule(request):

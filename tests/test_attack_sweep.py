@@ -47,7 +47,7 @@ def all_url_names() -> set[str]:
 PUBLIC = {
     "home", "program_detail", "instructors", "healthz", "robots", "programs:catalog", "programs:guide", "programs:resource",
     "programs:contact", "programs:webinars", "practicums:schedule", "practicums:calendar", "practicums:detail",
-    "certificates:verify_form", "certificates:verify",
+    "certificates:verify_form", "certificates:verify", "help:index", "help:page",
 }  # fmt: skip
 # Opened by a token instead of (or on top of) a login.
 TOKEN = {
@@ -143,7 +143,7 @@ def world(db):
         "practicums:confirm_offer": {"pk": registration.pk}, "certificates:pdf": {"pk": certificate.pk},
         "certificates:record_item": {"key": f"module-{module.pk}"}, "certificates:link_revoke": {"pk": share_link.pk},
         "certificates:link_create_item": {"key": f"module-{module.pk}"},
-        "certificates:shared_record": {"token": share_token},
+        "certificates:shared_record": {"token": share_token}, "help:page": {"slug": "attendance-codes"},
         "certificates:shared_certificate": {"token": share_token, "pk": certificate.pk},
         "recertification:exam": {"token": invitation.token}, "recertification:ce_event_join": {"pk": event.pk},
         "recertification:recertify": {"slug": program.slug}, "practicums:instructor_code": {"pk": session.pk},

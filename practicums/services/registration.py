@@ -33,7 +33,11 @@ class RegistrationError(ValidationError):
 
 def _locked(practicum_id: int) -> Practicum:
     """Lock a practicum's row: everyone counting its seats queues behind this transaction."""
-    return Practicum.objects.select_for_update().select_related("program").get(pk=practicum_id)
+    return (
+        Practicum.objects.select_for_update(of=("self",))
+        .select_related("program", "group__season__school_year")
+        .get(pk=practicum_id)
+    )
 
 
 def _seats_taken(practicum: Practicum) -> int:
@@ -71,9 +75,55 @@ def _check_choice(program: Program, practicums: list[Practicum]) -> None:
         if len(practicums) != 1:
             raise RegistrationError("Please choose one practicum.")
         return
+    _check_series_tracks(practicums)
+
+
+def _check_series_tracks(practicums: list[Practicum], taken: dict[int, str] | None = None) -> None:
+    """A series: at least one track, each a live-event set in a season's group of alternatives,
+    one per season, and none for a season the person already has a track in (`taken`: group id
+    to the title of the track they hold)."""
+    taken = taken or {}
+    if not practicums:
+        raise RegistrationError("Please choose a track for at least one season.")
     groups = [p.group_id for p in practicums]
-    if None in groups or len(set(groups)) != len(groups):
+    if any(p.kind != Practicum.Kind.LIVE_SET or p.group is None for p in practicums):
+        raise RegistrationError("That live event is not offered for this series.")
+    if len(set(groups)) != len(groups):
         raise RegistrationError("Please choose one track in each season.")
+    for practicum in practicums:
+        if practicum.group is not None and practicum.group_id in taken:
+            season = practicum.group.season or practicum.group
+            raise RegistrationError(
+                f"You already have a track for {season}: {taken[practicum.group_id]}. One track per "
+                "season: to change it, use “Change” next to it on your dashboard."
+            )
+
+
+def _take_seats(
+    *,
+    user: User,
+    enrollment: Enrollment,
+    program: Program,
+    practicums: list[Practicum],
+    join_waitlist: bool,
+    now: datetime,
+) -> list[Registration]:
+    """A seat (or a waitlist place, when asked for) in each of the locked practicums."""
+    registrations = []
+    for practicum in practicums:
+        _check_open(practicum, program, now)
+        if _seats_taken(practicum) < practicum.capacity:
+            status = Registration.Status.CONFIRMED
+        elif join_waitlist:
+            status = Registration.Status.WAITLISTED
+        else:
+            raise RegistrationError(
+                f"{practicum.title} is full. Choose another, or tick “put me on the waitlist”."
+            )
+        registrations.append(
+            Registration.objects.create(user=user, practicum=practicum, enrollment=enrollment, status=status)
+        )
+    return registrations
 
 
 def registration_create(
@@ -92,28 +142,20 @@ def registration_create(
     they asked for that; otherwise nothing is saved and the error says which one filled up.
     """
     now = now or timezone.now()
-    registrations = []
     with transaction.atomic():
         enrollment = enrollment_create(user=user, program=program, source=source, now=now)
         practicums = [_locked(pk) for pk in sorted(set(practicum_ids))]  # id order: no deadlocks
         for practicum in practicums:
             _check_kind(practicum, Practicum.kind_offered_by(program))
         _check_choice(program, practicums)
-        for practicum in practicums:
-            _check_open(practicum, program, now)
-            if _seats_taken(practicum) < practicum.capacity:
-                status = Registration.Status.CONFIRMED
-            elif join_waitlist:
-                status = Registration.Status.WAITLISTED
-            else:
-                raise RegistrationError(
-                    f"{practicum.title} is full. Choose another, or tick “put me on the waitlist”."
-                )
-            registrations.append(
-                Registration.objects.create(
-                    user=user, practicum=practicum, enrollment=enrollment, status=status
-                )
-            )
+        registrations = _take_seats(
+            user=user,
+            enrollment=enrollment,
+            program=program,
+            practicums=practicums,
+            join_waitlist=join_waitlist,
+            now=now,
+        )
         email_queue(
             message=email_render(
                 template="practicums/email/registered",
@@ -128,6 +170,63 @@ def registration_create(
             )
         )
     return enrollment, registrations
+
+
+def registration_add_tracks(
+    *,
+    user: User,
+    program: Program,
+    practicum_ids: list[int],
+    join_waitlist: bool = False,
+    now: datetime | None = None,
+) -> list[Registration]:
+    """A teacher already enrolled in a series picks a track for a season they have none in
+    (registration may cover only the season at hand; later seasons are added as they open).
+
+    The enrollment's row is locked first, so two submissions at once cannot both add a track
+    for the same season; a season already covered is refused and nothing is saved.
+    """
+    now = now or timezone.now()
+    if program.kind != Program.Kind.SERIES:
+        raise RegistrationError("Only a series has seasons to add.")
+    with transaction.atomic():
+        enrollment = (
+            Enrollment.objects.select_for_update()
+            .filter(user=user, program=program)
+            .exclude(status=Enrollment.Status.WITHDRAWN)
+            .first()
+        )
+        if enrollment is None:
+            raise RegistrationError(f"Please register for {program.title} first.")
+        taken = dict(
+            Registration.objects.filter(user=user, practicum__program=program, practicum__group__isnull=False)
+            .exclude(status=Registration.Status.CANCELLED)
+            .values_list("practicum__group_id", "practicum__title")
+        )
+        practicums = [_locked(pk) for pk in sorted(set(practicum_ids))]  # id order: no deadlocks
+        _check_series_tracks(practicums, taken)
+        registrations = _take_seats(
+            user=user,
+            enrollment=enrollment,
+            program=program,
+            practicums=practicums,
+            join_waitlist=join_waitlist,
+            now=now,
+        )
+        email_queue(
+            message=email_render(
+                template="practicums/email/registered",
+                context={
+                    "user": user,
+                    "program": program,
+                    "enrollment": enrollment,
+                    "registrations": registrations,
+                },
+                subject=f"Your new live events in {program.title}",
+                to=[user.email],
+            )
+        )
+    return registrations
 
 
 def waitlist_promote(*, practicum_id: int, now: datetime | None = None) -> list[Registration]:
