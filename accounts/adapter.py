@@ -39,6 +39,7 @@ class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix, email, context):
         # The same context allauth's own send_mail gives its templates ("Hello from {{
         # current_site.name }}!"), with the site from settings.
-        context = {"email": email, "current_site": site_from_settings(), "site_url": settings.SITE_URL, **context}
+        site = site_from_settings()
+        context = {"email": email, "current_site": site, "site_url": settings.SITE_URL, **context}
         message = self.render_mail(template_prefix, email, context)
         email_queue(message=message)

@@ -7,10 +7,9 @@ the portal wants to double-click a message and see it (with its attachments) in 
 
 import os
 import threading
-from pathlib import Path
-
 from email.header import Header
 from email.message import Message
+from pathlib import Path
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -36,6 +35,7 @@ class Email(EmailMultiAlternatives):
             # newlines by the message() call above (which raises BadHeaderError on them).
             Message.__setitem__(msg, "Subject", Header(subject, "utf-8", header_name="Subject"))
         return msg
+
 
 _counter = 0
 

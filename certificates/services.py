@@ -259,7 +259,9 @@ def certificates_email_message(
     message = email_render(
         template="certificates/email/certificates",
         context=context,
-        subject=f"Your certificate: {certificates[0].title}" if count == 1 else f"Your {count} new certificates",
+        subject=(
+            f"Your certificate: {certificates[0].title}" if count == 1 else f"Your {count} new certificates"
+        ),
         to=[user.email],
     )
     for certificate in certificates:

@@ -226,7 +226,8 @@ def credential_grant(*, user: User, program: Program, passed_on: date) -> Creden
             program=program,
             kind=Certificate.Kind.CERTIFICATION,
             source_key=f"credential:{credential.pk}",
-            title=f"Certification, valid until {_day(credential.valid_until)}",  # the program is printed beside it
+            # The program's name is printed beside the title (certificate, email, verify page).
+            title=f"Certification, valid until {_day(credential.valid_until)}",
             hours=_hours_of_program(user, program),
             earned_on=passed_on,
         )

@@ -31,7 +31,7 @@ from programs.tests.factories import ProgramFactory
 from recertification.models import Exam
 from recertification.services import credential_grant, credential_reminders_send, exam_invitations_issue
 
-TAINTED = "Sessions 7 & 8 <b>\"Bold\"</b> it's"
+TAINTED = 'Sessions 7 & 8 <b>"Bold"</b> it\'s'
 ENTITIES = re.compile(r"&(amp|lt|gt|quot|#x27|#39|#34);")
 UTC = ZoneInfo("UTC")
 
@@ -65,7 +65,8 @@ def send_password_reset(client):
 
 def send_registration(client):
     practicum = PracticumFactory(program=tainted_program(), title=TAINTED)
-    registration_create(user=UserFactory(full_name=TAINTED), program=practicum.program, practicum_ids=[practicum.pk])
+    user = UserFactory(full_name=TAINTED)
+    registration_create(user=user, program=practicum.program, practicum_ids=[practicum.pk])
 
 
 def send_waitlist_offer(client):
@@ -117,7 +118,8 @@ def send_exam_invitation(client):
 
 def send_reminder(client):
     program = tainted_program()
-    credential = credential_grant(user=UserFactory(full_name=TAINTED), program=program, passed_on=date(2026, 1, 10))
+    user = UserFactory(full_name=TAINTED)
+    credential = credential_grant(user=user, program=program, passed_on=date(2026, 1, 10))
     credential_reminders_send(today=credential.valid_until - timedelta(days=100))
 
 
@@ -127,7 +129,8 @@ def send_certificate(client):
 
 
 def send_share_link(client):
-    share_link_email(user=UserFactory(full_name=TAINTED), url="https://x.example/records/t/", to="p@example.org", note=TAINTED)
+    user = UserFactory(full_name=TAINTED)
+    share_link_email(user=user, url="https://x.example/records/t/", to="p@example.org", note=TAINTED)
 
 
 SENDERS = [
@@ -169,7 +172,9 @@ def test_text_parts_show_characters_as_typed_and_html_parts_escape_them(
 
 
 @pytest.mark.django_db
-def test_verification_email_names_the_organisation_and_site(client, settings, django_capture_on_commit_callbacks):
+def test_verification_email_names_the_organisation_and_site(
+    client, settings, django_capture_on_commit_callbacks
+):
     settings.CREDO_SITE_NAME = "Northwind Learning"
     settings.SITE_URL = "https://learn.northwind.example"
     with django_capture_on_commit_callbacks(execute=True):
@@ -196,7 +201,8 @@ def test_certificate_email_subject_parses_without_a_leading_space_and_links_veri
     certificates_send_for_person(user_id=certificate.user_id, run_for=certificate.earned_on)
     [message] = mail.outbox
     raw = message.message().as_bytes()
-    assert b"Subject: \r\n" not in raw and b"Subject: \n" not in raw
+    assert b"Subject: \r\n" not in raw
+    assert b"Subject: \n" not in raw
     subject = email.message_from_bytes(raw, policy=policy.default)["subject"]
     assert subject == "[Credo] Your certificate: Writing measurable learning objectives — part two"
     text, html = parts(message)

@@ -297,7 +297,9 @@ def test_attendance_page_says_upcoming_open_or_missed_as_the_code_is(client, dst
     shown = re.search(r'<ul class="plain sessions">\s*<li>(.*?)<strong>', html, re.S).group(1)
     expected = {
         "Upcoming": '<span class="meta">Upcoming</span> ',
-        "Open now": '<span class="status-open">Open now</span> <span class="meta">(code accepted until 02:30)</span> ',
+        "Open now": (
+            '<span class="status-open">Open now</span> <span class="meta">(code accepted until 02:30)</span> '
+        ),
         "Missed": '<span class="status-missed">Missed</span> ',
     }[state]
     assert shown == expected
