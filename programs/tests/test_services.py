@@ -101,8 +101,7 @@ def test_funding_letter_is_prefilled():
     )
     assert (
         "I am writing to request funding for the Certified Learning Practitioner. "
-        "The fee is $1,450 per candidate. "
-        in text
+        "The fee is $1,450 per candidate. " in text
     )
     assert "I have chosen the practicum Practicum — Denver, January 12–15, 2027.\n" in text
     assert "As Trainer at Northwind" in text
