@@ -163,7 +163,7 @@ def _module_step(facts: EnrollmentFacts, module: ModuleStatus, *, before: str = 
     behind = facts.pace is not None and facts.pace.behind
     return NextStep(
         headline=f"Continue with {module.module.title}",
-        text=f"{done}{before}." + (" You are behind the recommended pace." if behind else ""),
+        text=f"{done}{before}.",  # the card explains the pace beside it
         link=reverse("modules:detail", args=[module.module.pk]),
         link_text="Open the module",
         tone=WARNING if behind else ACTION,
@@ -257,7 +257,7 @@ def _certification_step(facts: EnrollmentFacts, now: datetime) -> NextStep:
         return NextStep(
             headline=f"Enter the attendance code for {open_session.title}",
             text=f"Your instructor shows it at the end of the session; it is accepted until "
-            f"{_when(open_session.closes_at, practicum.zone)}.",  # type: ignore[attr-defined]
+            f"{_when(open_session.closes_at, practicum.zone)} ({practicum.time_zone}).",  # type: ignore[attr-defined]
             link=reverse("practicums:attendance"),
             link_text="Enter the code",
             tone=ACTION,
@@ -402,7 +402,7 @@ def _series_step(facts: EnrollmentFacts, now: datetime) -> NextStep:
             return NextStep(
                 headline=f"Enter the attendance code for {practicum.title}, {open_session.title}",
                 text="Your presenter shows it at the end of the session; it is accepted until "
-                f"{_when(open_session.closes_at, practicum.zone)}.",  # type: ignore[attr-defined]
+                f"{_when(open_session.closes_at, practicum.zone)} ({practicum.time_zone}).",  # type: ignore[attr-defined]
                 link=reverse("practicums:attendance"),
                 link_text="Enter the code",
                 tone=ACTION,
@@ -433,7 +433,7 @@ def _series_step(facts: EnrollmentFacts, now: datetime) -> NextStep:
     if upcoming:
         _, practicum, session = upcoming[0]
         return NextStep(
-            headline=f"Next live event: {practicum.title}, {session.title}",
+            headline=f"Attend {practicum.title}, {session.title}",
             text=f"{_when(session.starts_at, practicum.zone)} ({practicum.time_zone}), {practicum.place}.",
             link=practicum.get_absolute_url(),
             link_text="Event details",
@@ -442,7 +442,7 @@ def _series_step(facts: EnrollmentFacts, now: datetime) -> NextStep:
     if unscheduled:
         practicum = min(unscheduled, key=lambda p: p.starts_on)
         return NextStep(
-            headline=f"Next live event: {practicum.title}",
+            headline=f"Attend {practicum.title}",
             text=f"{date_range(practicum.starts_on, practicum.ends_on)}, {practicum.place}.",
             link=practicum.get_absolute_url(),
             link_text="Event details",

@@ -218,7 +218,7 @@ def test_certification_certificate_names_the_program_once(settings):
     with time_machine.travel(datetime(2026, 1, 10, 20, tzinfo=UTC), tick=False):
         credential = credential_grant(user=UserFactory(), program=program, passed_on=date(2026, 1, 10))
     certificate = credential.certificate
-    assert certificate.title == "Certification, valid until January 9, 2028"
+    assert certificate.title == "Certification requirements, valid until January 9, 2028"
     certificates_send_for_person(user_id=certificate.user_id, run_for=certificate.earned_on)
     text, _ = parts(mail.outbox[0])
     assert text.count("Certified Learning Practitioner") == 1

@@ -249,17 +249,17 @@ SCENARIOS = {
     ),
     "series, next live event": (
         lambda: Person(series()).register(starts_in_days=5, days=2, title="Virtual Sessions 7 & 8"),
-        "Next live event: Virtual Sessions 7 & 8, Day 1",
+        "Attend Virtual Sessions 7 & 8, Day 1",
         INFO,
     ),
     "series, next live event before access opens": (
         lambda: Person(series(), access_in_days=20).register(starts_in_days=5, days=1, title="Day 4"),
-        "Next live event: Day 4, Day 1",
+        "Attend Day 4, Day 1",
         INFO,
     ),
     "series, live event not scheduled yet": (
         lambda: Person(series()).register(starts_in_days=5, days=1, title="Day 4", sessions=False),
-        "Next live event: Day 4",
+        "Attend Day 4",
         INFO,
     ),
     "series, a session on now": (
@@ -316,7 +316,7 @@ def test_open_code_step_says_until_when():
     step = Person(certification(), passed=3).register(starts_in_days=0).step()
     assert step.text == (
         "Your instructor shows it at the end of the session; "
-        "it is accepted until Wednesday, March 10 at 18:00."
+        "it is accepted until Wednesday, March 10 at 18:00 (America/Denver)."
     )
     assert step.link == reverse("practicums:attendance")
 
