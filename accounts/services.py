@@ -6,6 +6,7 @@ from email.mime.base import MIMEBase
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import transaction
 
+from .mail import Email
 from .models import User
 
 PROFILE_FIELDS = ("full_name", "organization", "job_title", "time_zone", "session_reminders")
@@ -77,7 +78,7 @@ def email_serialize(message: EmailMessage) -> dict:
 
 
 def email_deserialize(data: dict) -> EmailMultiAlternatives:
-    message = EmailMultiAlternatives(
+    message = Email(
         subject=data["subject"],
         body=data["body"],
         from_email=data["from_email"],

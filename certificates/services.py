@@ -20,12 +20,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import page_cache
+from accounts.mail import Email
 from accounts.models import User
 from accounts.services import email_queue
 from modules.models import Module
 from practicums.models import Practicum
 from programs.models import Program
 from programs.numbers import hours_text
+from programs.services import email_render
 
 from .models import Certificate, CertificateDesign, CertificateEvent, EmailBatch, ShareLink
 from .rendering import CertificateValues, DesignError, DesignValues, renderer_for
@@ -250,22 +252,21 @@ def certificates_email_message(
     context = {
         "user": user,
         "certificates": certificates,
-        "site_name": settings.CREDO_SITE_NAME,
         "my_certificates_url": settings.SITE_URL + reverse("certificates:mine"),
+        "verify_page_url": settings.SITE_URL + reverse("certificates:verify_form"),
         "total_hours": hours_text(sum((c.appraised_hours for c in certificates), Decimal(0))),
     }
+    for certificate in certificates:
+        certificate.verify_url = settings.SITE_URL + certificate.get_verify_url()  # type: ignore[attr-defined]  # for the templates
     count = len(certificates)
-    subject = (
-        f"[{settings.CREDO_SITE_NAME}] Your certificate: {certificates[0].title}"
-        if count == 1
-        else f"[{settings.CREDO_SITE_NAME}] Your {count} new certificates"
-    )
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string("certificates/email/certificates.txt", context),
+    message = email_render(
+        template="certificates/email/certificates",
+        context=context,
+        subject=(
+            f"Your certificate: {certificates[0].title}" if count == 1 else f"Your {count} new certificates"
+        ),
         to=[user.email],
     )
-    message.attach_alternative(render_to_string("certificates/email/certificates.html", context), "text/html")
     for certificate in certificates:
         with certificate.pdf.open("rb") as handle:
             message.attach(f"certificate-{certificate.display_code}.pdf", handle.read(), "application/pdf")
@@ -426,9 +427,9 @@ def share_link_email(*, link: ShareLink, url: str, to: str, note: str, item_titl
         "note": note.strip(),
         "site_name": settings.CREDO_SITE_NAME,
     }
-    message = EmailMultiAlternatives(
+    message = Email(
         subject=f"[{settings.CREDO_SITE_NAME}] {user.full_name} shared their professional-learning record",
-        body=render_to_string("certificates/email/share.txt", context),
+        body=render_to_string("certificates/email/share.txt", context, using="text"),
         to=[to],
         reply_to=[user.email],
     )

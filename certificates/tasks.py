@@ -1,3 +1,6 @@
+from datetime import date
+from zoneinfo import ZoneInfo
+
 from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
@@ -9,15 +12,15 @@ from .services import batch_start, certificates_send_for_person
 BATCH_ZONE = "America/Los_Angeles"
 
 
+def batch_day(run_for: str | None) -> date:
+    """The day a batch sends for: `run_for` (YYYY-MM-DD), or today in Pacific time."""
+    return date.fromisoformat(run_for) if run_for else local_date(timezone.now(), ZoneInfo(BATCH_ZONE))
+
+
 @shared_task(name="certificates.nightly_batch")
 def nightly_batch(*, run_for: str | None = None, triggered_by: str = "beat") -> int:
     """20:00 Pacific (beat): one task per person with certificates to send."""
-    import zoneinfo
-    from datetime import date
-
-    day = (
-        date.fromisoformat(run_for) if run_for else local_date(timezone.now(), zoneinfo.ZoneInfo(BATCH_ZONE))
-    )
+    day = batch_day(run_for)
     batch, user_ids = batch_start(run_for=day, triggered_by=triggered_by)
     for user_id in user_ids:
         send_person.delay(user_id=user_id, batch_id=batch.pk, run_for=day.isoformat())
@@ -29,8 +32,6 @@ def send_person(
     self, *, user_id: int, batch_id: int | None, run_for: str | None, only: list[int] | None = None
 ) -> int:
     """Send one person's new certificates (safe to run twice: see the service)."""
-    from datetime import date
-
     outcome = certificates_send_for_person(
         user_id=user_id,
         run_for=date.fromisoformat(run_for) if run_for else None,

@@ -14,19 +14,17 @@ from django.views.decorators.cache import never_cache
 
 from accounts import page_cache
 from accounts.page_cache import cached_page
-from modules.selectors import modules_status_for_user, on_demand_titles_by_season
+from modules.selectors import on_demand_titles_by_season
+from practicums.models import Practicum
 from practicums.selectors import (
     live_options_by_season,
     practicum_list_offered,
     practicum_list_upcoming,
-    registration_list_for_user,
     series_with_open_seasons,
 )
-from programs.dates import local_date, start_of_day
+from programs.dates import local_date
 from programs.selectors import (
-    enrollment_list_for_user,
     instructor_list,
-    pace_status,
     program_get_published,
     program_list_published,
     program_school_years,
@@ -36,6 +34,7 @@ from recertification.services import credential_status
 
 from .celery_app import app as celery_app
 from .checks import harfbuzz_subset_available
+from .next_step import enrollment_facts, next_step
 
 logger = logging.getLogger(__name__)
 
@@ -140,49 +139,31 @@ def dashboard(request):
 
 def _dashboard_context(request) -> dict:
     now = timezone.now()
-    registrations = list(registration_list_for_user(user=request.user))
-    enrollments = list(enrollment_list_for_user(user=request.user))
-    statuses = modules_status_for_user(user=request.user, program_ids=[e.program_id for e in enrollments])
-    series_ids = [e.program_id for e in enrollments if not e.program.is_certification]
+    facts_list = enrollment_facts(user=request.user, now=now)
+    series_ids = [f.program.pk for f in facts_list if not f.program.is_certification]
     can_add_season = series_with_open_seasons(user=request.user, program_ids=series_ids)
     cards = []
-    for enrollment in enrollments:
-        program = enrollment.program
-        mine = [r for r in registrations if r.enrollment_id == enrollment.pk]
+    for facts in facts_list:
+        enrollment, program, practicum = facts.enrollment, facts.program, facts.practicum
         # Decision 0010: the practicum (a series: the live-event sets) is the kind registration
         # offers; CE events the person joined are listed apart and never count as it.
-        regs = [r for r in mine if r.practicum.kind == r.practicum.kind_offered_by(program)]
-        ce_regs = [r for r in mine if r.practicum.is_ce_event]
-        seats = [r for r in regs if r.status == "confirmed"]
-        first = seats[0].practicum if seats else None
-        practicum_start = start_of_day(first.starts_on, first.zone) if first else None
-        modules = statuses.get(program.pk, [])
-        modules_total = len(modules)
-        modules_passed = sum(1 for m in modules if m.completed)
-        pace = (
-            pace_status(
-                access_opens_at=enrollment.access_opens_at,
-                practicum_starts_at=practicum_start,
-                modules_total=modules_total,
-                modules_passed=modules_passed,
-                now=now,
-            )
-            if practicum_start and program.is_certification
-            else None
-        )
+        offered = Practicum.kind_offered_by(program)
+        regs = [r for r in facts.registrations if r.practicum.kind == offered]
+        ce_regs = [r for r in facts.registrations if r.practicum.is_ce_event]
         cards.append(
             {
                 "enrollment": enrollment,
                 "program": program,
+                "next": next_step(facts, now=now),
                 "registrations": regs,
                 "ce_registrations": ce_regs,
                 "access_open": enrollment.access_opens_at <= now,
                 "access_date": local_date(enrollment.access_opens_at, program.zone),
-                "recommended_finish": first.starts_on - timedelta(days=1) if first else None,
-                "practicum": first,
-                "pace": pace,
-                "modules": modules,
-                "modules_passed": modules_passed,
+                "recommended_finish": practicum.starts_on - timedelta(days=1) if practicum else None,
+                "practicum": practicum,
+                "pace": facts.pace,
+                "modules": facts.modules,
+                "modules_passed": facts.modules_passed,
                 "can_add_season": program.pk in can_add_season,
             }
         )

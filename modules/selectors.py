@@ -157,7 +157,11 @@ class ModuleStatus:
 
     @property
     def percent(self) -> int:
-        parts = self.lessons_total + 1  # the assessment counts as the last step
+        """A completed module is 100 %, whichever lessons were opened; otherwise lessons done
+        out of lessons plus the assessment (which counts as the last step)."""
+        if self.completed:
+            return 100
+        parts = self.lessons_total + 1
         done = self.lessons_done + (1 if self.completed else 0)
         return round(100 * done / parts)
 

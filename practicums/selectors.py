@@ -1,8 +1,9 @@
 """Reads for practicums."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -236,8 +237,28 @@ def sessions_for_user_feed(*, token: str) -> tuple[CalendarFeed | None, QuerySet
     return feed, sessions
 
 
-def my_sessions(*, user) -> list[Registration]:
-    """The person's confirmed registrations, each with its sessions marked attended or not."""
+def attendance_closes_at(session: Session) -> datetime:
+    """The last moment a session's code is accepted: its end plus the grace period."""
+    return session.ends_at + timedelta(minutes=settings.CREDO_ATTENDANCE_GRACE_MINUTES)
+
+
+def attendance_state(*, session: Session, attended: bool, now: datetime) -> str:
+    """What a person's attendance of a session is now: "attended", "upcoming" (its code is not
+    accepted yet), "open" (accepted now: from its start until the grace after its end) or
+    "missed"."""
+    if attended:
+        return "attended"
+    if now < session.starts_at:
+        return "upcoming"
+    if now <= attendance_closes_at(session):
+        return "open"
+    return "missed"
+
+
+def my_sessions(*, user, now: datetime | None = None) -> list[Registration]:
+    """The person's confirmed registrations, each with its sessions marked with their
+    `attendance_state` and `closes_at` (when the code stops being accepted)."""
+    now = now or timezone.now()
     registrations = list(
         Registration.objects.filter(user=user, status=Registration.Status.CONFIRMED)
         .select_related("practicum", "practicum__program")
@@ -254,6 +275,8 @@ def my_sessions(*, user) -> list[Registration]:
     for registration in registrations:
         for session in registration.practicum.scheduled_sessions:  # type: ignore[attr-defined]  # Prefetch to_attr
             session.attended = session.pk in attended
+            session.closes_at = attendance_closes_at(session)
+            session.attendance_state = attendance_state(session=session, attended=session.attended, now=now)
     return registrations
 
 

@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.mail import Email
 from accounts.models import User
 from accounts.services import email_queue
 
@@ -28,11 +29,12 @@ class AlreadyEnrolled(ValidationError):
 def email_render(
     *, template: str, context: dict, subject: str, to: list[str], reply_to=None
 ) -> EmailMultiAlternatives:
-    """A message with a plain-text and an HTML body from `<template>.txt` and `<template>.html`."""
+    """A message with a plain-text and an HTML body from `<template>.txt` and `<template>.html`.
+    The text is rendered without HTML escaping (the "text" template engine), the HTML with it."""
     context = {"site_url": settings.SITE_URL, "site_name": settings.CREDO_SITE_NAME, **context}
-    message = EmailMultiAlternatives(
+    message = Email(
         subject=f"[{settings.CREDO_SITE_NAME}] {subject}",
-        body=render_to_string(f"{template}.txt", context),
+        body=render_to_string(f"{template}.txt", context, using="text"),
         to=to,
         reply_to=reply_to,
     )

@@ -259,7 +259,8 @@ def credential_grant(*, user: User, program: Program, passed_on: date) -> Creden
             program=program,
             kind=Certificate.Kind.CERTIFICATION,
             source_key=f"credential:{credential.pk}",
-            title=f"{program.title} — certified until {_day(credential.valid_until)}",
+            # The program's name is printed beside the title (certificate, email, verify page).
+            title=f"Certification requirements, valid until {_day(credential.valid_until)}",
             hours=_hours_of_program(user, program),
             earned_on=passed_on,
         )
@@ -325,7 +326,7 @@ def credential_recertify(
             program=program,
             kind=Certificate.Kind.RECERTIFICATION,
             source_key=f"credential:{renewal.pk}",
-            title=f"{program.title} — recertified until {_day(renewal.valid_until)}",
+            title=f"Recertification requirements, valid until {_day(renewal.valid_until)}",
             hours=hours,
             earned_on=today,
         )

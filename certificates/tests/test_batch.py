@@ -103,10 +103,28 @@ def test_management_command_runs_batch_for_a_date():
     issue(earned_on=date(2026, 11, 18))
     out = StringIO()
     call_command("send_certificates", "--date", "2026-11-18", "--sync", stdout=out)
-    assert "Certificate email: 1 people" in out.getvalue()
+    assert out.getvalue() == (
+        "Certificate email: 1 people, 1 certificates sent, 0 refused, 0 people left for the next run\n"
+    )
     assert len(mail.outbox) == 1
     with pytest.raises(Exception, match="--date must look like"):
         call_command("send_certificates", "--date", "18/11/2026", "--sync")
+
+
+@pytest.mark.django_db
+def test_management_command_sync_sends_in_this_process_without_a_worker(monkeypatch):
+    """With Celery not eager (as in production), --sync still sends before it returns: nothing
+    is queued for a worker that may not be running."""
+    monkeypatch.setitem(celery_app.conf, "task_always_eager", False)
+    queued = []
+    monkeypatch.setattr("celery.app.task.Task.apply_async", lambda *a, **k: queued.append((a, k)))
+    certificate = issue(earned_on=date(2026, 11, 18))
+    call_command("send_certificates", "--date", "2026-11-18", "--sync", stdout=StringIO())
+    assert queued == []
+    assert [m.to for m in mail.outbox] == [[certificate.user.email]]
+    certificate.refresh_from_db()
+    assert certificate.email_state == "sent"
+    assert EmailBatch.objects.get().triggered_by == "command"
 
 
 @pytest.mark.parametrize(

@@ -102,6 +102,15 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # The plain-text parts of emails: the same templates, without HTML escaping ("Sessions
+        # 7 & 8", not "7 &amp; 8"). Render them with `using="text"` (programs.services.email_render).
+        "NAME": "text",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {"autoescape": False},
+    },
 ]
 
 # --- Database ----------------------------------------------------------------------------------

@@ -1,3 +1,4 @@
+import re
 import threading
 from datetime import date, datetime, timedelta
 from functools import partial
@@ -275,3 +276,42 @@ def test_attendance_page_needs_login_and_keeps_the_code(client):
     response = client.get(reverse("practicums:attendance") + "?code=ACDEFG")
     assert response.status_code == 302
     assert "next=/attendance/%3Fcode%3DACDEFG" in response["Location"]
+
+
+@pytest.mark.parametrize(
+    ("at", "state"),
+    [
+        (datetime(2026, 11, 1, 7, 29, tzinfo=UTC), "Upcoming"),  # a minute before the start
+        (datetime(2026, 11, 1, 7, 45, tzinfo=UTC), "Open now"),  # in progress
+        (datetime(2026, 11, 1, 10, 0, tzinfo=UTC), "Open now"),  # ended, within the grace (until 02:30 PST)
+        (datetime(2026, 11, 1, 10, 31, tzinfo=UTC), "Missed"),  # the code is no longer accepted
+    ],
+)
+def test_attendance_page_says_upcoming_open_or_missed_as_the_code_is(client, dst_session, at, state):
+    import time_machine
+
+    _, user = dst_session
+    client.force_login(user)
+    with time_machine.travel(at, tick=False):
+        html = client.get(reverse("practicums:attendance")).content.decode()
+    shown = re.search(r'<ul class="plain sessions">\s*<li>(.*?)<strong>', html, re.S).group(1)
+    expected = {
+        "Upcoming": '<span class="meta">Upcoming</span> ',
+        "Open now": (
+            '<span class="status-open">Open now</span> <span class="meta">(code accepted until 02:30)</span> '
+        ),
+        "Missed": '<span class="status-missed">Missed</span> ',
+    }[state]
+    assert shown == expected
+
+
+def test_attendance_page_says_until_when_in_the_persons_zone(client, dst_session):
+    import time_machine
+
+    session, user = dst_session
+    user.time_zone = "America/New_York"
+    user.save()
+    client.force_login(user)
+    with time_machine.travel(session.starts_at + timedelta(minutes=5), tick=False):
+        html = client.get(reverse("practicums:attendance")).content.decode()
+    assert "(code accepted until 05:30 your time)" in html  # 10:30 UTC, EDT has ended: UTC-5

@@ -3,7 +3,7 @@ from django.utils.safestring import mark_safe
 
 from programs.dates import date_range
 from programs.markup import render_markdown
-from programs.numbers import hours_text
+from programs.numbers import duration_text, hours_text
 
 register = template.Library()
 
@@ -17,6 +17,12 @@ def markdown_filter(text: str) -> str:
 def hours(value) -> str:
     """2.50 -> "2.5", 3.00 -> "3"."""
     return "" if value is None else hours_text(value)
+
+
+@register.filter
+def duration(minutes) -> str:
+    """1440 -> "1 day", 120 -> "2 hours", 90 -> "90 minutes"."""
+    return "" if minutes is None else duration_text(int(minutes))
 
 
 @register.simple_tag

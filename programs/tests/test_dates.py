@@ -4,6 +4,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from programs.dates import access_opens_at, add_business_days, date_range, is_business_day
+from programs.numbers import duration_text
 
 LA = ZoneInfo("America/Los_Angeles")
 
@@ -53,3 +54,20 @@ def test_date_range_formats():
     assert date_range(date(2027, 6, 30), date(2027, 7, 2)) == "June 30 – July 2, 2027"
     assert date_range(date(2027, 12, 30), date(2028, 1, 2)) == "December 30, 2027 – January 2, 2028"
     assert date_range(date(2027, 6, 3), date(2027, 6, 3)) == "June 3, 2027"
+
+
+@pytest.mark.parametrize(
+    ("minutes", "text"),
+    [
+        (1, "1 minute"),
+        (45, "45 minutes"),
+        (60, "1 hour"),
+        (90, "90 minutes"),
+        (120, "2 hours"),
+        (1440, "1 day"),
+        (2880, "2 days"),
+        (1500, "25 hours"),
+    ],
+)
+def test_duration_text_says_whole_days_and_hours(minutes, text):
+    assert duration_text(minutes) == text

@@ -100,12 +100,49 @@ def test_funding_letter_is_prefilled():
         today=date(2026, 11, 22),
     )
     assert (
-        "I am writing to request funding for the Certified Learning Practitioner ($1,450 per candidate)."
-        in text
+        "I am writing to request funding for the Certified Learning Practitioner. "
+        "The fee is $1,450 per candidate. " in text
     )
-    assert "(Practicum — Denver, January 12–15, 2027)" in text
+    assert "I have chosen the practicum Practicum — Denver, January 12–15, 2027.\n" in text
     assert "As Trainer at Northwind" in text
     assert text.rstrip().endswith("Zoë Łukasz Nguyễn")
+
+
+@pytest.mark.django_db
+def test_funding_letter_has_no_nested_parentheses():
+    """A price or a title with its own parentheses is never put inside another pair."""
+    program = ProgramFactory(title="Certified Learning Practitioner", price_text="$1,450 (modules and exam)")
+    text = funding_letter_text(
+        program=program,
+        name="A",
+        organization="",
+        job_title="",
+        practicum="Practicum (virtual)",
+        practicum_dates="January 12–15, 2027",
+        today=date(2026, 11, 22),
+    )
+    depth = deepest = 0
+    for char in text:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        deepest = max(deepest, depth)
+    assert deepest == 1
+    assert "The fee is $1,450 (modules and exam)." in text
+
+
+@pytest.mark.django_db
+def test_funding_letter_without_a_practicum_says_so_plainly():
+    program = ProgramFactory(title="Certified Learning Practitioner", price_text="")
+    text = funding_letter_text(
+        program=program,
+        name="A",
+        organization="",
+        job_title="",
+        practicum="",
+        practicum_dates="",
+        today=date(2026, 11, 22),
+    )
+    assert "The fee is as listed on the program page." in text
+    assert "I will choose the practicum dates once the funding is agreed." in text
 
 
 @pytest.mark.django_db

@@ -2,7 +2,8 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from certificates.tasks import nightly_batch
+from certificates.services import batch_start, certificates_send_for_person
+from certificates.tasks import batch_day, nightly_batch
 
 
 class Command(BaseCommand):
@@ -26,8 +27,23 @@ class Command(BaseCommand):
                 date.fromisoformat(run_for)
             except ValueError as exc:
                 raise CommandError(f"--date must look like 2026-11-22, not {run_for!r}") from exc
-        if options["sync"]:
-            people = nightly_batch.apply(kwargs={"run_for": run_for, "triggered_by": "command"}).get()
-        else:
-            people = nightly_batch.delay(run_for=run_for, triggered_by="command") and "queued"
-        self.stdout.write(f"Certificate email: {people} {'people' if options['sync'] else ''}".strip())
+        if not options["sync"]:
+            nightly_batch.delay(run_for=run_for, triggered_by="command")
+            self.stdout.write("Certificate email: queued")
+            return
+        day = batch_day(run_for)
+        batch, user_ids = batch_start(run_for=day, triggered_by="command")
+        sent = refused = 0
+        failed = []
+        for user_id in user_ids:  # the same service the per-person task calls, in this process
+            outcome = certificates_send_for_person(user_id=user_id, run_for=day, batch_id=batch.pk)
+            sent += outcome.sent
+            refused += outcome.refused
+            if outcome.temporary_error:
+                failed.append(outcome.temporary_error)
+        self.stdout.write(
+            f"Certificate email: {len(user_ids)} people, {sent} certificates sent, {refused} refused, "
+            f"{len(failed)} people left for the next run"
+        )
+        for error in failed:
+            self.stderr.write(f"Not sent (temporary error, kept for the next run): {error}")
