@@ -4,14 +4,20 @@ A test that needs a service it cannot find is skipped on a developer's machine a
 CI (CI=true or CREDO_REQUIRE_SERVICES=1), so that CI never passes by skipping.
 """
 
+import glob
 import os
 import socket
+import subprocess
 import threading
 import time
+from datetime import UTC, datetime
 from email import message_from_bytes, policy
+from pathlib import Path
 
 import pytest
 from django.db import connection
+
+ROOT = Path(__file__).resolve().parent
 
 IN_CI = (
     os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -158,6 +164,141 @@ def celery_redis_worker(transactional_db):
     finally:
         app.conf.update(previous)
         _reset_connection_pools(app)
+
+
+# --- Real Celery processes (`celery -A config worker|beat`) -----------------------------------------
+
+
+# Debian's faketime package; `$LIB` is the loader's own library folder (x86_64-linux-gnu, …).
+LIBFAKETIME = "/usr/$LIB/faketime/libfaketime.so.1"
+
+
+def libfaketime_installed() -> bool:
+    return bool(
+        glob.glob("/usr/lib/*/faketime/libfaketime.so.1") or glob.glob("/usr/lib/faketime/libfaketime.so.1")
+    )
+
+
+def celery_env(*, broker_url: str, media_root: Path, **extra: str) -> dict[str, str]:
+    """The environment of a Celery subprocess sharing this test's PostgreSQL database: the local
+    settings (they read DATABASE_URL, REDIS_URL and EMAIL_URL from the environment; the test
+    settings would force an in-memory broker and eager tasks)."""
+    db = connection.settings_dict
+    database_url = f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.local",
+        "DJANGO_DEBUG": "false",
+        "DATABASE_URL": database_url,
+        "CELERY_BROKER_URL": broker_url,
+        "DJANGO_MEDIA_ROOT": str(media_root),
+        "PYTHONPATH": str(ROOT),
+        **extra,
+    }
+
+
+def celery_process(*args: str, env: dict[str, str], log: Path | None = None, clock: datetime | None = None):
+    """`celery -A config <args>`, its output appended to `log` (or dropped). With `clock`, under
+    faketime: the process's clock starts at that moment and runs on at the normal rate."""
+    command = [str(ROOT / ".venv" / "bin" / "celery"), "-A", "config", *args]
+    if clock is not None:
+        # What `faketime -f "@…"` does, without its wrapper process (which would outlive a
+        # terminate() with celery still running): libfaketime preloaded into celery itself. It
+        # reads "@…" in the process's zone: UTC here, whatever the machine's is.
+        env = {
+            **env,
+            "LD_PRELOAD": LIBFAKETIME,
+            "FAKETIME": clock.astimezone(UTC).strftime("@%Y-%m-%d %H:%M:%S"),
+            "TZ": "UTC",
+        }
+    output = log.open("ab") if log else subprocess.DEVNULL
+    try:
+        # S603: our own celery with arguments built here, no shell.
+        return subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)  # noqa: S603
+    finally:
+        if log:
+            output.close()  # the child has its own copy
+
+
+def celery_stop(processes: list[subprocess.Popen]) -> None:
+    """Stop each process that still runs: warm shutdown, then SIGKILL after 20 s."""
+    for process in processes:
+        if process.poll() is None:
+            process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+class CeleryUnderFaketime:
+    """The real `celery -A config beat` with the production schedule and a real worker, both
+    under faketime, on a Redis broker of their own and this test's PostgreSQL database; what
+    they email arrives at `inbox` (an SMTP server on loopback)."""
+
+    def __init__(self, tmp_path: Path, broker_url: str, smtp_port: int) -> None:
+        self.inbox = SMTPInbox()
+        self.tmp_path = tmp_path
+        self.broker_url = broker_url
+        self.smtp_port = smtp_port
+        self.processes: list[subprocess.Popen] = []
+
+    def start(self, *, at: datetime) -> None:
+        env = celery_env(
+            broker_url=self.broker_url,
+            media_root=self.tmp_path,
+            EMAIL_URL=f"smtp://127.0.0.1:{self.smtp_port}",
+        )
+        self.processes.append(
+            celery_process(
+                "worker", "--pool=solo", "-l", "INFO", "--without-gossip", "--without-mingle",
+                "--without-heartbeat", "-n", f"faketime-{os.getpid()}@%h",
+                env=env, log=self.tmp_path / "worker.log", clock=at,
+            )
+        )  # fmt: skip
+        self.processes.append(
+            celery_process(
+                "beat", "-l", "INFO", "--schedule", str(self.tmp_path / "celerybeat-schedule"),
+                env=env, log=self.tmp_path / "beat.log", clock=at,
+            )
+        )  # fmt: skip
+
+    def stop(self) -> None:
+        celery_stop(self.processes)
+
+    def logs(self) -> str:
+        """Both processes' output, for a failing assertion's message."""
+        return "".join(
+            f"\n--- {name}\n" + (self.tmp_path / name).read_text(errors="replace")[-3000:]
+            for name in ("beat.log", "worker.log")
+            if (self.tmp_path / name).exists()
+        )
+
+
+@pytest.fixture
+def celery_under_faketime(transactional_db, tmp_path):
+    """See CeleryUnderFaketime; the processes are stopped (and the broker emptied) at the end."""
+    if connection.vendor != "postgresql" or not os.environ.get("REDIS_URL"):
+        service_missing("needs PostgreSQL (DATABASE_URL) and Redis (REDIS_URL)")
+    if not libfaketime_installed():
+        service_missing("needs faketime (Debian package faketime)")
+    import redis
+    from aiosmtpd.controller import Controller
+
+    broker_url = os.environ["REDIS_URL"].rsplit("/", 1)[0] + "/8"  # a Redis database of its own
+    redis.Redis.from_url(broker_url).flushdb()
+    port = free_port()
+    celery = CeleryUnderFaketime(tmp_path, broker_url, port)
+    controller = Controller(celery.inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield celery
+    finally:
+        celery.stop()
+        controller.stop()
+        redis.Redis.from_url(broker_url).flushdb()
 
 
 def pytest_report_header(config):

@@ -15,7 +15,6 @@ import threading
 import time
 import uuid
 from datetime import date
-from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -23,9 +22,8 @@ from django.db import connection
 from accounts.tests.factories import UserFactory
 from certificates.models import Certificate
 from certificates.tests.factories import issue
-from conftest import SMTPInbox, free_port, service_missing
+from conftest import SMTPInbox, celery_env, celery_process, celery_stop, free_port, service_missing
 
-ROOT = Path(__file__).resolve().parent.parent
 PEOPLE = 12
 
 
@@ -56,10 +54,9 @@ def _broker_url() -> str:
 
 def _worker(env: dict) -> subprocess.Popen:
     name = f"faults-{uuid.uuid4().hex[:8]}@%h"
-    return subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "celery"), "-A", "config", "worker", "--pool=solo", "-l", "WARNING",
-         "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", name],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    return celery_process(
+        "worker", "--pool=solo", "-l", "WARNING", "--without-gossip", "--without-mingle",
+        "--without-heartbeat", "-n", name, env=env,
     )  # fmt: skip
 
 
@@ -77,19 +74,12 @@ def fault_setup(transactional_db, settings, tmp_path):
         },
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-    db = connection.settings_dict
-    env_base = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.local",
-        "DJANGO_DEBUG": "false",
-        "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/"
-        + db["NAME"],
-        "CELERY_BROKER_URL": _broker_url(),
-        "CELERY_VISIBILITY_TIMEOUT": "15",
-        "CREDO_EMAIL_RETRY_BASE_SECONDS": "1",
-        "DJANGO_MEDIA_ROOT": str(tmp_path),
-        "PYTHONPATH": str(ROOT),
-    }
+    env_base = celery_env(
+        broker_url=_broker_url(),
+        media_root=tmp_path,
+        CELERY_VISIBILITY_TIMEOUT="15",
+        CREDO_EMAIL_RETRY_BASE_SECONDS="1",
+    )
     people = []
     for i in range(PEOPLE):
         user = UserFactory(email=f"person{i}@example.org")
@@ -107,13 +97,7 @@ def fault_setup(transactional_db, settings, tmp_path):
     try:
         yield env_base, workers, app
     finally:
-        for worker in workers:
-            if worker.poll() is None:
-                worker.terminate()
-                try:
-                    worker.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    worker.kill()
+        celery_stop(workers)
         app.conf.update(previous)
         app._pool = None
         app.amqp._producer_pool = None

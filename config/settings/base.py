@@ -197,6 +197,8 @@ CELERY_TASK_IGNORE_RESULT = True
 # Crontab schedules are read in Pacific time: the certificate email runs at 20:00 there in both
 # PST and PDT. (Messages and stored times stay UTC.)
 CELERY_TIMEZONE = "America/Los_Angeles"
+# Every task is either here or in config.celery_app.ON_DEMAND_TASKS with the reason it is not
+# periodic (config/tests/test_beat_schedule.py holds both lists to that).
 CELERY_BEAT_SCHEDULE: dict = {
     "access-open-emails": {"task": "programs.send_access_open_emails", "schedule": 15 * 60},
     "expire-waitlist-offers": {"task": "practicums.expire_waitlist_offers", "schedule": 15 * 60},
@@ -205,6 +207,16 @@ CELERY_BEAT_SCHEDULE: dict = {
     "nightly-certificate-email": {
         "task": "certificates.nightly_batch",
         "schedule": crontab(hour=20, minute=0),
+    },
+    # On the quarter hour (not 15 minutes after beat starts): a practicum's last day is caught
+    # within 15 minutes of its start in its own zone, however often beat restarts.
+    "exam-invitations": {
+        "task": "recertification.issue_exam_invitations",
+        "schedule": crontab(minute="*/15"),
+    },
+    "renewal-reminders": {
+        "task": "recertification.send_reminders",
+        "schedule": crontab(hour=9, minute=0),
     },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")

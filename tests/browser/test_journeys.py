@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core import mail
+from django.utils import timezone
 
 from accounts.tests.factories import PASSWORD, UserFactory
 from certificates.tasks import nightly_batch
@@ -145,11 +146,14 @@ def test_teacher_attends_sessions_completes_module_shares_record(journey):
     assert teacher.pk
 
 
-def test_candidate_from_sign_up_to_recertification(journey):
+@pytest.mark.postgres
+@pytest.mark.redis
+@pytest.mark.timeout(420)
+def test_candidate_from_sign_up_to_recertification(journey, celery_under_faketime):
     from modules.tests.factories import AssessmentFactory
     from programs.tests.factories import ProgramFactory
-    from recertification.models import Exam
-    from recertification.services import ce_activity_review, exam_invitations_issue
+    from recertification.models import Exam, ExamInvitation
+    from recertification.services import ce_activity_review
 
     program = ProgramFactory(
         title="Certified Learning Practitioner",
@@ -235,10 +239,24 @@ def test_candidate_from_sign_up_to_recertification(journey):
             submit(page)
             assert "You are checked in" in page.content()
 
-    with time_machine.travel(datetime(2027, 3, 10, 17, 30, tzinfo=denver), tick=True):
-        mail.outbox.clear()
-        exam_invitations_issue()
-        link = re.search(r"/exam/[^\s/]+/", mail.outbox[-1].body).group(0)  # the email's host is the site's
+    # The exam link comes as in production: the real beat (production schedule) and a real worker,
+    # their clocks (and the test's) moved to a minute before the 17:30 quarter hour of the practicum's
+    # last day in Denver. Beat's first tick is the first quarter hour after it has started, which
+    # takes it some seconds (12 s seen on a busy machine).
+    with time_machine.travel(datetime(2027, 3, 10, 17, 29, tzinfo=denver), tick=True):
+        celery_under_faketime.start(at=timezone.now())  # the test's clock runs from here, in step
+        received = celery_under_faketime.inbox.wait_for(1, timeout=120)
+        assert len(received) == 1, f"{len(received)} emails in 120 s" + celery_under_faketime.logs()
+        invitation = received[0]
+        assert invitation["To"] == "casey@example.org"
+        assert "Scheduler: Sending due task exam-invitations" in celery_under_faketime.logs()
+        issued_at = ExamInvitation.objects.get(user__email="casey@example.org").issued_at
+        assert issued_at.astimezone(denver).replace(second=0, microsecond=0) == datetime(
+            2027, 3, 10, 17, 30, tzinfo=denver
+        )  # on beat's quarter hour, by the worker's moved clock
+        celery_under_faketime.stop()
+        body = invitation.get_body(("plain",)).get_content()
+        link = re.search(r"/exam/[^\s/]+/", body).group(0)  # the email's host is the site's
         page = j.visit("/me/", "dashboard-exam")
         assert "Your certification exam is open" in page.content()
         page = j.go(link)
