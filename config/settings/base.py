@@ -220,7 +220,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     # A timed attempt left open past its deadline is scored with the answers saved in time.
     "close-overdue-attempts": {"task": "modules.close_overdue_attempts", "schedule": 5 * 60},
-    "close-overdue-exam-attempts": {"task": "recertification.close_overdue_exam_attempts", "schedule": 5 * 60},
+    "close-overdue-exam-attempts": {
+        "task": "recertification.close_overdue_exam_attempts",
+        "schedule": 5 * 60,
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TASK_ALWAYS_EAGER = False

@@ -10,6 +10,7 @@ import pytest
 import time_machine
 from django.core import mail
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from accounts.tests.factories import PASSWORD, UserFactory
 from certificates.tasks import nightly_batch
@@ -87,6 +88,7 @@ def test_teacher_attends_sessions_completes_module_shares_record(journey):
     for session in sessions:
         with time_machine.travel(session.ends_at - timedelta(minutes=5), tick=True):
             page = j.visit("/attendance/")
+            expect(page.locator("main")).to_contain_text("Open now (code accepted until")
             page.fill("#id_code", Session.objects.get(pk=session.pk).code.lower())
             submit(page)
             assert "You are checked in" in page.content()
@@ -120,7 +122,10 @@ def test_teacher_attends_sessions_completes_module_shares_record(journey):
         j.shot("record-print")
         page.emulate_media(media="screen")
         page.fill("#id_label", "for my principal")
+        page.check("#id_expiry_3")  # "Until a date": the day the teacher picks is the day shown
+        page.fill("#id_expires_on", "2027-08-15")
         page.click("form[action$='/me/record/links/'] button[type=submit]")
+        expect(page.locator(".links-table, table").first).to_contain_text("Aug 15, 2027")
         link = page.locator(".link-box").input_value()
         assert "/records/" in link
         j.axe()
@@ -129,6 +134,8 @@ def test_teacher_attends_sessions_completes_module_shares_record(journey):
         shared = principal.visit(link.replace(j.base, ""), "shared-record")
         assert "Taylor Teacher" in shared.content()
         assert "teacher@example.org" not in shared.content()
+        expect(shared.locator(".shared-terms")).to_contain_text("Record as of July 20, 2027")
+        expect(shared.locator(".shared-terms")).to_contain_text("works until the end of August 15, 2027")
         with shared.expect_download() as download:
             shared.click("text=download >> nth=0")
         assert download.value.suggested_filename.startswith("certificate-")
@@ -194,8 +201,18 @@ def test_candidate_from_sign_up_to_recertification(journey, celery_under_faketim
     )
     Exam.objects.create(program=program, assessment=exam_assessment)
 
+    webinar = PracticumFactory(
+        program=program, kind="ce_event", ce_kind="webinar", title="Webinar: feedback that works",
+        format="virtual", starts_on=date(2027, 2, 3), ends_on=date(2027, 2, 3),
+    )  # fmt: skip
+
     j = journey()
     with time_machine.travel(datetime(2027, 1, 8, 10, tzinfo=LA), tick=True):  # a Friday
+        page = j.visit(f"/programs/{program.slug}/", "program")
+        expect(page.locator("main")).to_contain_text("Webinars and roundtables")
+        upcoming = page.locator("section", has=page.locator("h2", has_text="Upcoming practicums"))
+        expect(upcoming).to_contain_text("Practicum — Denver")
+        expect(upcoming).not_to_contain_text(webinar.title)
         page = j.visit("/accounts/signup/", "signup")
         page.fill("#id_full_name", "Casey Candidate")
         page.fill("#id_email", "casey@example.org")
@@ -209,8 +226,12 @@ def test_candidate_from_sign_up_to_recertification(journey, celery_under_faketim
         page.click("main form button[type=submit]")
         j.email = "casey@example.org"  # verifying logged the candidate in
         page = j.visit(f"/programs/{program.slug}/register/", "register")
+        expect(page.locator("main form")).not_to_contain_text(webinar.title)
+        assert page.locator(f"#practicum-{webinar.pk}").count() == 0
         page.check(f"#practicum-{practicum.pk}")
         submit(page)
+        page = j.visit("/me/", "dashboard-registered")
+        expect(page.locator("main")).to_contain_text("Your modules open on Tuesday, January 12")
         page = j.visit(f"/modules/{module.pk}/", "module-closed")
         assert "Your modules open on" in page.content()
         assert (
@@ -235,6 +256,7 @@ def test_candidate_from_sign_up_to_recertification(journey, celery_under_faketim
     for day in days:
         with time_machine.travel(day.ends_at - timedelta(minutes=10), tick=True):
             page = j.visit("/attendance/")
+            expect(page.locator("main")).to_contain_text("Open now")
             page.fill("#id_code", Session.objects.get(pk=day.pk).code)
             submit(page)
             assert "You are checked in" in page.content()
@@ -271,6 +293,9 @@ def test_candidate_from_sign_up_to_recertification(journey, celery_under_faketim
         mail.outbox.clear()
         nightly_batch.apply()
         assert any(m.to == ["casey@example.org"] and m.attachments for m in mail.outbox)
+        page = j.visit("/me/", "dashboard-certified")
+        expect(page.locator("main")).to_contain_text("Certified until")
+        expect(page.locator("main")).not_to_contain_text("Your practicum starts on")
         page = j.visit("/me/certificates/", "certificates")
         with page.expect_download() as download:
             page.click("a:has-text('PDF') >> nth=0")
