@@ -13,7 +13,7 @@ from accounts.admin_helpers import ReadOnlyInline
 from programs.admin import HTTPS_URLS
 from programs.models import Enrollment, Program
 
-from .admin_forms import SessionForm, SessionFormSet
+from .admin_forms import PracticumAdminForm, SessionForm, SessionFormSet
 from .models import (
     Attendance,
     AttendanceCorrection,
@@ -80,6 +80,7 @@ class SessionInline(admin.TabularInline):
 
 @admin.register(Practicum)
 class PracticumAdmin(admin.ModelAdmin):
+    form = PracticumAdminForm
     formfield_overrides = HTTPS_URLS
     list_display = ("title", "program", "format", "place", "starts_on", "ends_on", "seats", "status", "tools")
     list_filter = ("program", "format", MonthFilter, "status", "ce_kind")
