@@ -302,6 +302,7 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = CREDO_SITE_NAME
+MFA_RECOVERY_CODES_SHOW_ONCE = True  # shown right after setting up the authenticator, then hidden
 
 # --- Internationalisation and time --------------------------------------------------------------
 LANGUAGE_CODE = "en-us"

@@ -296,7 +296,12 @@ def test_staff_cannot_mark_present_before_the_session_starts(db):
     register(user, practicum)
     with pytest.raises(AttendanceError) as refused:
         attendance_correct(
-            by=staff, attendee=user, session=session, present=True, reason="Sheet", now=start - timedelta(days=90)
+            by=staff,
+            attendee=user,
+            session=session,
+            present=True,
+            reason="Sheet",
+            now=start - timedelta(days=90),
         )
     assert str(refused.value) == (
         "Day 1 has not started yet: nobody can be marked present before it starts, "
@@ -373,7 +378,12 @@ def test_admin_attendance_page_marks_all_and_says_why_a_future_session_is_refuse
     assert [str(m) for m in refused.context["messages"]] == [
         "Day 2 has not started yet: nobody can be marked present before it starts, at 09:00 on March 1 (UTC)."
     ]
-    single = {"session": future.pk, "registration": user.registrations.get().pk, "present": "1", "reason": "r"}
+    single = {
+        "session": future.pk,
+        "registration": user.registrations.get().pk,
+        "present": "1",
+        "reason": "r",
+    }
     assert [str(m) for m in client.post(url, single, follow=True).context["messages"]] == [
         "Day 2 has not started yet: nobody can be marked present before it starts, at 09:00 on March 1 (UTC)."
     ]
