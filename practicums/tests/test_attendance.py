@@ -4,7 +4,6 @@ from functools import partial
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.db import connection, connections
 from django.urls import reverse
 
@@ -347,9 +346,9 @@ def test_mark_all_present_completes_sets_and_refuses_future_sessions_or_no_reaso
     day1 = make_session(practicum, "Day 1", start, start + timedelta(hours=8))
     user, staff = UserFactory(), StaffFactory()
     register(user, practicum)
-    with pytest.raises(AttendanceError, match="^Day 1 has not started yet"):
+    with pytest.raises(AttendanceError, match=r"^Day 1 has not started yet"):
         attendance_mark_all_present(by=staff, session=day1, reason="Sheet", now=start - timedelta(minutes=1))
-    with pytest.raises(AttendanceError, match="^Please give a reason"):
+    with pytest.raises(AttendanceError, match=r"^Please give a reason"):
         attendance_mark_all_present(by=staff, session=day1, reason=" ", now=start)
     assert not Attendance.objects.exists()
     attendance_mark_all_present(by=staff, session=day1, reason="Sheet", now=start)
