@@ -48,7 +48,7 @@ SITE_URL = env_or_fail("CREDO_SITE_URL", default="http://localhost:8000").rstrip
 
 # --- Applications ------------------------------------------------------------------------------
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "accounts.admin_helpers.CredoAdminConfig",  # django.contrib.admin with labelled fields
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
