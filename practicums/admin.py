@@ -197,6 +197,7 @@ class PracticumAdmin(admin.ModelAdmin):
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": f"Attendance: {practicum.title}",
+            "now": timezone.now(),  # sessions that have not started cannot be marked yet
             "practicum": practicum,
             "roster": roster_for_practicum(practicum=practicum),
             "corrections": AttendanceCorrection.objects.filter(session__practicum=practicum).select_related(

@@ -21,6 +21,11 @@
       const label = labelId(select.id);
       if (box && label) {
         box.setAttribute('aria-labelledby', (label + ' ' + (box.getAttribute('aria-labelledby') || '')).trim());
+        // The selection inside is read as part of the combobox's name, not as a nameless textbox.
+        box.querySelectorAll('.select2-selection__rendered[role="textbox"]').forEach(function (shown) {
+          shown.removeAttribute('role');
+          shown.removeAttribute('aria-readonly');
+        });
       }
     });
   }

@@ -7,13 +7,13 @@ to the standard ones. A model with no row to open fails the test until this file
 """
 
 import io
-import re
 import time
 from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from django.contrib import admin
+from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.test import RequestFactory
@@ -40,6 +40,7 @@ def seed_one_of_each():
     from programs.models import ContactMessage, GuideRequest, Program
     from recertification.models import CEActivity, Credential, Exam, ExamInvitation
 
+    Group.objects.get_or_create(name="Instructors")  # a data migration's, gone after a flush
     call_command("seed_demo", stdout=io.StringIO())
     staff = StaffFactory(email="axe-admin@example.org", is_superuser=True)
     secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
@@ -173,6 +174,15 @@ def test_every_admin_page_is_accessible(journey):
     assert checked > 3 * len(admin.site._registry)
 
 
+# The elements that stick out past the window's right edge (none: the page does not scroll sideways).
+WIDER_THAN_THE_WINDOW = """
+[...document.querySelectorAll('body *')]
+  .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+  .filter(e => getComputedStyle(e).visibility !== 'hidden')
+  .slice(0, 3).map(e => e.tagName + (e.id ? '#' + e.id : '') + '.' + e.className).join(', ')
+"""
+
+
 def test_admin_pages_for_the_review_at_1280px(journey):
     """Screenshots of the pages staff use most, at 1280 px wide, and no horizontal scrolling."""
     from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
@@ -186,6 +196,7 @@ def test_admin_pages_for_the_review_at_1280px(journey):
     page.fill("input[name=code]", format_hotp_value(hotp_value(secret, int(time.time()) // 30)))
     page.click("form.form button[type=submit]")
     practicum = Practicum.objects.filter(kind="practicum").order_by("starts_on").first()
+    wide = []
     for path, name in [
         (f"/admin/practicums/practicum/{practicum.pk}/change/", "practicum-change"),
         (f"/admin/practicums/practicum/{practicum.pk}/attendance/", "attendance"),
@@ -194,8 +205,10 @@ def test_admin_pages_for_the_review_at_1280px(journey):
     ]:
         j.go(path)
         j.shot(name)
-        overflow = page.evaluate(
-            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        )
-        assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at 1280px"
-    assert re.search(r"\bPeople\b", page.locator("#content-main").inner_text())
+        overflow = page.evaluate(WIDER_THAN_THE_WINDOW)
+        if overflow:
+            wide.append(f"{path}: {overflow}")
+    assert wide == [], "pages that scroll sideways at 1280px: " + "; ".join(wide)
+    sections = [t.strip().upper() for t in page.locator("#content-main caption").all_inner_texts()]
+    assert len(sections) == len(set(sections)), sections  # one "Accounts" (allauth's), then "People"
+    assert "PEOPLE" in sections
