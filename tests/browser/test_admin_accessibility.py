@@ -212,3 +212,28 @@ def test_admin_pages_for_the_review_at_1280px(journey):
     sections = [t.strip().upper() for t in page.locator("#content-main caption").all_inner_texts()]
     assert len(sections) == len(set(sections)), sections  # one "Accounts" (allauth's), then "People"
     assert "PEOPLE" in sections
+
+
+def test_staff_onboarding_from_login_to_the_page_asked_for(journey):
+    """Log in, set up the authenticator (no second password), recovery codes once, Continue."""
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    from accounts.tests.factories import StaffFactory
+
+    StaffFactory(email="new-staff@example.org")
+    j = journey()
+    page = j.go("/admin/practicums/practicum/?status__exact=scheduled")
+    j.log_in("new-staff@example.org")
+    assert page.url.endswith("/accounts/2fa/totp/activate/"), page.url
+    assert "Set up an authenticator app to continue." in page.content()
+    j.axe()
+    j.shot("activate")
+    secret = page.input_value("#authenticator_secret")
+    page.fill("input[name=code]", format_hotp_value(hotp_value(secret, int(time.time()) // 30)))
+    page.click("main form button[type=submit]")
+    assert page.url.endswith("/accounts/2fa/recovery-codes/"), page.url
+    assert len(page.input_value("#recovery_codes").split()) == 10
+    j.axe()
+    j.shot("recovery-codes")
+    page.click("a:has-text('Continue')")
+    assert page.url == j.base + "/admin/practicums/practicum/?status__exact=scheduled"
