@@ -1,6 +1,81 @@
-"""Small admin building blocks shared by the apps (accounts is the app every other imports)."""
+"""Small admin building blocks shared by the apps (accounts is the app every other imports),
+and the admin site itself: every ModelAdmin registered on it, ours or a library's, and each of its
+inlines, gets labelled fields (`AccessibleFieldsMixin`), so a new model cannot escape."""
 
+from django import forms
 from django.contrib import admin
+from django.contrib.admin.apps import AdminConfig
+from django.forms.utils import pretty_name
+
+
+def _label_widget(widget: forms.Widget, label: str) -> None:
+    inner = getattr(widget, "widget", widget)  # the admin's "add another" wrapper shares its attrs
+    if isinstance(inner, forms.HiddenInput):
+        return
+    if isinstance(inner, forms.MultiWidget):  # a date and a time: one visible label for two inputs
+        parts = ("date", "time") if isinstance(inner, forms.SplitDateTimeWidget) else None
+        for i, part in enumerate(inner.widgets):
+            part.attrs.setdefault("aria-label", f"{label}: {parts[i]}" if parts else f"{label} ({i + 1})")
+        return
+    inner.attrs.setdefault("aria-label", label)
+
+
+def label_fields(form_class: type[forms.BaseForm], *, every_field: bool) -> type[forms.BaseForm]:
+    """Give widgets an accessible name from their field's label. In a table (an inline, the
+    list's editable columns) no input has a <label> of its own, so `every_field`; in a page form
+    only the inputs that share one label (a date and a time)."""
+    for name, field in form_class.base_fields.items():
+        if every_field or isinstance(getattr(field.widget, "widget", field.widget), forms.MultiWidget):
+            _label_widget(field.widget, str(field.label or pretty_name(name)))
+    return form_class
+
+
+class AccessibleFieldsMixin:
+    """Labels for the fields of the admin's forms, inlines and list_editable columns."""
+
+    def get_form(self, request, obj=None, **kwargs):
+        return label_fields(super().get_form(request, obj, **kwargs), every_field=False)
+
+    def get_changelist_formset(self, request, **kwargs):
+        formset = super().get_changelist_formset(request, **kwargs)
+        label_fields(formset.form, every_field=True)
+        return formset
+
+    def get_formset(self, request, obj=None, **kwargs):  # inlines
+        formset = super().get_formset(request, obj, **kwargs)
+        label_fields(formset.form, every_field=True)
+        delete_label = f"Delete this {self.opts.verbose_name}"
+
+        def add_fields(self, form, index):
+            formset.add_fields(self, form, index)
+            if "DELETE" in form.fields:
+                form.fields["DELETE"].widget.attrs["aria-label"] = delete_label
+
+        return type(formset.__name__, (formset,), {"add_fields": add_fields})
+
+
+def with_labelled_fields(admin_class: type) -> type:
+    """`admin_class` and its inlines, with AccessibleFieldsMixin."""
+    if issubclass(admin_class, AccessibleFieldsMixin):
+        return admin_class
+    namespace = {"__module__": admin_class.__module__, "__qualname__": admin_class.__qualname__}
+    if getattr(admin_class, "inlines", None):
+        namespace["inlines"] = [with_labelled_fields(inline) for inline in admin_class.inlines]
+    return type(admin_class.__name__, (AccessibleFieldsMixin, admin_class), namespace)
+
+
+class CredoAdminSite(admin.AdminSite):
+    """The default admin site (see CredoAdminConfig)."""
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        admin_class = with_labelled_fields(admin_class or admin.ModelAdmin)
+        return super().register(model_or_iterable, admin_class, **options)
+
+
+class CredoAdminConfig(AdminConfig):
+    """django.contrib.admin, with CredoAdminSite as admin.site (INSTALLED_APPS names this)."""
+
+    default_site = "accounts.admin_helpers.CredoAdminSite"
 
 
 class ReadOnlyInline(admin.TabularInline):

@@ -7,6 +7,10 @@ from django.utils import timezone
 
 from .selectors import user_has_totp
 
+# The page a staff member asked for before setting up their authenticator; the recovery codes
+# page (shown once, right after) offers it as "Continue" and forgets it.
+MFA_ONBOARDING_NEXT = "credo.mfa_onboarding_next"
+
 
 class StaffMFAMiddleware:
     """Staff must have TOTP two-factor authentication before they reach the Django admin (or
@@ -14,7 +18,7 @@ class StaffMFAMiddleware:
 
     The admin's own login page is replaced by the site's (allauth) login, which asks for the
     TOTP code of anyone who has enrolled; this closes the other door: a staff account without
-    TOTP is sent to enrol first.
+    TOTP is sent to enrol first, and remembered where it was going (see recovery_codes_view).
     """
 
     def __init__(self, get_response):
@@ -31,10 +35,11 @@ class StaffMFAMiddleware:
         ):
             messages.warning(
                 request,
-                "Staff accounts need two-factor authentication. "
-                "Set up an authenticator app to continue to the admin.",
+                "Staff accounts need two-factor authentication. Set up an authenticator app to continue.",
             )
-            return redirect(f"{reverse('mfa_activate_totp')}?next={request.path}")
+            if request.method == "GET":  # where to go once the authenticator is set up
+                request.session[MFA_ONBOARDING_NEXT] = request.get_full_path()
+            return redirect("mfa_activate_totp")
         return self.get_response(request)
 
 

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
 from .forms import ProfileForm
+from .middleware import MFA_ONBOARDING_NEXT
 from .services import profile_update
 
 
@@ -18,3 +19,14 @@ def profile(request):
     else:
         form = ProfileForm.for_user(request.user)
     return render(request, "accounts/profile.html", {"form": form})
+
+
+def recovery_codes(request):
+    """allauth's recovery codes page, with a "Continue" to the page the person was going to when
+    they were sent to set up an authenticator (offered once, then forgotten)."""
+    from allauth.mfa.recovery_codes.views import view_recovery_codes
+
+    response = view_recovery_codes(request)
+    if getattr(response, "context_data", None) is not None and request.user.is_authenticated:
+        response.context_data["continue_url"] = request.session.pop(MFA_ONBOARDING_NEXT, None)
+    return response

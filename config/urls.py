@@ -3,6 +3,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts import views as account_views
+
 from . import views
 
 # The admin has no login page of its own: staff log in through the site (with their TOTP code).
@@ -35,6 +37,8 @@ urlpatterns = [
     path("", include("modules.urls")),
     path("", include("certificates.urls")),
     path("", include("recertification.urls")),
+    # allauth's page, plus the "Continue" of the staff onboarding (accounts/middleware.py)
+    path("accounts/2fa/recovery-codes/", account_views.recovery_codes),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

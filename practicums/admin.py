@@ -28,6 +28,7 @@ from .selectors import roster_for_practicum
 from .services import (
     AttendanceError,
     attendance_correct,
+    attendance_mark_all_present,
     enrollment_import_csv,
     practicum_changes_notify,
     practicum_copy_to_next_month,
@@ -61,6 +62,12 @@ class MonthFilter(admin.SimpleListFilter):
             year, month = self.value().split("-")
             return queryset.filter(starts_on__year=int(year), starts_on__month=int(month))
         return queryset
+
+
+def _posted_id(request, name: str) -> int:
+    """A posted primary key, or 0 (matches nothing: a 404 rather than a 500) if it is not one."""
+    value = request.POST.get(name, "")
+    return int(value) if value.isdigit() else 0
 
 
 class SessionInline(admin.TabularInline):
@@ -175,9 +182,23 @@ class PracticumAdmin(admin.ModelAdmin):
         if request.method == "POST":
             if not request.user.has_perm("practicums.add_attendancecorrection"):
                 return HttpResponse(status=403)
-            session = get_object_or_404(Session, pk=request.POST.get("session"), practicum=practicum)
+            session = get_object_or_404(Session, pk=_posted_id(request, "session"), practicum=practicum)
+            if request.POST.get("everyone") == "1":
+                try:
+                    marked = attendance_mark_all_present(
+                        by=request.user, session=session, reason=request.POST.get("reason", "")
+                    )
+                except AttendanceError as exc:
+                    self.message_user(request, str(exc), messages.ERROR)
+                else:
+                    self.message_user(
+                        request,
+                        f"{len(marked)} marked present at {session.title} "
+                        f"(everyone else with a place was already present).",
+                    )
+                return redirect("admin:practicums_practicum_attendance", pk=pk)
             attendee = get_object_or_404(
-                Registration, pk=request.POST.get("registration"), practicum=practicum
+                Registration, pk=_posted_id(request, "registration"), practicum=practicum
             ).user
             try:
                 attendance_correct(
@@ -196,6 +217,7 @@ class PracticumAdmin(admin.ModelAdmin):
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": f"Attendance: {practicum.title}",
+            "now": timezone.now(),  # sessions that have not started cannot be marked yet
             "practicum": practicum,
             "roster": roster_for_practicum(practicum=practicum),
             "corrections": AttendanceCorrection.objects.filter(session__practicum=practicum).select_related(

@@ -5,36 +5,57 @@ from datetime import datetime
 from itertools import pairwise
 
 from django import forms
-from django.db import models
 
-from programs.models import Program
+from programs.models import Program, Season
 
-from .models import Practicum, Session
+from .models import Practicum, Session, TrackGroup
 
 
-def _https_urls(field: models.Field, **kwargs) -> forms.Field | None:
-    """Links typed without a scheme are https (the admin's own overrides say the same)."""
-    if isinstance(field, models.URLField):
-        kwargs["assume_scheme"] = "https"
-    return field.formfield(**kwargs)
+class HttpsURLField(forms.URLField):
+    """A URL typed without a scheme is read as https:// (Django 6's default, asked for now)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("assume_scheme", "https")
+        super().__init__(**kwargs)
 
 
 class PracticumForm(forms.ModelForm):
     """A live event's kind must fit its program: practicums belong to certification programs,
     live-event sets to series, and CE events (webinar or roundtable) to certification programs,
-    whose credential holders earn CE hours. Once people are registered the kind stays put."""
+    whose credential holders earn CE hours. Once people are registered the kind stays put.
+
+    The season and group lists hold only the practicum's program's (once it has one: on the
+    change page, or an add page opened with ?program=); a season or group of another program is
+    refused with a message either way."""
 
     class Meta:
         model = Practicum
-        fields = [
-            "program", "season", "group", "kind", "ce_kind", "title", "format", "venue_name", "address",
-            "city", "join_url", "starts_on", "ends_on", "time_zone", "capacity", "appraised_hours",
-            "instructors", "status", "is_published",
-        ]  # fmt: skip
-        formfield_callback = _https_urls
+        fields = "__all__"  # noqa: DJ007 -- the admin page edits every field; this form validates them
+        field_classes = {"join_url": HttpsURLField}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        program_id = self.instance.program_id or self.initial.get("program")
+        if program_id and str(program_id).isdigit():
+            if "season" in self.fields:
+                self.fields["season"].queryset = Season.objects.filter(
+                    school_year__program_id=program_id
+                ).select_related("school_year")
+            if "group" in self.fields:
+                self.fields["group"].queryset = TrackGroup.objects.filter(program_id=program_id)
+        elif "season" in self.fields:
+            self.fields["season"].queryset = Season.objects.select_related("school_year__program")
+            self.fields["season"].label_from_instance = lambda s: f"{s} ({s.school_year.program})"
 
     def clean(self):
         data = super().clean()
+        program = data.get("program")
+        if program is not None:
+            season, group = data.get("season"), data.get("group")
+            if season is not None and season.school_year.program_id != program.pk:
+                self.add_error("season", f"{season} is a season of another program, not of {program}.")
+            if group is not None and group.program_id != program.pk:
+                self.add_error("group", f"{group} is a group of another program, not of {program}.")
         program, kind, ce_kind = data.get("program"), data.get("kind"), data.get("ce_kind", "")
         if program and kind:
             certification = program.kind == Program.Kind.CERTIFICATION

@@ -1,5 +1,8 @@
 """Every admin page a staff member opens answers (no 500), and the enrollment CSV tools work."""
 
+import re
+from datetime import timedelta
+
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib import admin
@@ -76,3 +79,31 @@ def test_admin_enrollment_csv_export(staff_client):
     assert lines[0] == "name,email,organization,program,status,registered_at,access_opens_at,practicums"
     assert lines[1].startswith(f"Ana Example,{user.email},")
     assert lines[1].endswith("Practicum — Denver (Confirmed)")
+
+
+@pytest.mark.django_db
+def test_admin_index_names_each_app_once(staff_client):
+    names = [app["name"] for app in staff_client.get("/admin/").context["app_list"]]
+    assert len(names) == len(set(names)), names
+    assert "People" in names
+
+
+@pytest.mark.django_db
+def test_every_admin_form_field_has_an_accessible_name(staff_client):
+    """Inline rows and list columns have no <label> per input: each widget gets an aria-label
+    from its field's label, on every registered ModelAdmin (ours and the libraries')."""
+    from practicums.models import Practicum
+    from practicums.tests.factories import make_session
+
+    practicum = PracticumFactory()
+    start = practicum.created_at
+    make_session(practicum, "Day 1", start, start + timedelta(hours=8))
+    html = staff_client.get(
+        reverse("admin:practicums_practicum_change", args=[practicum.pk])
+    ).content.decode()
+    assert re.search(r'<input [^>]*aria-label="Title"[^>]*id="id_sessions-0-title"', html)
+    assert 'aria-label="Status" id="id_sessions-0-status"' in html
+    assert 'aria-label="Delete this session"' in html
+    for model_admin in admin.site._registry.values():
+        assert type(model_admin).__mro__[1].__name__ == "AccessibleFieldsMixin", type(model_admin)
+    assert Practicum.objects.count() == 1

@@ -48,7 +48,7 @@ SITE_URL = env_or_fail("CREDO_SITE_URL", default="http://localhost:8000").rstrip
 
 # --- Applications ------------------------------------------------------------------------------
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "accounts.admin_helpers.CredoAdminConfig",  # django.contrib.admin with labelled fields
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -331,6 +331,7 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = CREDO_SITE_NAME
+MFA_RECOVERY_CODES_SHOW_ONCE = True  # shown right after setting up the authenticator, then hidden
 
 # --- Internationalisation and time --------------------------------------------------------------
 LANGUAGE_CODE = "en-us"

@@ -6,6 +6,7 @@ from .attendance import (
     AttendanceError,
     AttendanceResult,
     attendance_correct,
+    attendance_mark_all_present,
     attendance_record,
     set_complete_if_done,
 )
@@ -43,6 +44,7 @@ __all__ = [
     "RegistrationError",
     "ScheduleSnapshot",
     "attendance_correct",
+    "attendance_mark_all_present",
     "attendance_record",
     "calendar_feed_get_or_create",
     "calendar_feed_reset",

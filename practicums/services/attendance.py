@@ -169,14 +169,32 @@ def set_complete_if_done(
     return completion
 
 
-def attendance_correct(
-    *, by: User, attendee: User, session: Session, present: bool, reason: str, now: datetime | None = None
-) -> AttendanceCorrection:
-    """Staff mark someone present or absent by hand; every correction records who and why."""
-    now = now or timezone.now()
+def _correction_reason(reason: str) -> str:
     reason = reason.strip()
     if not reason:
         raise AttendanceError("Please give a reason: corrections are recorded with who made them and why.")
+    return reason[:300]
+
+
+def _refuse_before_start(session: Session, now: datetime) -> None:
+    if now < session.starts_at:
+        raise AttendanceError(
+            f"{session.title} has not started yet: nobody can be marked present before it starts, "
+            f"at {_local(session.starts_at, session)}."
+        )
+
+
+def attendance_correct(
+    *, by: User, attendee: User, session: Session, present: bool, reason: str, now: datetime | None = None
+) -> AttendanceCorrection:
+    """Staff mark someone present or absent by hand; every correction records who and why.
+
+    Nobody can be marked present before the session starts (a slip of the mouse on a session
+    months ahead would otherwise count)."""
+    now = now or timezone.now()
+    reason = _correction_reason(reason)
+    if present:
+        _refuse_before_start(session, now)
     with transaction.atomic():
         _lock_registrations(attendee, session.practicum)
         if present:
@@ -191,9 +209,57 @@ def attendance_correct(
             session=session,
             attendee=attendee,
             action=AttendanceCorrection.Action.MARK if present else AttendanceCorrection.Action.UNMARK,
-            reason=reason[:300],
+            reason=reason,
             corrected_by=by,
         )
         if present:
             set_complete_if_done(user=attendee, practicum=session.practicum, now=now)
     return correction
+
+
+def attendance_mark_all_present(
+    *, by: User, session: Session, reason: str, now: datetime | None = None
+) -> list[AttendanceCorrection]:
+    """Staff mark everyone with a confirmed place present at a session (a paper sheet, a code
+    that nobody could enter): one correction per person not already present, each with the
+    reason. Refused before the session starts, like a single mark."""
+    now = now or timezone.now()
+    reason = _correction_reason(reason)
+    _refuse_before_start(session, now)
+    practicum = session.practicum
+    corrections = []
+    with transaction.atomic():
+        attendee_ids = list(
+            Registration.objects.select_for_update()
+            .filter(practicum=practicum, status=Registration.Status.CONFIRMED)
+            .order_by("pk")
+            .values_list("user_id", flat=True)
+        )
+        already = set(
+            Attendance.objects.filter(session=session, user_id__in=attendee_ids).values_list(
+                "user_id", flat=True
+            )
+        )
+        missing = [pk for pk in attendee_ids if pk not in already]
+        Attendance.objects.bulk_create(
+            [
+                Attendance(user_id=pk, session=session, recorded_at=now, source=Attendance.Source.STAFF)
+                for pk in missing
+            ],
+            ignore_conflicts=True,
+        )
+        corrections = AttendanceCorrection.objects.bulk_create(
+            [
+                AttendanceCorrection(
+                    session=session,
+                    attendee_id=pk,
+                    action=AttendanceCorrection.Action.MARK,
+                    reason=reason,
+                    corrected_by=by,
+                )
+                for pk in missing
+            ]
+        )
+        for attendee in User.objects.filter(pk__in=missing).order_by("pk"):
+            set_complete_if_done(user=attendee, practicum=practicum, now=now)
+    return corrections

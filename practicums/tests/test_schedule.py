@@ -332,7 +332,7 @@ def test_admin_sessions_entered_in_practicum_zone(staff_client):
 @pytest.mark.django_db
 def test_admin_attendance_view_corrects_with_reason(staff_client):
     practicum = PracticumFactory()
-    start = datetime(2027, 3, 1, 17, tzinfo=UTC)
+    start = datetime(2026, 3, 1, 17, tzinfo=UTC)  # a session that has happened: it can be marked
     session = make_session(practicum, "Day 1", start, start + timedelta(hours=8))
     registration = register(UserFactory(full_name="Ana Example"), practicum)
     url = reverse("admin:practicums_practicum_attendance", args=[practicum.pk])
@@ -396,3 +396,40 @@ def test_schedule_location_filter_lists_places_and_combines_with_other_filters(c
     assert "No events match." in html
     _, html = get({"location": "Atlantis, XX"})  # not a choice: the form is invalid, nothing filtered
     assert ("Online one" in html, "Denver cert" in html) == (True, True)
+
+
+def test_admin_practicum_season_choices_are_the_programs_and_another_programs_is_refused(db, client):
+    from programs.tests.factories import SchoolYearFactory, SeasonFactory
+
+    ours = SchoolYearFactory(name="2027–28", program=ProgramFactory(title="Foundations"))
+    theirs = SchoolYearFactory(name="2027–28", program=ProgramFactory(title="Other series"))
+    summer = SeasonFactory(school_year=ours, name="Summer", order=0)
+    fall = SeasonFactory(school_year=ours, name="Fall", order=1)
+    foreign = SeasonFactory(school_year=theirs, name="Winter", order=0)
+    practicum = PracticumFactory(program=ours.program, season=summer)
+    staff = StaffFactory(is_superuser=True)
+    TOTP.activate(staff, generate_totp_secret())
+    client.force_login(staff)
+
+    page = client.get(reverse("admin:practicums_practicum_change", args=[practicum.pk]))
+    assert list(page.context["adminform"].form.fields["season"].queryset) == [summer, fall]
+
+    add = client.get(reverse("admin:practicums_practicum_add"))
+    assert sorted(c[1] for c in add.context["adminform"].form.fields["season"].choices if c[0]) == [
+        "Fall 2027–28 (Foundations)",
+        "Summer 2027–28 (Foundations)",
+        "Winter 2027–28 (Other series)",
+    ]
+    data = {
+        "program": ours.program.pk, "season": foreign.pk, "kind": "live_set", "title": "Days 1–3",
+        "format": "in_person", "starts_on": "2027-07-13", "ends_on": "2027-07-15",
+        "time_zone": "America/Denver", "capacity": "20", "appraised_hours": "18", "status": "scheduled",
+        "sessions-TOTAL_FORMS": "0", "sessions-INITIAL_FORMS": "0",
+        "registrations-TOTAL_FORMS": "0", "registrations-INITIAL_FORMS": "0",
+    }  # fmt: skip
+    refused = client.post(reverse("admin:practicums_practicum_add"), data)
+    assert refused.status_code == 200
+    assert refused.context["adminform"].form.errors["season"] == [
+        "Winter 2027–28 is a season of another program, not of Foundations."
+    ]
+    assert not Practicum.objects.filter(title="Days 1–3").exists()
