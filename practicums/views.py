@@ -69,23 +69,15 @@ def register(request, slug: str):
         taken={r.practicum.group_id for r in tracks},
     )
     if request.method == "POST" and form.is_valid():
+        register_service = registration_add_tracks if enrolled else registration_create
         try:
-            if enrolled:
-                registration_add_tracks(
-                    user=request.user,
-                    program=program,
-                    practicum_ids=form.practicum_ids,
-                    join_waitlist=form.cleaned_data["join_waitlist"],
-                    now=now,
-                )
-            else:
-                registration_create(
-                    user=request.user,
-                    program=program,
-                    practicum_ids=form.practicum_ids,
-                    join_waitlist=form.cleaned_data["join_waitlist"],
-                    now=now,
-                )
+            register_service(
+                user=request.user,
+                program=program,
+                practicum_ids=form.practicum_ids,
+                join_waitlist=form.cleaned_data["join_waitlist"],
+                now=now,
+            )
         except (RegistrationError, AlreadyEnrolled) as exc:
             form.add_error(None, exc.messages[0])
         else:

@@ -107,8 +107,10 @@ def _take_seats(
     practicums: list[Practicum],
     join_waitlist: bool,
     now: datetime,
+    subject: str,
 ) -> list[Registration]:
-    """A seat (or a waitlist place, when asked for) in each of the locked practicums."""
+    """A seat (or a waitlist place, when asked for) in each of the locked practicums, confirmed
+    by one email with `subject`."""
     registrations = []
     for practicum in practicums:
         _check_open(practicum, program, now)
@@ -123,6 +125,12 @@ def _take_seats(
         registrations.append(
             Registration.objects.create(user=user, practicum=practicum, enrollment=enrollment, status=status)
         )
+    context = {"user": user, "program": program, "enrollment": enrollment, "registrations": registrations}
+    email_queue(
+        message=email_render(
+            template="practicums/email/registered", context=context, subject=subject, to=[user.email]
+        )
+    )
     return registrations
 
 
@@ -155,19 +163,7 @@ def registration_create(
             practicums=practicums,
             join_waitlist=join_waitlist,
             now=now,
-        )
-        email_queue(
-            message=email_render(
-                template="practicums/email/registered",
-                context={
-                    "user": user,
-                    "program": program,
-                    "enrollment": enrollment,
-                    "registrations": registrations,
-                },
-                subject=f"You are registered for {program.title}",
-                to=[user.email],
-            )
+            subject=f"You are registered for {program.title}",
         )
     return enrollment, registrations
 
@@ -205,28 +201,15 @@ def registration_add_tracks(
         )
         practicums = [_locked(pk) for pk in sorted(set(practicum_ids))]  # id order: no deadlocks
         _check_series_tracks(practicums, taken)
-        registrations = _take_seats(
+        return _take_seats(
             user=user,
             enrollment=enrollment,
             program=program,
             practicums=practicums,
             join_waitlist=join_waitlist,
             now=now,
+            subject=f"Your new live events in {program.title}",
         )
-        email_queue(
-            message=email_render(
-                template="practicums/email/registered",
-                context={
-                    "user": user,
-                    "program": program,
-                    "enrollment": enrollment,
-                    "registrations": registrations,
-                },
-                subject=f"Your new live events in {program.title}",
-                to=[user.email],
-            )
-        )
-    return registrations
 
 
 def waitlist_promote(*, practicum_id: int, now: datetime | None = None) -> list[Registration]:
