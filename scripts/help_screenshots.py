@@ -148,7 +148,7 @@ def take(shooter: Shooter) -> None:
     # After the practicum: the candidate's and the teacher's dashboards.
     shooter.sign_in(CANDIDATE, width=600)
     shooter.go("/me/")
-    shooter.shot("dashboard-practicum", "section.enrollment", max_height=360)
+    shooter.shot("dashboard-practicum", "section.enrollment dl.facts", max_height=360)
     shooter.sign_in(TEACHER, width=600)
     shooter.go("/me/")
     shooter.shot("dashboard-series", "section.enrollment dl.facts", max_height=360)
