@@ -70,7 +70,9 @@ def test_assessment_page_says_waits_in_hours_and_days(client):
 
 @pytest.mark.django_db
 def test_lesson_page_says_its_title_once_when_the_body_opens_with_it(client):
-    lesson = LessonFactory(title="The big idea", body="## The *big* idea ##\n\nWhy it matters.\n\n## A case\n\nText.")
+    lesson = LessonFactory(
+        title="The big idea", body="## The *big* idea ##\n\nWhy it matters.\n\n## A case\n\nText."
+    )
     user = UserFactory()
     enroll(user, lesson.module.program)
     client.force_login(user)
