@@ -114,7 +114,7 @@ def _module(
             title=lesson_title,
             minutes=minutes,
             body=(
-                f"## {lesson_title}\n\nThis lesson introduces the key ideas of **{title.lower()}** and shows them "
+                f"This lesson introduces the key ideas of **{title.lower()}** and shows them "
                 "at work in a short case.\n\n- Read the case\n- Note what you would do differently\n"
                 "- Try it with your own team this week\n"
             ),

@@ -1,5 +1,7 @@
 """Markdown written by staff, rendered and sanitised (nh3) before it reaches a page."""
 
+import re
+
 import markdown as md
 import nh3
 
@@ -18,3 +20,20 @@ def render_markdown(text: str) -> str:
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer",
     )
+
+
+# A first line "## Title" (ATX heading, any level, optional closing #s).
+_LEADING_HEADING = re.compile(r"\A\s*#{1,6}[ \t]+(?P<text>[^\n]*?)[ \t#]*(?:\n|\Z)")
+
+
+def _heading_key(text: str) -> str:
+    return " ".join(re.sub(r"[*_`]", "", text).split()).casefold()
+
+
+def render_markdown_under_title(text: str, *, title: str) -> str:
+    """The body of a page whose title is already its h1: a first heading that only repeats the
+    title is left out, so the page does not say it twice (once as h1, once as h2)."""
+    match = _LEADING_HEADING.match(text or "")
+    if match and _heading_key(match["text"]) == _heading_key(title):
+        text = text[match.end() :]
+    return render_markdown(text)

@@ -66,3 +66,28 @@ def test_assessment_page_says_waits_in_hours_and_days(client):
     html = client.get(reverse("modules:assessment", args=[module.pk])).content.decode()
     assert "<li>Wait between attempts: 1 day</li>" in html
     assert "<li>Time limit: 90 minutes, counted on our server from when you start</li>" in html
+
+
+@pytest.mark.django_db
+def test_lesson_page_says_its_title_once_when_the_body_opens_with_it(client):
+    lesson = LessonFactory(
+        title="The big idea", body="## The *big* idea ##\n\nWhy it matters.\n\n## A case\n\nText."
+    )
+    user = UserFactory()
+    enroll(user, lesson.module.program)
+    client.force_login(user)
+    html = client.get(reverse("modules:lesson", args=[lesson.module.pk, lesson.pk])).content.decode()
+    assert html.count("<h1>The big idea</h1>") == 1
+    assert "<h2>The <em>big</em> idea</h2>" not in html
+    assert "<p>Why it matters.</p>" in html
+    assert "<h2>A case</h2>" in html
+
+
+@pytest.mark.django_db
+def test_lesson_page_keeps_a_first_heading_that_is_not_its_title(client):
+    lesson = LessonFactory(title="The big idea", body="## Before you start\n\nRead the case.")
+    user = UserFactory()
+    enroll(user, lesson.module.program)
+    client.force_login(user)
+    html = client.get(reverse("modules:lesson", args=[lesson.module.pk, lesson.pk])).content.decode()
+    assert "<h2>Before you start</h2>" in html

@@ -2,7 +2,7 @@ from django import template
 from django.utils.safestring import mark_safe
 
 from programs.dates import date_range
-from programs.markup import render_markdown
+from programs.markup import render_markdown, render_markdown_under_title
 from programs.numbers import duration_text, hours_text
 
 register = template.Library()
@@ -11,6 +11,13 @@ register = template.Library()
 @register.filter(name="markdown")
 def markdown_filter(text: str) -> str:
     return mark_safe(render_markdown(text))  # noqa: S308 (sanitised by nh3 in render_markdown)  # nosec B308 B703
+
+
+@register.filter
+def markdown_under(text: str, title: str) -> str:
+    """{{ lesson.body|markdown_under:lesson.title }}: Markdown under an h1 that already says the title."""
+    html = render_markdown_under_title(text, title=title)
+    return mark_safe(html)  # noqa: S308 (sanitised by nh3 in render_markdown)  # nosec B308 B703
 
 
 @register.filter
