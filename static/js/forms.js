@@ -1,0 +1,62 @@
+// Messages a person can find (WCAG 3.3.1, 4.1.3), for every page (base.html). Without
+// JavaScript the pages still work: the title of a failed form's page starts with "Error: ",
+// the error summary's links lead to the fields, and messages are at the top of the page.
+//
+// 1. A failed form: focus moves to its error summary ("There is a problem"), wherever the form
+//    is on the page, so that it is read out and Tab continues from there. A summary's link
+//    moves focus to its field (a group's: the chosen or first choice) with its label in view.
+// 2. Messages after a redirect ("You are checked in…"): a live region is announced only when
+//    its content changes, so the messages are taken out, the box becomes a live region, and
+//    they are put back once the page has loaded.
+// 3. Something the person just made and must act on (the record's new share link): focused
+//    and selected, ready to copy, when no error summary needs the focus.
+(function () {
+  "use strict";
+
+  var summary = document.getElementById("error-summary");
+  if (summary) {
+    summary.focus();
+  }
+
+  function fieldFor(target) {
+    if (target.matches("input, select, textarea, button")) { return target; }
+    return target.querySelector("input:checked") ||
+      target.querySelector("input:not([type=hidden]), select, textarea");
+  }
+
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest(".error-summary a[href^='#']");
+    if (!link) { return; }
+    var target = document.getElementById(decodeURIComponent(link.getAttribute("href").slice(1)));
+    var field = target && fieldFor(target);
+    if (!field) { return; }
+    event.preventDefault();
+    var group = field.closest("fieldset");
+    var label = (group && group.querySelector("legend")) ||
+      (field.id && document.querySelector("label[for='" + field.id + "']"));
+    field.focus({ preventScroll: true });
+    (label || field).scrollIntoView({ block: "start" });
+  });
+
+  var box = document.getElementById("messages");
+  if (box && box.children.length) {
+    var items = Array.prototype.slice.call(box.children);
+    var urgent = box.querySelector(".message-error") !== null;
+    box.style.minHeight = box.offsetHeight + "px"; // the page does not jump while it is empty
+    items.forEach(function (item) { box.removeChild(item); });
+    box.setAttribute("role", urgent ? "alert" : "status");
+    var putBack = function () {
+      window.setTimeout(function () {
+        items.forEach(function (item) { box.appendChild(item); });
+        box.style.minHeight = "";
+      }, 100);
+    };
+    if (document.readyState === "complete") { putBack(); } else { window.addEventListener("load", putBack); }
+  }
+
+  var fresh = document.querySelector("[data-focus-on-load]");
+  if (fresh && !summary) {
+    fresh.focus();
+    if (typeof fresh.select === "function") { fresh.select(); }
+  }
+})();
