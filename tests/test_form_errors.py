@@ -109,7 +109,7 @@ def test_attendance_wrong_code_opens_with_the_summary_linked_to_the_code(client)
             (
                 "#id_code",
                 "That code is not right: it has 6 letters and digits, shown by your instructor. "
-                "4 more tries before a short pause.",
+                "9 more tries before a short pause.",
             )
         ],
     )

@@ -5,9 +5,9 @@
 // 1. A failed form: focus moves to its error summary ("There is a problem"), wherever the form
 //    is on the page, so that it is read out and Tab continues from there. A summary's link
 //    moves focus to its field (a group's: the chosen or first choice) with its label in view.
-// 2. Messages after a redirect ("You are checked in…"): a live region is announced only when
-//    its content changes, so the messages are taken out, the box becomes a live region, and
-//    they are put back once the page has loaded.
+// 2. Messages after a redirect ("You are checked in…") and answers shown on the page itself
+//    (data-announce): a live region is announced only when its content changes, so they are
+//    taken out, their box becomes a live region, and they are put back once the page has loaded.
 // 3. Something the person just made and must act on (the record's new share link): focused
 //    and selected, ready to copy, when no error summary needs the focus.
 (function () {
@@ -38,9 +38,10 @@
     (label || field).scrollIntoView({ block: "start" });
   });
 
-  var box = document.getElementById("messages");
-  if (box && box.children.length) {
-    var items = Array.prototype.slice.call(box.children);
+  // The messages box, and any other answer shown on the page itself (data-announce).
+  document.querySelectorAll("#messages, [data-announce]").forEach(function (box) {
+    if (!box.childNodes.length) { return; }
+    var items = Array.prototype.slice.call(box.childNodes);
     var urgent = box.querySelector(".message-error") !== null;
     box.style.minHeight = box.offsetHeight + "px"; // the page does not jump while it is empty
     items.forEach(function (item) { box.removeChild(item); });
@@ -52,7 +53,7 @@
       }, 100);
     };
     if (document.readyState === "complete") { putBack(); } else { window.addEventListener("load", putBack); }
-  }
+  });
 
   var fresh = document.querySelector("[data-focus-on-load]");
   if (fresh && !summary) {

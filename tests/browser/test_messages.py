@@ -26,7 +26,8 @@ window.addEventListener("load", function () {
       var region = record.target.closest && record.target.closest("[role=status], [role=alert], [aria-live]");
       if (!region || region.getAttribute("aria-live") === "off") { return; }
       record.addedNodes.forEach(function (node) {
-        window.__announced.push([region.getAttribute("role") || region.getAttribute("aria-live"), node.textContent.trim()]);
+        var text = node.textContent.trim();
+        if (text) { window.__announced.push([region.getAttribute("role") || region.getAttribute("aria-live"), text]); }
       });
     });
   }).observe(document.body, { childList: true, subtree: true });
