@@ -85,7 +85,7 @@ def failed_form(html: str, links: list[tuple[str, str]]) -> _Page:
             assert attrs["aria-invalid"] == "true", target_id
             assert f"{target_id}_error" in attrs["aria-describedby"].split(), target_id
         else:  # a group: every choice in it is invalid, the group described by the error
-            name = next(i["name"] for i in page.inputs if i.get("id", "").startswith(f"{target_id}_"))
+            name = target_id.removeprefix("id_")
             choices = [i for i in page.inputs if i.get("name") == name and i.get("type") != "hidden"]
             assert choices, target_id
             assert all(i["aria-invalid"] == "true" for i in choices), target_id
@@ -126,6 +126,7 @@ def test_share_link_errors_summarised_and_linked_to_the_fields_and_the_group(cli
         html,
         [
             ("#id_expiry", "This field is required."),
+            ("#id_view", "This field is required."),
             ("#id_email_to", "Enter the address your message should go to."),
         ],
     )
