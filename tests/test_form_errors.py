@@ -215,12 +215,18 @@ def test_sign_up_errors_summarised_and_linked(client):
         {"full_name": "Zoë", "email": "zoe@example.org", "password1": "password", "password2": "password"},
     )
     assert response.status_code == 200
-    failed_form(response.content.decode(), [("#id_password1", "This password is too common.")])
+    failed_form(
+        response.content.decode(),
+        [
+            ("#id_password1", "This password is too short. It must contain at least 10 characters."),
+            ("#id_password1", "This password is too common."),
+        ],
+    )
 
 
 def test_log_in_refused_says_so_in_the_title_and_the_summary(client):
     UserFactory(email="a@example.org")
     response = client.post(reverse("account_login"), {"login": "a@example.org", "password": "wrong-password"})
     page = failed_form(response.content.decode(), [])
-    assert page.title.startswith("Error: Sign In")
+    assert " ".join(page.title.split()) == "Error: Sign In · Credo"
     assert "The email address and/or password you specified are not correct." in response.content.decode()
