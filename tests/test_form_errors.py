@@ -142,9 +142,8 @@ def test_share_link_errors_summarised_and_linked_to_the_fields_and_the_group(cli
         '    <legend>Programs <span class="optional">(optional)</span></legend>'
     ) in html
     assert '<p class="help" id="id_programs_helptext">None ticked: every program.</p>' in html
-    # Without JavaScript, the answer opens at the share form (far down the record page).
-    assert f'action="{reverse("certificates:link_create")}#share"' in html
-    assert '<section class="panel no-print" id="share" aria-labelledby="share-heading">' in html
+    # Without JavaScript too, the answer opens at the summary (far down the record page).
+    assert f'action="{reverse("certificates:link_create")}#error-summary"' in html
 
 
 def test_registration_refused_choice_summarised_and_linked_to_the_practicum_group(client):

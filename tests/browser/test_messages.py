@@ -94,7 +94,7 @@ def test_a_failed_share_link_far_down_the_record_puts_focus_on_its_summary_then_
     page = j.go("/me/record/")
     tab_to(page, "#id_note")
     page.keyboard.type("Here is my record.")  # a message, and no address to send it to
-    tab_to(page, "#share button[type=submit]")
+    tab_to(page, "section[aria-labelledby=share-heading] button[type=submit]")
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert page.title().startswith("Error: My PL Record")
@@ -106,7 +106,7 @@ def test_a_failed_share_link_far_down_the_record_puts_focus_on_its_summary_then_
     page.keyboard.press("Enter")  # the link "Enter the address your message should go to."
     assert focused(page) == "id_email_to"
     page.keyboard.type("principal@example.org")
-    tab_to(page, "#share button[type=submit]")
+    tab_to(page, "section[aria-labelledby=share-heading] button[type=submit]")
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert not page.title().startswith("Error")
@@ -141,7 +141,7 @@ def test_a_timed_attempt_says_one_minute_left_and_its_timer_stays_in_view(journe
     page.add_init_script(ANNOUNCED)
     logged_in(j, user)
     j.go(f"/modules/{module.pk}/assessment/")
-    tab_to(page, "button:has-text('Start attempt')")
+    tab_to(page, "main button[type=submit]")
     with page.expect_navigation():
         page.keyboard.press("Enter")
     expect(page.locator(".countdown")).to_contain_text("Time left 1:")
