@@ -167,7 +167,10 @@ def _link_create(request, *, form: ShareLinkForm, item_key: str):
         messages.success(request, f"The link is on its way to {data['email_to']}.")
     request.session[NEW_LINK_KEY] = {"url": url, "item": item_key}
     # The page opens at the new link, focused (the browser focuses a fragment's focusable target).
-    page = reverse("certificates:record_item", args=[item_key]) if item_key else reverse("certificates:record")
+    if item_key:
+        page = reverse("certificates:record_item", args=[item_key])
+    else:
+        page = reverse("certificates:record")
     return redirect(f"{page}#new-link-url")
 
 
