@@ -158,3 +158,17 @@ def test_a_timed_attempt_says_one_minute_left_and_its_timer_stays_in_view(journe
     page.wait_for_function("window.scrollY > 500")
     assert page.locator(".countdown-bar").evaluate("e => e.getBoundingClientRect().top") == 0
     page.screenshot(path=str(j.folder / "sticky-timer.png"))
+
+
+def test_a_saved_profile_is_announced_in_a_live_region_filled_after_load(journey):
+    j = journey()
+    j.page.add_init_script(ANNOUNCED)
+    logged_in(j, UserFactory())
+    page = j.go("/me/profile/")
+    tab_to(page, "main button[type=submit]")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.locator("#messages")).to_have_attribute("role", "status")
+    page.wait_for_function("window.__announced.length > 0")
+    assert page.evaluate("window.__announced") == [["status", "Your profile has been saved."]]
+    expect(page.locator(".message-success")).to_have_text("Your profile has been saved.")
