@@ -6,8 +6,8 @@
 //    is on the page, so that it is read out and Tab continues from there. A summary's link
 //    moves focus to its field (a group's: the chosen or first choice) with its label in view.
 // 2. Messages after a redirect ("You are checked in…") and answers shown on the page itself
-//    (data-announce): a live region is announced only when its content changes, so they are
-//    taken out, their box becomes a live region, and they are put back once the page has loaded.
+//    (data-announce): a live region is announced only when its content changes, and one that
+//    holds its text from the start never is, so their text goes into a live region after load.
 // 3. Something the person just made and must act on (the record's new share link): focused
 //    and selected, ready to copy, when no error summary needs the focus.
 (function () {
@@ -38,22 +38,33 @@
     (label || field).scrollIntoView({ block: "start" });
   });
 
-  // The messages box, and any other answer shown on the page itself (data-announce).
-  document.querySelectorAll("#messages, [data-announce]").forEach(function (box) {
-    if (!box.childNodes.length) { return; }
-    var items = Array.prototype.slice.call(box.childNodes);
-    var urgent = box.querySelector(".message-error") !== null;
-    box.style.minHeight = box.offsetHeight + "px"; // the page does not jump while it is empty
-    items.forEach(function (item) { box.removeChild(item); });
-    box.setAttribute("role", urgent ? "alert" : "status");
-    var putBack = function () {
+  // The messages, and any other answer shown on the page itself (data-announce), stay where
+  // they are; their text is said through a live region of its own, empty when the page opens
+  // and filled once it has loaded (then emptied again, so that it is not read twice later).
+  var said = [];
+  var urgent = false;
+  document.querySelectorAll("#messages .message, [data-announce]").forEach(function (item) {
+    said.push(item.textContent.replace(/\s+/g, " ").trim());
+    urgent = urgent || item.classList.contains("message-error");
+  });
+  if (said.length) {
+    var announcer = document.createElement("div");
+    announcer.className = "visually-hidden";
+    announcer.id = "announcer";
+    announcer.setAttribute("role", urgent ? "alert" : "status");
+    document.body.appendChild(announcer);
+    var say = function () {
       window.setTimeout(function () {
-        items.forEach(function (item) { box.appendChild(item); });
-        box.style.minHeight = "";
+        said.forEach(function (text) {
+          var line = document.createElement("p");
+          line.textContent = text;
+          announcer.appendChild(line);
+        });
+        window.setTimeout(function () { announcer.textContent = ""; }, 15000);
       }, 100);
     };
-    if (document.readyState === "complete") { putBack(); } else { window.addEventListener("load", putBack); }
-  });
+    if (document.readyState === "complete") { say(); } else { window.addEventListener("load", say); }
+  }
 
   var fresh = document.querySelector("[data-focus-on-load]");
   if (fresh && !summary) {
