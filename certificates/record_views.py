@@ -166,9 +166,12 @@ def _link_create(request, *, form: ShareLinkForm, item_key: str):
         share_link_email(link=link, url=url, to=data["email_to"], note=data["note"], item_title=title)
         messages.success(request, f"The link is on its way to {data['email_to']}.")
     request.session[NEW_LINK_KEY] = {"url": url, "item": item_key}
+    # The page opens at the new link, focused (the browser focuses a fragment's focusable target).
     if item_key:
-        return redirect("certificates:record_item", key=item_key)
-    return redirect("certificates:record")
+        page = reverse("certificates:record_item", args=[item_key])
+    else:
+        page = reverse("certificates:record")
+    return redirect(f"{page}#new-link-url")
 
 
 @login_required

@@ -102,7 +102,15 @@ def test_main_pages_are_valid_html(client, tmp_path):
         response = client.get(path)
         assert response.status_code == 200, path
         pages[name] = response.content.decode()
+    failed = {  # a failed form: its error summary, invalid fields and their errors
+        "attendance-error": ("/attendance/", {"code": "nope"}),
+        "record-error": (reverse("certificates:link_create"), {"expiry": "date", "note": "hi"}),
+    }
+    for name, (path, data) in failed.items():
+        response = client.post(path, data)
+        assert response.status_code == 400, path
+        pages[name] = response.content.decode()
 
     errors = vnu_errors(pages, tmp_path)
     assert errors == [], "\n".join(errors)
-    assert len(pages) == 16
+    assert len(pages) == 18

@@ -486,12 +486,12 @@ def test_one_item_shared_from_its_page_shows_only_that_item_and_its_certificate(
     client.force_login(user)
     key = f"module-{modules[0].pk}"
     item_page = client.get(reverse("certificates:record_item", args=[key])).content.decode()
-    assert f'action="{reverse("certificates:link_create_item", args=[key])}"' in item_page
+    assert f'action="{reverse("certificates:link_create_item", args=[key])}#error-summary"' in item_page
     response = client.post(
         reverse("certificates:link_create_item", args=[key]), {"label": "for the office", "expiry": "7"}
     )
     assert response.status_code == 302
-    assert response["Location"] == reverse("certificates:record_item", args=[key])
+    assert response["Location"] == reverse("certificates:record_item", args=[key]) + "#new-link-url"
     item_page = client.get(reverse("certificates:record_item", args=[key])).content.decode()
     assert "Your new link" in item_page
     assert "for the office" in item_page

@@ -1,4 +1,5 @@
 import io
+import re
 
 import pytest
 from django.core.management import call_command
@@ -50,7 +51,10 @@ def test_public_pages_answer_anonymous_visitors(client, url):
     assert response.status_code == 200
     html = response.content.decode()
     assert '<main id="main"' in html
-    assert "<script" not in html  # no inline scripts: a strict Content-Security-Policy can apply
+    # No inline scripts (a strict Content-Security-Policy can apply): only our own files, loaded.
+    scripts = re.findall(r"<script([^>]*)>(.*?)</script>", html, re.S)
+    assert html.count("<script") == len(scripts)
+    assert all(attrs.startswith(' src="/static/') and body == "" for attrs, body in scripts), scripts
 
 
 @pytest.mark.django_db

@@ -61,22 +61,42 @@
     window.clearTimeout(timer);
   });
 
+  // The visible timer (role=timer) stays silent; a separate live region says how much time is
+  // left at a few points, each once, and only the points still ahead when the page opened.
+  var alertRegion = document.querySelector(".countdown-alert");
+
+  function announce(text) {
+    if (alertRegion) { alertRegion.textContent = text; }
+  }
+
   function timeUp() {
     if (finished || !submitButton) { return; }
     finished = true;
     window.clearTimeout(timer);
+    announce("Time is up: your answers are being submitted.");
     say("Time is up: submitting your answers.");
     submitButton.click();
   }
 
   var countdown = document.querySelector(".countdown[data-seconds-left]");
   if (countdown) {
-    var end = Date.now() + parseInt(countdown.getAttribute("data-seconds-left"), 10) * 1000;
+    var secondsLeft = parseInt(countdown.getAttribute("data-seconds-left"), 10);
+    var end = Date.now() + secondsLeft * 1000;
+    var bar = countdown.closest(".countdown-bar");
+    var warnings = [
+      [600, "10 minutes left."],
+      [300, "5 minutes left."],
+      [60, "1 minute left."]
+    ].filter(function (warning) { return warning[0] < secondsLeft; });
     var tick = function () {
       var left = Math.max(0, Math.round((end - Date.now()) / 1000));
       var minutes = Math.floor(left / 60);
       var seconds = left % 60;
       countdown.textContent = "Time left " + minutes + ":" + (seconds < 10 ? "0" : "") + seconds;
+      if (bar) { bar.classList.toggle("countdown-low", left <= 60); }
+      var due = null;
+      while (warnings.length && left <= warnings[0][0]) { due = warnings.shift(); }
+      if (due && left > 0) { announce(due[1]); } // after a sleep, only the latest point passed
       if (left > 0) { window.setTimeout(tick, 1000); } else { timeUp(); }
     };
     tick();
