@@ -1,7 +1,14 @@
-"""The code base itself: what it imports from libraries."""
+"""The code base itself: what it imports from libraries, and a test run leaves the tree clean."""
 
 import ast
+import shutil
+import subprocess
 from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+import conftest
 
 ROOT = Path(__file__).resolve().parent.parent
 OURS = {"config", "core", "accounts", "programs", "modules", "practicums", "certificates", "recertification"}
@@ -25,3 +32,46 @@ def test_no_app_imports_a_librarys_private_module():
                     if parts[0] not in OURS and any(p.startswith("_") for p in parts[1:]):
                         found.append(f"{path.relative_to(ROOT)}:{node.lineno} {name}")
     assert found == []
+
+
+def git_checkout(path: Path) -> Path:
+    git = shutil.which("git")
+    if git is None:
+        pytest.skip("needs git")
+    subprocess.run([git, "init", "-q", str(path)], check=True)
+    (path / ".gitignore").write_text("var/\n")
+    (path / "tracked.py").write_text("")
+    subprocess.run([git, "-C", str(path), "add", ".gitignore", "tracked.py"], check=True)
+    return path
+
+
+def fake_session() -> SimpleNamespace:
+    config = SimpleNamespace(
+        stash=pytest.Stash(), pluginmanager=SimpleNamespace(get_plugin=lambda name: None)
+    )
+    return SimpleNamespace(config=config, exitstatus=pytest.ExitCode.OK)
+
+
+def test_untracked_files_lists_new_files_but_not_ignored_or_tracked_ones(tmp_path):
+    root = git_checkout(tmp_path)
+    (root / "var").mkdir()
+    (root / "var" / "db.sqlite3").write_text("")
+    (root / "deep" / "er").mkdir(parents=True)
+    (root / "deep" / "er" / "left.txt").write_text("")
+    assert conftest.untracked_files(root) == {"deep/er/left.txt"}
+    assert conftest.untracked_files(tmp_path / "not-a-checkout") is None
+
+
+def test_a_run_that_leaves_an_untracked_file_fails(tmp_path, monkeypatch):
+    root = git_checkout(tmp_path)
+    (root / "there-before.txt").write_text("")
+    monkeypatch.setattr(conftest, "ROOT", root)
+    clean, dirty = fake_session(), fake_session()
+    for session in (clean, dirty):
+        conftest.pytest_sessionstart(session)
+    conftest.pytest_sessionfinish(clean, pytest.ExitCode.OK)
+    assert clean.exitstatus == pytest.ExitCode.OK
+    (root / "control").mkdir()
+    (root / "control" / "broker.msg").write_text("")
+    conftest.pytest_sessionfinish(dirty, pytest.ExitCode.OK)
+    assert dirty.exitstatus == pytest.ExitCode.TESTS_FAILED
