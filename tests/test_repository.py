@@ -75,3 +75,20 @@ def test_a_run_that_leaves_an_untracked_file_fails(tmp_path, monkeypatch):
     (root / "control" / "broker.msg").write_text("")
     conftest.pytest_sessionfinish(dirty, pytest.ExitCode.OK)
     assert dirty.exitstatus == pytest.ExitCode.TESTS_FAILED
+
+
+def test_the_image_leaves_out_what_git_ignores():
+    """`COPY . .` must not put a developer's .venv, var/ (database, media, mail) or .env in the
+    image: each .gitignore pattern is in .dockerignore, anywhere in the tree as git means it."""
+    ignored = {
+        line.strip().rstrip("/")
+        for line in (ROOT / ".gitignore").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    }
+    docker = {
+        line.strip()
+        for line in (ROOT / ".dockerignore").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    }
+    assert {f"**/{pattern}" for pattern in ignored} - docker == set()
+    assert ".git" in docker
