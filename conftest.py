@@ -2,10 +2,14 @@
 
 A test that needs a service it cannot find is skipped on a developer's machine and fails in
 CI (CI=true or CREDO_REQUIRE_SERVICES=1), so that CI never passes by skipping.
+
+Tests write only to temporary directories (or var/, which git ignores): a run that leaves a new
+untracked file in the working tree fails (see pytest_sessionfinish below).
 """
 
 import glob
 import os
+import shutil
 import socket
 import subprocess
 import threading
@@ -299,6 +303,55 @@ def celery_under_faketime(transactional_db, tmp_path):
         celery.stop()
         controller.stop()
         redis.Redis.from_url(broker_url).flushdb()
+
+
+# --- The working tree stays clean ------------------------------------------------------------------
+
+UNTRACKED_AT_START = pytest.StashKey[set[str] | None]()
+
+
+def untracked_files(root: Path) -> set[str] | None:
+    """The untracked, not ignored files of the git checkout at `root` (paths relative to it), or
+    None when there is no git or `root` is not a checkout (an unpacked release, a container)."""
+    git = shutil.which("git")
+    if git is None or not (root / ".git").exists():
+        return None
+    result = subprocess.run(  # noqa: S603 (git by its full path, fixed arguments, no shell)
+        [git, "status", "--porcelain", "--untracked-files=all"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    if result.returncode != 0:
+        return None
+    return {line[3:] for line in result.stdout.splitlines() if line.startswith("?? ")}
+
+
+def pytest_sessionstart(session):
+    if not hasattr(session.config, "workerinput"):  # once, in the process that reports
+        session.config.stash[UNTRACKED_AT_START] = untracked_files(ROOT)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Fail the run if the tests left files in the working tree that git would pick up."""
+    before = session.config.stash.get(UNTRACKED_AT_START, None)
+    after = untracked_files(ROOT) if before is not None else None
+    if before is None or after is None:
+        return
+    left = sorted(after - before)
+    if left:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line("")
+            reporter.write_sep("=", "tests left untracked files in the working tree", red=True)
+            for path in left:
+                reporter.write_line(f"  {path}")
+            reporter.write_line(
+                "Write to tmp_path (or var/, which git ignores), or ignore the file in .gitignore."
+            )
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 def pytest_report_header(config):

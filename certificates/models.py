@@ -110,6 +110,21 @@ class Certificate(models.Model):
     def __str__(self) -> str:
         return f"{self.title} — {self.name_on_certificate} ({self.display_code})"
 
+    # What was earned (`source_key`): built here and nowhere else, for issuing and for finding a
+    # record's certificate alike — if the two ever differed, records would lose their links.
+    @staticmethod
+    def source_key_for_module(module_id: int) -> str:
+        return f"module:{module_id}"
+
+    @staticmethod
+    def source_key_for_set(practicum: Practicum) -> str:
+        """Alternatives of one group (Virtual Sessions 1–6 or Days 1–3) earn the same certificate."""
+        return f"group:{practicum.group_id}" if practicum.group_id else f"set:{practicum.pk}"
+
+    @staticmethod
+    def source_key_for_credential(credential_id: int) -> str:
+        return f"credential:{credential_id}"
+
     @property
     def display_code(self) -> str:
         code = self.verification_code

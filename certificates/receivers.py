@@ -18,7 +18,7 @@ def issue_for_module(sender, completion, **kwargs) -> None:
         user=completion.user,
         program=module.program,
         kind=Certificate.Kind.MODULE,
-        source_key=f"module:{module.pk}",
+        source_key=Certificate.source_key_for_module(module.pk),
         title=module.title,
         hours=module.appraised_hours,
         earned_on=completion.completed_on,
@@ -33,12 +33,11 @@ def issue_for_set(sender, completion, **kwargs) -> None:
     practicum = completion.practicum
     if practicum.kind != practicum.Kind.LIVE_SET:
         return
-    key = f"group:{practicum.group_id}" if practicum.group_id else f"set:{practicum.pk}"
     certificate_issue(
         user=completion.user,
         program=practicum.program,
         kind=Certificate.Kind.SET,
-        source_key=key,
+        source_key=Certificate.source_key_for_set(practicum),
         title=practicum.title,
         hours=practicum.appraised_hours,
         earned_on=completion.completed_on,

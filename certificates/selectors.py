@@ -295,7 +295,6 @@ def record_for_user(
                 if done
                 else (IN_PROGRESS if any(a.state == "attended" for a in activities) else NOT_STARTED)
             )
-            key = f"group:{practicum.group_id}" if practicum.group_id else f"set:{practicum.pk}"
             is_set = practicum.kind == Practicum.Kind.LIVE_SET
             kind_label = "Live event set" if is_set else practicum.kind_label
             group_for(practicum.season).items.append(
@@ -315,7 +314,7 @@ def record_for_user(
                     hours=practicum.appraised_hours,
                     status=status,
                     activities=activities,
-                    certificate=certificates.get(key),
+                    certificate=certificates.get(Certificate.source_key_for_set(practicum)),
                 )
             )
         for module in (m for m in modules if m.program_id == program.pk):
@@ -356,7 +355,7 @@ def record_for_user(
                     hours=module.appraised_hours,
                     status=COMPLETE if completion else (IN_PROGRESS if started else NOT_STARTED),
                     activities=activities,
-                    certificate=certificates.get(f"module:{module.pk}"),
+                    certificate=certificates.get(Certificate.source_key_for_module(module.pk)),
                 )
             )
         result.append(

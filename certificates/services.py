@@ -103,6 +103,38 @@ def _store_pdf(certificate: Certificate) -> None:
     certificate.pdf.save(f"{certificate.verification_code}.pdf", ContentFile(pdf), save=False)
 
 
+def _certificate_new(
+    *,
+    user: User,
+    program: Program,
+    kind: str,
+    source_key: str,
+    module: Module | None,
+    practicum: Practicum | None,
+    title: str,
+    hours: Decimal,
+    earned_on: date,
+    supersedes: Certificate | None = None,
+) -> Certificate:
+    """An unsaved certificate in the holder's current name, issued now; a re-issue is the next
+    version of the one it supersedes."""
+    return Certificate(
+        user=user,
+        program=program,
+        kind=kind,
+        source_key=source_key,
+        module=module,
+        practicum=practicum,
+        title=title,
+        name_on_certificate=user.full_name or user.email,
+        appraised_hours=hours,
+        earned_on=earned_on,
+        version=supersedes.version + 1 if supersedes else 1,
+        supersedes=supersedes,
+        issued_at=timezone.now(),
+    )
+
+
 def certificate_issue(
     *,
     user: User,
@@ -123,7 +155,7 @@ def certificate_issue(
     ).first()
     if existing is not None:
         return existing
-    certificate = Certificate(
+    certificate = _certificate_new(
         user=user,
         program=program,
         kind=kind,
@@ -131,10 +163,8 @@ def certificate_issue(
         module=module,
         practicum=practicum,
         title=title,
-        name_on_certificate=user.full_name or user.email,
-        appraised_hours=hours,
+        hours=hours,
         earned_on=earned_on,
-        issued_at=timezone.now(),
     )
     _store_pdf(certificate)
     try:
@@ -160,7 +190,7 @@ def certificate_reissue(*, certificate: Certificate, by: User | None, reason: st
             raise ValueError("Only a valid certificate can be re-issued.")
         old.status = Certificate.Status.SUPERSEDED
         old.save(update_fields=["status"])
-        new = Certificate(
+        new = _certificate_new(
             user=old.user,
             program=old.program,
             kind=old.kind,
@@ -168,12 +198,9 @@ def certificate_reissue(*, certificate: Certificate, by: User | None, reason: st
             module=old.module,
             practicum=old.practicum,
             title=old.title,
-            name_on_certificate=old.user.full_name or old.user.email,
-            appraised_hours=old.appraised_hours,
+            hours=old.appraised_hours,
             earned_on=old.earned_on,
-            version=old.version + 1,
             supersedes=old,
-            issued_at=timezone.now(),
         )
         _store_pdf(new)
         new.save()

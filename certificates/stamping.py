@@ -16,8 +16,7 @@ from typing import cast
 
 import segno
 from django.contrib.staticfiles import finders
-from pypdf import PdfReader, PdfWriter
-from pypdf._page import PageObject
+from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject, StreamObject
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics

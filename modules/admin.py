@@ -1,12 +1,12 @@
-import csv
+from collections.abc import Iterator
 
 from django import forms
 from django.contrib import admin
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from core.csv_export import csv_response
 from programs.admin import HTTPS_URLS
 
 from .models import (
@@ -20,7 +20,7 @@ from .models import (
     ModuleCompletion,
     Question,
 )
-from .results import module_results
+from .results import ModuleResults, module_results
 
 
 class LessonInline(admin.StackedInline):
@@ -72,27 +72,9 @@ class ModuleAdmin(admin.ModelAdmin):
         module = get_object_or_404(Module, pk=pk)
         results = module_results(module=module)
         if request.GET.get("format") == "csv":
-            response = HttpResponse(content_type="text/csv; charset=utf-8")
-            response["Content-Disposition"] = f'attachment; filename="module-{module.pk}-results.csv"'
-            writer = csv.writer(response)
-            writer.writerow(
-                ["module", "attempts", "people", "passed", "pass_rate_percent", "average_score_percent"]
+            return csv_response(
+                filename=f"module-{module.pk}-results.csv", rows=_results_rows(module, results)
             )
-            writer.writerow(
-                [
-                    module.title,
-                    results.attempts,
-                    results.people,
-                    results.passed_people,
-                    f"{results.pass_rate:.1f}",
-                    f"{results.average_score:.1f}",
-                ]
-            )
-            writer.writerow([])
-            writer.writerow(["question", "times_asked", "percent_right"])
-            for stat in sorted(results.questions, key=lambda q: q.percent_right):
-                writer.writerow([stat.question.text, stat.asked, f"{stat.percent_right:.1f}"])
-            return response
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -101,6 +83,23 @@ class ModuleAdmin(admin.ModelAdmin):
             "results": results,
         }
         return render(request, "admin/modules/module/results.html", context)
+
+
+def _results_rows(module: Module, results: ModuleResults) -> Iterator[list[object]]:
+    """The results page as CSV rows: the summary, a blank line, then the questions, hardest first."""
+    yield ["module", "attempts", "people", "passed", "pass_rate_percent", "average_score_percent"]
+    yield [
+        module.title,
+        results.attempts,
+        results.people,
+        results.passed_people,
+        f"{results.pass_rate:.1f}",
+        f"{results.average_score:.1f}",
+    ]
+    yield []
+    yield ["question", "times_asked", "percent_right"]
+    for stat in sorted(results.questions, key=lambda q: q.percent_right):
+        yield [stat.question.text, stat.asked, f"{stat.percent_right:.1f}"]
 
 
 class ChoiceFormSet(forms.BaseInlineFormSet):

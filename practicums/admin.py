@@ -1,8 +1,8 @@
-import csv
+from collections.abc import Iterator
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from accounts.admin_helpers import ReadOnlyInline
+from core.csv_export import csv_response
 from programs.admin import HTTPS_URLS
 from programs.models import Enrollment, Program
 
@@ -144,27 +145,7 @@ class PracticumAdmin(admin.ModelAdmin):
 
     @admin.action(description="Export the roster of the selected practicums as CSV")
     def export_roster_csv(self, request, queryset):
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="roster-{timezone.now():%Y%m%d}.csv"'
-        writer = csv.writer(response)
-        writer.writerow(
-            ["practicum", "name", "email", "organization", "status", "sessions_attended", "sessions"]
-        )
-        for practicum in queryset:
-            roster = roster_for_practicum(practicum=practicum)
-            for row in roster.rows:
-                writer.writerow(
-                    [
-                        practicum.title,
-                        row.user.full_name,
-                        row.user.email,
-                        row.user.organization,
-                        row.status,
-                        row.attended_count,
-                        len(roster.sessions),
-                    ]
-                )
-        return response
+        return csv_response(filename=f"roster-{timezone.now():%Y%m%d}.csv", rows=_roster_rows(queryset))
 
     def attendance_sheet(self, request, pk: int):
         """A printable sign-in sheet: one row per person, one column per session."""
@@ -329,41 +310,9 @@ class EnrollmentAdmin(admin.ModelAdmin):
 
     @admin.action(description="Export selected enrollments as CSV")
     def export_csv(self, request, queryset):
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="enrollments-{timezone.now():%Y%m%d}.csv"'
-        writer = csv.writer(response)
-        writer.writerow(
-            [
-                "name",
-                "email",
-                "organization",
-                "program",
-                "status",
-                "registered_at",
-                "access_opens_at",
-                "practicums",
-            ]
+        return csv_response(
+            filename=f"enrollments-{timezone.now():%Y%m%d}.csv", rows=_enrollment_rows(queryset)
         )
-        rows = queryset.select_related("user", "program").prefetch_related("registrations__practicum")
-        for e in rows:
-            practicums = "; ".join(
-                f"{r.practicum.title} ({r.get_status_display()})"
-                for r in e.registrations.all()
-                if r.status != Registration.Status.CANCELLED
-            )
-            writer.writerow(
-                [
-                    e.user.full_name,
-                    e.user.email,
-                    e.user.organization,
-                    e.program.title,
-                    e.status,
-                    e.registered_at.isoformat(),
-                    e.access_opens_at.isoformat(),
-                    practicums,
-                ]
-            )
-        return response
 
     def import_csv(self, request):
         if not self.has_add_permission(request):
@@ -440,3 +389,49 @@ class SetCompletionAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+
+def _roster_rows(practicums: QuerySet[Practicum]) -> Iterator[list[object]]:
+    yield ["practicum", "name", "email", "organization", "status", "sessions_attended", "sessions"]
+    for practicum in practicums:
+        roster = roster_for_practicum(practicum=practicum)
+        for row in roster.rows:
+            yield [
+                practicum.title,
+                row.user.full_name,
+                row.user.email,
+                row.user.organization,
+                row.status,
+                row.attended_count,
+                len(roster.sessions),
+            ]
+
+
+def _enrollment_rows(enrollments: QuerySet[Enrollment]) -> Iterator[list[object]]:
+    yield [
+        "name",
+        "email",
+        "organization",
+        "program",
+        "status",
+        "registered_at",
+        "access_opens_at",
+        "practicums",
+    ]
+    rows = enrollments.select_related("user", "program").prefetch_related("registrations__practicum")
+    for e in rows:
+        practicums = "; ".join(
+            f"{r.practicum.title} ({r.get_status_display()})"
+            for r in e.registrations.all()
+            if r.status != Registration.Status.CANCELLED
+        )
+        yield [
+            e.user.full_name,
+            e.user.email,
+            e.user.organization,
+            e.program.title,
+            e.status,
+            e.registered_at.isoformat(),
+            e.access_opens_at.isoformat(),
+            practicums,
+        ]

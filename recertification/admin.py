@@ -1,12 +1,13 @@
-import csv
+from collections.abc import Iterator
 from datetime import timedelta
 
 from django.contrib import admin, messages
-from django.http import HttpResponse
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import Truncator
 
 from accounts.admin_helpers import ReadOnlyInline
+from core.csv_export import csv_response
 
 from .models import CEActivity, Credential, Exam, ExamInvitation, InvitationEvent
 from .services import (
@@ -94,29 +95,7 @@ class CredentialAdmin(admin.ModelAdmin):
 
     @admin.action(description="Export holders and their CE hours as CSV")
     def export_csv(self, request, queryset):
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="credential-holders.csv"'
-        writer = csv.writer(response)
-        writer.writerow(
-            [
-                "number",
-                "name",
-                "email",
-                "program",
-                "valid_from",
-                "valid_until",
-                "status",
-                "ce_hours",
-                "required",
-            ]
-        )
-        today = timezone.localdate()
-        for c in queryset.select_related("user", "program", "renewal"):
-            writer.writerow(
-                [c.number, c.user.full_name, c.user.email, c.program.title, c.valid_from, c.valid_until,
-                 credential_status(c, today), ce_hours_counting(credential=c), c.program.ce_hours_required]
-            )  # fmt: skip
-        return response
+        return csv_response(filename="credential-holders.csv", rows=_holder_rows(queryset))
 
 
 @admin.register(CEActivity)
@@ -161,3 +140,30 @@ class CEActivityAdmin(admin.ModelAdmin):
                 self.message_user(request, f"{activity.title}: {exc}", messages.ERROR)
         if rejected:
             self.message_user(request, f"Rejected {rejected}.")
+
+
+def _holder_rows(credentials: QuerySet[Credential]) -> Iterator[list[object]]:
+    yield [
+        "number",
+        "name",
+        "email",
+        "program",
+        "valid_from",
+        "valid_until",
+        "status",
+        "ce_hours",
+        "required",
+    ]
+    today = timezone.localdate()
+    for c in credentials.select_related("user", "program", "renewal"):
+        yield [
+            c.number,
+            c.user.full_name,
+            c.user.email,
+            c.program.title,
+            c.valid_from,
+            c.valid_until,
+            credential_status(c, today),
+            ce_hours_counting(credential=c),
+            c.program.ce_hours_required,
+        ]

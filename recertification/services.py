@@ -258,7 +258,7 @@ def credential_grant(*, user: User, program: Program, passed_on: date) -> Creden
             user=user,
             program=program,
             kind=Certificate.Kind.CERTIFICATION,
-            source_key=f"credential:{credential.pk}",
+            source_key=Certificate.source_key_for_credential(credential.pk),
             # The program's name is printed beside the title (certificate, email, verify page).
             title=f"Certification requirements, valid until {_day(credential.valid_until)}",
             hours=_hours_of_program(user, program),
@@ -325,7 +325,7 @@ def credential_recertify(
             user=locked.user,
             program=program,
             kind=Certificate.Kind.RECERTIFICATION,
-            source_key=f"credential:{renewal.pk}",
+            source_key=Certificate.source_key_for_credential(renewal.pk),
             title=f"Recertification requirements, valid until {_day(renewal.valid_until)}",
             hours=hours,
             earned_on=today,

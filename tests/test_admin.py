@@ -75,7 +75,7 @@ def test_admin_enrollment_csv_export(staff_client):
         {"action": "export_csv", "_selected_action": [Enrollment.objects.get().pk]},
     )
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    lines = response.content.decode().splitlines()
+    lines = b"".join(response.streaming_content).decode().splitlines()
     assert lines[0] == "name,email,organization,program,status,registered_at,access_opens_at,practicums"
     assert lines[1].startswith(f"Ana Example,{user.email},")
     assert lines[1].endswith("Practicum — Denver (Confirmed)")
