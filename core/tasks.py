@@ -1,9 +1,13 @@
+"""Core's Celery task: sending a queued message. `core` is not an installed app, so autodiscovery
+does not look here; accounts/tasks.py imports this module so workers register the task (its
+name, "accounts.email_send", predates the move and stays for messages already queued)."""
+
 import logging
 import smtplib
 
 from celery import shared_task
 
-from .services import email_deserialize
+from .mail import email_deserialize
 
 logger = logging.getLogger(__name__)
 
