@@ -8,7 +8,7 @@ from allauth.account.internal.flows.login import get_authentication_records
 from allauth.core import context
 from django.conf import settings
 
-from .services import email_queue
+from core.mail import email_queue
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """The login backends, reading the signed-in person from the cache.
 
 Every request by a signed-in person loads them; Django does it with a query each time. Here the
-person is kept in the cache with their page-cache version (accounts.page_cache.person), which
+person is kept in the cache with their page-cache version (core.page_cache.person), which
 every save of the user renews (a new password, deactivation, a new name): the next request
 reads them from the database again. Django's own checks are unchanged: the session's hash is
 still compared with the user's password hash, and inactive users are still refused.
@@ -10,7 +10,7 @@ still compared with the user's password hash, and inactive users are still refus
 from allauth.account.auth_backends import AuthenticationBackend as AllauthBackend
 from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
 
-from . import page_cache
+from core import page_cache
 
 
 class _CachedUser(DjangoModelBackend):

@@ -1,12 +1,7 @@
-"""Writes for accounts: profile changes and the outgoing-mail queue every app uses."""
+"""Writes for accounts: people and their profiles. The outgoing-mail queue is core.mail."""
 
-import base64
-from email.mime.base import MIMEBase
-
-from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import transaction
 
-from .mail import Email
 from .models import User
 
 PROFILE_FIELDS = ("full_name", "organization", "job_title", "time_zone", "session_reminders")
@@ -49,59 +44,3 @@ def profile_update(*, user: User, data: dict) -> User:
         user.full_clean(exclude=["password"])
         user.save(update_fields=changed)
     return user
-
-
-def email_serialize(message: EmailMessage) -> dict:
-    """A JSON-safe form of a rendered message, so that a Celery task can send it later."""
-    alternatives = [[content, mimetype] for content, mimetype in getattr(message, "alternatives", []) or []]
-    attachments = []
-    for attachment in message.attachments:
-        if isinstance(attachment, MIMEBase):
-            raise ValueError("MIME attachments cannot be queued; attach (name, bytes, type) tuples.")
-        name, content, mimetype = attachment
-        if isinstance(content, bytes):
-            attachments.append([name, base64.b64encode(content).decode("ascii"), mimetype, "base64"])
-        else:
-            attachments.append([name, content, mimetype, "text"])
-    return {
-        "subject": str(message.subject),
-        "body": str(message.body),
-        "from_email": message.from_email,
-        "to": list(message.to),
-        "cc": list(message.cc),
-        "bcc": list(message.bcc),
-        "reply_to": list(message.reply_to),
-        "headers": dict(message.extra_headers),
-        "alternatives": alternatives,
-        "attachments": attachments,
-    }
-
-
-def email_deserialize(data: dict) -> EmailMultiAlternatives:
-    message = Email(
-        subject=data["subject"],
-        body=data["body"],
-        from_email=data["from_email"],
-        to=data["to"],
-        cc=data.get("cc") or None,
-        bcc=data.get("bcc") or None,
-        reply_to=data.get("reply_to") or None,
-        headers=data.get("headers") or None,
-    )
-    for content, mimetype in data.get("alternatives", []):
-        message.attach_alternative(content, mimetype)
-    for name, content, mimetype, encoding in data.get("attachments", []):
-        message.attach(name, base64.b64decode(content) if encoding == "base64" else content, mimetype)
-    return message
-
-
-def email_queue(*, message: EmailMessage) -> None:
-    """Send a message from a worker once the current transaction commits.
-
-    A slow or unreachable mail server then never slows down or breaks the page that caused the
-    message, and temporary failures are retried (see tasks.email_send).
-    """
-    from .tasks import email_send
-
-    payload = email_serialize(message)
-    transaction.on_commit(lambda: email_send.delay(message=payload))

@@ -1,36 +1,7 @@
-import logging
-import smtplib
+"""The email task lives in core (core.tasks.email_send, still named "accounts.email_send");
+importing it here is what registers it with a worker, whose autodiscovery reads installed apps'
+tasks.py only."""
 
-from celery import shared_task
+from core.tasks import email_send
 
-from .services import email_deserialize
-
-logger = logging.getLogger(__name__)
-
-TEMPORARY_SMTP_ERRORS = (
-    smtplib.SMTPServerDisconnected,
-    smtplib.SMTPConnectError,
-    ConnectionError,
-    TimeoutError,
-)
-
-
-def _is_temporary(exc: Exception) -> bool:
-    if isinstance(exc, TEMPORARY_SMTP_ERRORS):
-        return True
-    if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        return all(400 <= code < 500 for code, _ in exc.recipients.values())
-    if isinstance(exc, smtplib.SMTPResponseException):
-        return 400 <= exc.smtp_code < 500
-    return False
-
-
-@shared_task(name="accounts.email_send", bind=True, max_retries=6)
-def email_send(self, *, message: dict) -> None:
-    """Send one queued message; temporary SMTP errors are retried with exponential backoff."""
-    try:
-        email_deserialize(message).send()
-    except (smtplib.SMTPException, OSError) as exc:
-        if _is_temporary(exc) and self.request.retries < self.max_retries:
-            raise self.retry(exc=exc, countdown=min(600, 15 * 2**self.request.retries)) from exc
-        logger.error("Could not send %r to %s: %s", message["subject"], message["to"], exc)
+__all__ = ["email_send"]

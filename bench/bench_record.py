@@ -81,7 +81,7 @@ def seed():
 def timed(client, url: str, runs: int, cold: list[str]) -> list[float]:
     """Response times of `url`; with `cold` (page-cache scopes) renewed before each request, so
     that every one is rendered from the database, as after a change."""
-    from accounts import page_cache
+    from core import page_cache
 
     client.get(url)
     samples = []
@@ -109,7 +109,7 @@ def main() -> None:
         user, token, activities = seed()
         client = Client()
         client.force_login(user)
-        from accounts import page_cache
+        from core import page_cache
 
         everything = [page_cache.person(user.pk), page_cache.links(user.pk), page_cache.CONTENT]
         own = timed(client, "/me/record/", 40, cold=everything)

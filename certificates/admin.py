@@ -13,7 +13,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from accounts.admin_helpers import ReadOnlyInline
+from core.admin import ReadOnlyInline
 from programs.models import Program
 
 from .models import Certificate, CertificateDesign, CertificateEvent, EmailBatch

@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
-from accounts import page_cache
-from accounts.page_cache import cached_page
+from core import page_cache
+from core.page_cache import cached_page
 from programs.selectors import enrollment_list_for_user
 
 from .forms import RecordShareLinkForm, ShareLinkForm

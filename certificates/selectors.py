@@ -9,11 +9,11 @@ from django.db.models import QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
-from accounts import page_cache
 from accounts.models import User
+from core import page_cache
+from core.dates import date_range
 from modules.models import AidSubmission, Attempt, JobAid, Lesson, LessonProgress, Module, ModuleCompletion
 from practicums.models import Attendance, Practicum, Registration, Session, SetCompletion
-from programs.dates import date_range
 from programs.models import Enrollment, Program
 
 from .models import Certificate, ShareLink

@@ -19,14 +19,13 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import page_cache
-from accounts.mail import Email
 from accounts.models import User
-from accounts.services import email_queue
+from core import page_cache
+from core.mail import Email, email_queue
+from core.numbers import hours_text
 from modules.models import Module
 from practicums.models import Practicum
 from programs.models import Program
-from programs.numbers import hours_text
 from programs.services import email_render
 
 from .models import Certificate, CertificateDesign, CertificateEvent, EmailBatch, ShareLink

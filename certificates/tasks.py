@@ -5,7 +5,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from programs.dates import local_date
+from core.dates import local_date
 
 from .services import batch_start, certificates_send_for_person
 

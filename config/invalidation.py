@@ -1,4 +1,4 @@
-"""Every save and delete tells the page cache what changed (see accounts.page_cache).
+"""Every save and delete tells the page cache what changed (see core.page_cache).
 
 A model either belongs to a person (its scope is that person's), is a share link (the owner's
 links), shows on no cached page (ignored) or is part of the catalogue staff edit (everyone's
@@ -10,7 +10,7 @@ the services that use them call page_cache.changed themselves.
 from django.apps import apps
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from accounts import page_cache
+from core import page_cache
 
 CREDO_APPS = ("accounts", "programs", "modules", "practicums", "certificates", "recertification")
 

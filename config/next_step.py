@@ -18,13 +18,13 @@ from zoneinfo import ZoneInfo
 from django.urls import reverse
 from django.utils import timezone
 
+from core.dates import date_range, local_date, start_of_day
+from core.numbers import hours_text
 from modules.selectors import Eligibility, ModuleStatus, attempt_eligibility, modules_status_for_user
 from practicums.models import Practicum, Registration, Session
 from practicums.selectors import my_sessions, registration_list_for_user
 from practicums.services import move_deadline
-from programs.dates import date_range, local_date, start_of_day
 from programs.models import Enrollment, Program
-from programs.numbers import hours_text
 from programs.selectors import Pace, enrollment_list_for_user, pace_status
 from recertification.models import Credential, ExamInvitation
 from recertification.selectors import credentials_current_for_user, invitations_for_user

@@ -12,8 +12,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from accounts import page_cache
-from accounts.page_cache import cached_page
+from core import page_cache
+from core.dates import local_date
+from core.page_cache import cached_page
 from modules.selectors import on_demand_titles_by_season
 from practicums.models import Practicum
 from practicums.selectors import (
@@ -22,7 +23,6 @@ from practicums.selectors import (
     practicum_list_upcoming,
     series_with_open_seasons,
 )
-from programs.dates import local_date
 from programs.selectors import (
     instructor_list,
     program_get_published,

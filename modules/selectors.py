@@ -7,8 +7,8 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from accounts import page_cache
 from accounts.models import User
+from core import page_cache
 from programs.models import Enrollment
 
 from .models import (

@@ -9,10 +9,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, JSONField, Value
 from django.utils import timezone
 
-from accounts import page_cache
 from accounts.models import User
-from config.db import JSONMerge
-from programs.dates import local_date
+from core import page_cache
+from core.dates import local_date
+from core.db import JSONMerge
 
 from .models import (
     AidSubmission,

@@ -6,9 +6,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts import page_cache
-from accounts.page_cache import cached_page
-from programs.dates import local_date
+from core import page_cache
+from core.dates import local_date
+from core.page_cache import cached_page
 
 from .forms import AidUploadForm, answers_from_post
 from .models import Attempt

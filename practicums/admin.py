@@ -9,7 +9,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from accounts.admin_helpers import ReadOnlyInline
+from core.admin import ReadOnlyInline
 from core.csv_export import csv_response
 from programs.admin import HTTPS_URLS
 from programs.models import Enrollment, Program

@@ -8,7 +8,7 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from programs.dates import local_date
+from core.dates import local_date
 from programs.models import Instructor, Program
 
 from .models import Attendance, CalendarFeed, Practicum, Registration, Session, TrackGroup

@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts import page_cache
-from accounts.page_cache import cached_page
-from programs.dates import access_opens_at, date_range, local_date
+from core import page_cache
+from core.dates import access_opens_at, date_range, local_date
+from core.page_cache import cached_page
 from programs.letters import funding_letter_pdf, funding_letter_text
 from programs.selectors import enrollment_get_for_user, program_get_published, program_list_published
 from programs.services import AlreadyEnrolled

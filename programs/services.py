@@ -12,11 +12,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.mail import Email
 from accounts.models import User
-from accounts.services import email_queue
+from core.dates import access_opens_at, local_date
+from core.mail import Email, email_queue
 
-from .dates import access_opens_at, local_date
 from .models import ContactMessage, Enrollment, GuideRequest, Program, Resource, SchoolYear
 
 logger = logging.getLogger(__name__)

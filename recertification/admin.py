@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import Truncator
 
-from accounts.admin_helpers import ReadOnlyInline
+from core.admin import ReadOnlyInline
 from core.csv_export import csv_response
 
 from .models import CEActivity, Credential, Exam, ExamInvitation, InvitationEvent

@@ -2,8 +2,8 @@ from decimal import Decimal
 
 from django import forms
 
+from core.numbers import is_quarter_hours
 from modules.uploads import ALLOWED, MAX_UPLOAD_BYTES
-from programs.numbers import is_quarter_hours
 
 from .models import CEActivity
 

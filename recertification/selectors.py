@@ -7,9 +7,9 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import User
+from core.dates import local_date
 from practicums.models import Practicum, Registration
 from practicums.selectors import practicum_list_upcoming
-from programs.dates import local_date
 from programs.models import Program
 
 from .models import CEActivity, Credential, ExamInvitation

@@ -11,18 +11,18 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from accounts import page_cache
 from accounts.models import User
-from accounts.services import email_queue
 from certificates.models import Certificate
 from certificates.services import certificate_issue
+from core import page_cache
+from core.dates import date_range, local_date
+from core.mail import email_queue
+from core.numbers import is_quarter_hours
 from modules.models import Attempt, Module
 from modules.services import SUBMIT_GRACE, SubmitResult, attempt_close_if_overdue, attempt_submit
 from modules.uploads import validate_upload
 from practicums.models import Practicum, Registration
-from programs.dates import date_range, local_date
 from programs.models import Program
-from programs.numbers import is_quarter_hours
 from programs.services import email_render
 
 from .models import CEActivity, Credential, Exam, ExamInvitation, InvitationEvent, ReminderSent

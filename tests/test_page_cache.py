@@ -1,4 +1,4 @@
-"""The personal page cache (accounts.page_cache, docs/decisions/0009): a page served from the
+"""The personal page cache (core.page_cache, docs/decisions/0009): a page served from the
 cache is the page a person would get without it. Each test fills the cache first, then changes
 something the way the product does (a service, a staff edit, time passing) and looks again."""
 
@@ -185,7 +185,7 @@ def test_time_passing_shows_within_the_minute(client):
 
 
 def test_pages_go_out_of_date_within_a_minute_but_not_all_at_once():
-    from accounts.page_cache import _minute, page_key
+    from core.page_cache import _minute, page_key
 
     keys = [page_key(viewer, f"/modules/{n}/") for viewer in range(20) for n in range(10)]
     start = 1_800_000_000.0  # any instant

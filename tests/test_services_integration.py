@@ -15,9 +15,9 @@ from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 
 from accounts.models import User
-from accounts.services import email_queue, email_serialize
-from accounts.tasks import email_send
 from accounts.tests.factories import PASSWORD, UserFactory
+from core.mail import email_queue, email_serialize
+from core.tasks import email_send
 
 
 def make_message(to="someone@example.org") -> EmailMultiAlternatives:

@@ -53,7 +53,7 @@ def test_signup_sends_verification_and_verifying_logs_in(client, django_capture_
 @pytest.mark.django_db
 def test_signup_verification_mail_as_eml_file(client, settings, tmp_path, django_capture_on_commit_callbacks):
     """`make run` writes mail to var/mail/*.eml; a person opens it and follows the link."""
-    settings.EMAIL_BACKEND = "accounts.mail.EmlFileBackend"
+    settings.EMAIL_BACKEND = "core.mail.EmlFileBackend"
     settings.EMAIL_FILE_PATH = str(tmp_path)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("account_signup"), SIGNUP)

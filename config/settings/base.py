@@ -48,7 +48,7 @@ SITE_URL = env_or_fail("CREDO_SITE_URL", default="http://localhost:8000").rstrip
 
 # --- Applications ------------------------------------------------------------------------------
 INSTALLED_APPS = [
-    "accounts.admin_helpers.CredoAdminConfig",  # django.contrib.admin with labelled fields
+    "core.admin.CredoAdminConfig",  # django.contrib.admin with labelled fields
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -73,7 +73,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "accounts.page_cache.PageCacheMiddleware",
+    "core.page_cache.PageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -277,7 +277,7 @@ if _email_url:
     EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
     EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
 else:
-    EMAIL_BACKEND = "accounts.mail.EmlFileBackend"
+    EMAIL_BACKEND = "core.mail.EmlFileBackend"
 EMAIL_FILE_PATH = env_or_fail("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
 EMAIL_TIMEOUT = env_or_fail("EMAIL_TIMEOUT", cast=int, default=20)
 DEFAULT_FROM_EMAIL = env_or_fail("DEFAULT_FROM_EMAIL", default="Credo <no-reply@credo.example>")

@@ -10,9 +10,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from accounts import page_cache
 from accounts.models import User
-from programs.dates import local_date
+from core import page_cache
+from core.dates import local_date
 
 from ..models import (
     CODE_ALPHABET,

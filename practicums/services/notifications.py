@@ -25,7 +25,7 @@ from django.db.models import Exists, F, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.services import email_queue
+from core.mail import email_queue
 from programs.services import email_render
 
 from ..calendar import sessions_to_ics

@@ -15,10 +15,11 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import page_cache
 from accounts.models import User
-from accounts.services import email_queue, user_create
-from programs.dates import local_date
+from accounts.services import user_create
+from core import page_cache
+from core.dates import local_date
+from core.mail import email_queue
 from programs.models import Enrollment, Program
 from programs.services import AlreadyEnrolled, email_render, enrollment_create
 

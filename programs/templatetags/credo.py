@@ -1,9 +1,9 @@
 from django import template
 from django.utils.safestring import mark_safe
 
-from programs.dates import date_range
-from programs.markup import render_markdown, render_markdown_under_title
-from programs.numbers import duration_text, hours_text
+from core.dates import date_range
+from core.markup import render_markdown, render_markdown_under_title
+from core.numbers import duration_text, hours_text
 
 register = template.Library()
 

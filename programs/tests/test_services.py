@@ -7,10 +7,10 @@ from django.core.files.base import ContentFile
 
 from accounts.models import User
 from accounts.tests.factories import UserFactory
+from core.markup import render_markdown
 from practicums.services import enrollment_import_csv
 from practicums.tests.factories import PracticumFactory
 from programs.letters import funding_letter_text
-from programs.markup import render_markdown
 from programs.models import Enrollment, GuideRequest, Resource
 from programs.selectors import pace_status
 from programs.services import (

@@ -3,8 +3,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from programs.dates import access_opens_at, add_business_days, date_range, is_business_day
-from programs.numbers import duration_text
+from core.dates import access_opens_at, add_business_days, date_range, is_business_day
+from core.numbers import duration_text
 
 LA = ZoneInfo("America/Los_Angeles")
 

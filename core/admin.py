@@ -75,7 +75,7 @@ class CredoAdminSite(admin.AdminSite):
 class CredoAdminConfig(AdminConfig):
     """django.contrib.admin, with CredoAdminSite as admin.site (INSTALLED_APPS names this)."""
 
-    default_site = "accounts.admin_helpers.CredoAdminSite"
+    default_site = "core.admin.CredoAdminSite"
 
 
 class ReadOnlyInline(admin.TabularInline):
