@@ -8,6 +8,7 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from accounts.models import User
 from programs.dates import local_date
 from programs.models import Instructor, Program
 
@@ -219,6 +220,11 @@ def sessions_for_public_feed() -> QuerySet[Session]:
         .select_related("practicum")
         .order_by("starts_at")
     )
+
+
+def calendar_feed_for_user(*, user: User) -> CalendarFeed | None:
+    """The person's private calendar feed, or None until they ask for one."""
+    return CalendarFeed.objects.filter(user=user).first()
 
 
 def sessions_for_user_feed(*, token: str) -> tuple[CalendarFeed | None, QuerySet[Session]]:
