@@ -11,7 +11,7 @@ from modules.models import Attempt
 from modules.selectors import attempt_eligibility, attempt_open_for_user, attempt_questions, attempts_for_user
 from modules.services import AttemptError, attempt_save_answers, attempt_start
 from practicums.selectors import practicum_get_public
-from practicums.services import RegistrationError, ce_event_register
+from practicums.services import RegistrationError
 from programs.selectors import program_get_published
 
 from .forms import CEActivityForm
@@ -26,6 +26,7 @@ from .selectors import (
 from .services import (
     RecertificationError,
     ce_activity_log,
+    ce_event_register,
     ce_hours_counting,
     credential_recertify,
     credential_status,

@@ -13,10 +13,11 @@ from django.utils import timezone
 from accounts.demo import DEMO_CANDIDATE_EMAIL, DEMO_TEACHER_EMAIL
 from accounts.tests.factories import UserFactory
 from practicums.models import Practicum, Registration
-from practicums.services import ce_event_register, registration_create
+from practicums.services import registration_create
 from practicums.tests.factories import CEEventFactory, PracticumFactory
 from programs.models import Program, SchoolYear
 from programs.tests.factories import ProgramFactory
+from recertification.services import ce_event_register
 
 
 @pytest.mark.django_db

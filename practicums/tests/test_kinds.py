@@ -16,9 +16,10 @@ from accounts.tests.factories import StaffFactory, UserFactory
 from practicums.admin import CSVImportForm
 from practicums.models import Practicum, Registration
 from practicums.selectors import move_targets
-from practicums.services import RegistrationError, ce_event_register, registration_create, registration_move
+from practicums.services import RegistrationError, registration_create, registration_move
 from programs.models import Enrollment
 from programs.tests.factories import ProgramFactory, SeriesFactory
+from recertification.services import ce_event_register
 
 from .factories import CEEventFactory, PracticumFactory, TrackGroupFactory, register
 
