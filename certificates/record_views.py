@@ -20,9 +20,10 @@ from core.page_cache import cached_page
 from programs.selectors import enrollment_list_for_user
 
 from .forms import RecordShareLinkForm, ShareLinkForm
-from .models import Certificate, ShareLink
+from .models import ShareLink
 from .rendering import url_fetcher
 from .selectors import (
+    certificate_in_shared_record,
     record_for_user,
     record_item_for_user,
     share_link_for_token,
@@ -266,13 +267,7 @@ def shared_certificate(request, token: str, pk: int):
         if found and found[1].certificate and found[1].certificate.pk == pk and found[1].certificate.pdf:
             certificate = found[1].certificate
     else:
-        certificates = Certificate.objects.filter(
-            user=link.user, pk=pk, status=Certificate.Status.LIVE
-        ).exclude(pdf="")
-        program_ids = [p.pk for p in link.programs.all()]
-        if program_ids:
-            certificates = certificates.filter(program_id__in=program_ids)
-        certificate = certificates.first()
+        certificate = certificate_in_shared_record(link=link, pk=pk)
     if certificate is None:
         raise Http404("No such certificate in this record.")
     response = FileResponse(

@@ -1,8 +1,8 @@
 """Reads for certificates."""
 
 import hashlib
-from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 
 from django.db.models import QuerySet, Sum
@@ -12,9 +12,11 @@ from django.utils import timezone
 from accounts.models import User
 from core import page_cache
 from core.dates import date_range
-from modules.models import AidSubmission, Attempt, JobAid, Lesson, LessonProgress, Module, ModuleCompletion
-from practicums.models import Attendance, Practicum, Registration, Session, SetCompletion
-from programs.models import Enrollment, Program
+from modules.selectors import ModuleProgress, module_progress_for_user
+from practicums.models import Practicum
+from practicums.selectors import SetProgress, set_progress_for_user
+from programs.models import Program
+from programs.selectors import enrollments_for_record
 
 from .models import Certificate, ShareLink
 
@@ -180,75 +182,15 @@ def record_for_user(
 ) -> list[RecordProgram]:
     """Every program the person is enrolled in (or those listed), each with its live event sets
     and modules, their activities and certificates. `private=False` is the shared view: no file
-    names of uploads (only that an aid was handed in)."""
+    names of uploads (only that an aid was handed in).
+
+    The assembler: programs, practicums and modules each answer for their own part (a fixed
+    number of queries each), certificates adds its own, and this arranges them."""
     now = timezone.now()
-    wanted = (
-        Enrollment.objects.filter(user=user)
-        .exclude(status=Enrollment.Status.WITHDRAWN)
-        .select_related("program", "school_year")
-    )
-    if program_ids is not None:
-        wanted = wanted.filter(program_id__in=program_ids)
-    enrollments = list(wanted.order_by("program__order", "program__title"))
-    programs = [e.program for e in enrollments]
-    pids = [p.pk for p in programs]
-
-    registrations = list(
-        Registration.objects.filter(
-            user=user, practicum__program_id__in=pids, status=Registration.Status.CONFIRMED
-        )
-        .select_related("practicum__season__school_year")
-        .order_by("practicum__starts_on")
-    )
-    practicum_ids = [r.practicum_id for r in registrations]
-    sessions_by_practicum = defaultdict(list)
-    for session in Session.objects.filter(
-        practicum_id__in=practicum_ids, status=Session.Status.SCHEDULED
-    ).order_by("starts_at"):
-        sessions_by_practicum[session.practicum_id].append(session)
-    attended = set(
-        Attendance.objects.filter(user=user, session__practicum_id__in=practicum_ids).values_list(
-            "session_id", flat=True
-        )
-    )
-    sets_done = set(
-        SetCompletion.objects.filter(user=user, practicum_id__in=practicum_ids).values_list(
-            "practicum_id", flat=True
-        )
-    )
-
-    modules = list(
-        Module.objects.filter(program_id__in=pids, is_published=True)
-        .select_related("season__school_year")
-        .order_by("order", "id")
-    )
-    module_ids = [m.pk for m in modules]
-    lessons_by_module = defaultdict(list)
-    for lesson in Lesson.objects.filter(module_id__in=module_ids).order_by("order", "id"):
-        lessons_by_module[lesson.module_id].append(lesson)
-    lessons_done = set(
-        LessonProgress.objects.filter(user=user, lesson__module_id__in=module_ids).values_list(
-            "lesson_id", flat=True
-        )
-    )
-    aids_by_module = defaultdict(list)
-    for aid in JobAid.objects.filter(module_id__in=module_ids).order_by("order", "id"):
-        aids_by_module[aid.module_id].append(aid)
-    submissions = defaultdict(list)
-    for submission in AidSubmission.objects.filter(user=user, job_aid__module_id__in=module_ids).order_by(
-        "uploaded_at"
-    ):
-        submissions[submission.job_aid_id].append(submission)
-    best_attempt: dict[int, Attempt] = {}
-    for scored in Attempt.objects.filter(user=user, assessment__module__in=module_ids).exclude(
-        state="in_progress"
-    ):
-        previous = best_attempt.get(scored.assessment_id)
-        if previous is None or (scored.score_percent or 0) > (previous.score_percent or 0):
-            best_attempt[scored.assessment_id] = scored
-    modules_done = {
-        c.module_id: c for c in ModuleCompletion.objects.filter(user=user, module_id__in=module_ids)
-    }
+    enrollments = enrollments_for_record(user=user, program_ids=program_ids)
+    pids = [e.program_id for e in enrollments]
+    sets = set_progress_for_user(user=user, program_ids=pids)
+    modules = module_progress_for_user(user=user, program_ids=pids)
     certificates = {
         c.source_key: c
         for c in Certificate.objects.filter(user=user, program_id__in=pids, status=Certificate.Status.LIVE)
@@ -271,97 +213,93 @@ def record_for_user(
             order.setdefault(heading, rank)
             return groups.setdefault(heading, RecordGroup(heading=heading))
 
-        for registration in (r for r in registrations if r.practicum.program_id == program.pk):
-            practicum = registration.practicum
-            activities = []
-            sessions = sessions_by_practicum[practicum.pk]
-            for session in sessions:
-                local = session.starts_at.astimezone(practicum.zone)
-                state = (
-                    "attended"
-                    if session.pk in attended
-                    else ("missed" if session.ends_at < now else "upcoming")
-                )
-                activities.append(
-                    Activity(
-                        session.title,
-                        f"{local:%a %b} {local.day}, {local:%H:%M} ({practicum.time_zone})",
-                        state,
-                    )
-                )
-            done = practicum.pk in sets_done
-            status = (
-                COMPLETE
-                if done
-                else (IN_PROGRESS if any(a.state == "attended" for a in activities) else NOT_STARTED)
-            )
-            is_set = practicum.kind == Practicum.Kind.LIVE_SET
-            kind_label = "Live event set" if is_set else practicum.kind_label
-            group_for(practicum.season).items.append(
-                RecordItem(
-                    key=f"set-{practicum.pk}",
-                    kind=kind_label,
-                    title=practicum.title,
-                    subtitle=" · ".join(
-                        part
-                        for part in (
-                            practicum.get_format_display(),
-                            practicum.city,
-                            date_range(practicum.starts_on, practicum.ends_on),
-                        )
-                        if part
-                    ),
-                    hours=practicum.appraised_hours,
-                    status=status,
-                    activities=activities,
-                    certificate=certificates.get(Certificate.source_key_for_set(practicum)),
-                )
-            )
-        for module in (m for m in modules if m.program_id == program.pk):
-            lessons = lessons_by_module[module.pk]
-            activities = [
-                Activity(f"Lesson: {lesson.title}", "", "done" if lesson.pk in lessons_done else "todo")
-                for lesson in lessons
-            ]
-            for aid in aids_by_module[module.pk]:
-                handed_in = submissions[aid.pk]
-                detail = (
-                    (", ".join(s.original_name for s in handed_in) if private else "handed in")
-                    if handed_in
-                    else ""
-                )
-                activities.append(
-                    Activity(f"On-the-job aid: {aid.title}", detail, "submitted" if handed_in else "todo")
-                )
-            attempt = best_attempt.get(module.assessment_id) if module.assessment_id else None
-            if module.assessment_id:
-                activities.append(
-                    Activity(
-                        "Assessment",
-                        f"best score {attempt.score_percent:.0f}%" if attempt else "not taken",
-                        ("passed" if attempt.passed else "failed") if attempt else "todo",
-                    )
-                )
-            completion = modules_done.get(module.pk)
-            started = any(a.state in ("done", "submitted") for a in activities) or attempt is not None
-            group_for(module.season).items.append(
-                RecordItem(
-                    key=f"module-{module.pk}",
-                    kind="On-demand module" if module.is_on_demand else "Module",
-                    title=module.title,
-                    subtitle=f"completed {date_range(completion.completed_on, completion.completed_on)}"
-                    if completion
-                    else "",
-                    hours=module.appraised_hours,
-                    status=COMPLETE if completion else (IN_PROGRESS if started else NOT_STARTED),
-                    activities=activities,
-                    certificate=certificates.get(Certificate.source_key_for_module(module.pk)),
-                )
+        for progress in (p for p in sets if p.practicum.program_id == program.pk):
+            group_for(progress.practicum.season).items.append(_set_item(progress, certificates, now))
+        for module_progress in (m for m in modules if m.module.program_id == program.pk):
+            group_for(module_progress.module.season).items.append(
+                _module_item(module_progress, certificates, private)
             )
         result.append(
             RecordProgram(program=program, groups=sorted(groups.values(), key=lambda g: order[g.heading]))
         )
     return result
+
+
+def _set_item(progress: SetProgress, certificates: dict[str, Certificate], now: datetime) -> RecordItem:
+    practicum = progress.practicum
+    activities = []
+    for session, was_there in progress.sessions:
+        local = session.starts_at.astimezone(practicum.zone)
+        state = "attended" if was_there else ("missed" if session.ends_at < now else "upcoming")
+        activities.append(
+            Activity(
+                session.title,
+                f"{local:%a %b} {local.day}, {local:%H:%M} ({practicum.time_zone})",
+                state,
+            )
+        )
+    status = (
+        COMPLETE
+        if progress.done
+        else (IN_PROGRESS if any(a.state == "attended" for a in activities) else NOT_STARTED)
+    )
+    is_set = practicum.kind == Practicum.Kind.LIVE_SET
+    return RecordItem(
+        key=f"set-{practicum.pk}",
+        kind="Live event set" if is_set else practicum.kind_label,
+        title=practicum.title,
+        subtitle=" · ".join(
+            part
+            for part in (
+                practicum.get_format_display(),
+                practicum.city,
+                date_range(practicum.starts_on, practicum.ends_on),
+            )
+            if part
+        ),
+        hours=practicum.appraised_hours,
+        status=status,
+        activities=activities,
+        certificate=certificates.get(Certificate.source_key_for_set(practicum)),
+    )
+
+
+def _module_item(progress: ModuleProgress, certificates: dict[str, Certificate], private: bool) -> RecordItem:
+    module = progress.module
+    activities = [
+        Activity(f"Lesson: {lesson.title}", "", "done" if done else "todo")
+        for lesson, done in progress.lessons
+    ]
+    for aid, handed_in in progress.aids:
+        detail = (
+            (", ".join(s.original_name for s in handed_in) if private else "handed in") if handed_in else ""
+        )
+        activities.append(
+            Activity(f"On-the-job aid: {aid.title}", detail, "submitted" if handed_in else "todo")
+        )
+    attempt = progress.best_attempt
+    if module.assessment_id:
+        activities.append(
+            Activity(
+                "Assessment",
+                f"best score {attempt.score_percent:.0f}%" if attempt else "not taken",
+                ("passed" if attempt.passed else "failed") if attempt else "todo",
+            )
+        )
+    completion = progress.completion
+    started = any(a.state in ("done", "submitted") for a in activities) or attempt is not None
+    return RecordItem(
+        key=f"module-{module.pk}",
+        kind="On-demand module" if module.is_on_demand else "Module",
+        title=module.title,
+        subtitle=f"completed {date_range(completion.completed_on, completion.completed_on)}"
+        if completion
+        else "",
+        hours=module.appraised_hours,
+        status=COMPLETE if completion else (IN_PROGRESS if started else NOT_STARTED),
+        activities=activities,
+        certificate=certificates.get(Certificate.source_key_for_module(module.pk)),
+    )
 
 
 def record_item_for_user(
@@ -399,6 +337,18 @@ def share_link_for_token(*, token: str) -> ShareLink | None:
             .first()
         ),
     )
+
+
+def certificate_in_shared_record(*, link: ShareLink, pk: int) -> Certificate | None:
+    """A live certificate with its PDF in a whole-record share link (limited to the link's
+    programs, if it names any); None for anything else. `link.programs` is prefetched."""
+    certificates = Certificate.objects.filter(user=link.user, pk=pk, status=Certificate.Status.LIVE).exclude(
+        pdf=""
+    )
+    program_ids = [p.pk for p in link.programs.all()]
+    if program_ids:
+        certificates = certificates.filter(program_id__in=program_ids)
+    return certificates.first()
 
 
 def share_links_for_user(*, user: User) -> QuerySet[ShareLink]:

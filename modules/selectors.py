@@ -1,5 +1,6 @@
 """Reads for modules: access, progress and what an attempt may do next."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -81,6 +82,39 @@ def job_aids_with_submissions(*, user: User, module: Module) -> list[JobAid]:
 
 def attempts_for_user(*, user: User, assessment: Assessment) -> QuerySet[Attempt]:
     return Attempt.objects.filter(user=user, assessment=assessment).order_by("-number")
+
+
+def attempt_open_for_user(*, user: User, assessment: Assessment) -> Attempt | None:
+    """The person's attempt in progress at this assessment, if any."""
+    return Attempt.objects.filter(user=user, assessment=assessment, state=Attempt.State.IN_PROGRESS).first()
+
+
+def lesson_get_in_module(*, module: Module, pk: int, with_attachment: bool = False) -> Lesson:
+    """A lesson of this (already access-checked) module; 404 for any other lesson, or, with
+    `with_attachment`, for one without a file."""
+    lessons = module.lessons.all()
+    if with_attachment:
+        lessons = lessons.exclude(attachment="")
+    lesson = lessons.filter(pk=pk).first()
+    if lesson is None:
+        raise Http404("No such attachment." if with_attachment else "No such lesson.")
+    return lesson
+
+
+def lesson_ids_in_order(*, module: Module) -> list[int]:
+    return list(module.lessons.order_by("order", "id").values_list("pk", flat=True))
+
+
+def job_aid_get_in_module(*, module: Module, pk: int, with_worksheet: bool = False) -> JobAid:
+    """A job aid of this (already access-checked) module; 404 for any other, or, with
+    `with_worksheet`, for one without a worksheet."""
+    aids = module.job_aids.all()
+    if with_worksheet:
+        aids = aids.exclude(worksheet="")
+    job_aid = aids.filter(pk=pk).first()
+    if job_aid is None:
+        raise Http404("No such worksheet." if with_worksheet else "No such job aid.")
+    return job_aid
 
 
 def attempt_get_for_user(*, user: User, pk: int) -> Attempt:
@@ -186,6 +220,65 @@ def modules_status_for_user(*, user: User, program_ids: list[int]) -> dict[int, 
             )
         )
     return result
+
+
+@dataclass
+class ModuleProgress:
+    """One published module's part of a person's record: its lessons (each with whether done),
+    its job aids with what the person handed in, their best scored attempt and completion."""
+
+    module: Module
+    lessons: list[tuple[Lesson, bool]]
+    aids: list[tuple[JobAid, list[AidSubmission]]]
+    best_attempt: Attempt | None
+    completion: ModuleCompletion | None
+
+
+def module_progress_for_user(*, user: User, program_ids: list[int]) -> list[ModuleProgress]:
+    """The published modules of these programs in their order, with the person's progress.
+    Seven queries whatever the number of modules."""
+    modules = list(
+        Module.objects.filter(program_id__in=program_ids, is_published=True)
+        .select_related("season__school_year")
+        .order_by("order", "id")
+    )
+    module_ids = [m.pk for m in modules]
+    lessons_by_module: dict[int, list[Lesson]] = defaultdict(list)
+    for lesson in Lesson.objects.filter(module_id__in=module_ids).order_by("order", "id"):
+        lessons_by_module[lesson.module_id].append(lesson)
+    lessons_done = set(
+        LessonProgress.objects.filter(user=user, lesson__module_id__in=module_ids).values_list(
+            "lesson_id", flat=True
+        )
+    )
+    aids_by_module: dict[int, list[JobAid]] = defaultdict(list)
+    for aid in JobAid.objects.filter(module_id__in=module_ids).order_by("order", "id"):
+        aids_by_module[aid.module_id].append(aid)
+    submissions: dict[int, list[AidSubmission]] = defaultdict(list)
+    for submission in AidSubmission.objects.filter(user=user, job_aid__module_id__in=module_ids).order_by(
+        "uploaded_at"
+    ):
+        submissions[submission.job_aid_id].append(submission)
+    best_attempt: dict[int, Attempt] = {}
+    for scored in Attempt.objects.filter(user=user, assessment__module__in=module_ids).exclude(
+        state=Attempt.State.IN_PROGRESS
+    ):
+        previous = best_attempt.get(scored.assessment_id)
+        if previous is None or (scored.score_percent or 0) > (previous.score_percent or 0):
+            best_attempt[scored.assessment_id] = scored
+    modules_done = {
+        c.module_id: c for c in ModuleCompletion.objects.filter(user=user, module_id__in=module_ids)
+    }
+    return [
+        ModuleProgress(
+            module=module,
+            lessons=[(lesson, lesson.pk in lessons_done) for lesson in lessons_by_module[module.pk]],
+            aids=[(aid, submissions[aid.pk]) for aid in aids_by_module[module.pk]],
+            best_attempt=best_attempt.get(module.assessment_id) if module.assessment_id else None,
+            completion=modules_done.get(module.pk),
+        )
+        for module in modules
+    ]
 
 
 def on_demand_titles_by_season(*, program) -> dict[int | None, list[str]]:

@@ -15,11 +15,15 @@ from .models import Attempt
 from .selectors import (
     attempt_eligibility,
     attempt_get_for_user,
+    attempt_open_for_user,
     attempt_questions,
     attempt_review,
     attempts_for_user,
     completion_for,
+    job_aid_get_in_module,
     job_aids_with_submissions,
+    lesson_get_in_module,
+    lesson_ids_in_order,
     lessons_with_progress,
     module_get_for_user,
     submission_get_for_user,
@@ -113,11 +117,9 @@ def lesson_done(request, pk: int, lesson_pk: int):
     access, locked = _open_module(request, pk)
     if locked:
         return locked
-    lesson = access.module.lessons.filter(pk=lesson_pk).first()
-    if lesson is None:
-        raise Http404("No such lesson.")
+    lesson = lesson_get_in_module(module=access.module, pk=lesson_pk)
     lesson_mark_done(user=request.user, lesson=lesson)
-    order = list(access.module.lessons.order_by("order", "id").values_list("pk", flat=True))
+    order = lesson_ids_in_order(module=access.module)
     position = order.index(lesson.pk)
     if position + 1 < len(order):
         return redirect("modules:lesson", pk=pk, lesson_pk=order[position + 1])
@@ -131,9 +133,7 @@ def aid_upload(request, pk: int, aid_pk: int):
     access, locked = _open_module(request, pk)
     if locked:
         return locked
-    job_aid = access.module.job_aids.filter(pk=aid_pk).first()
-    if job_aid is None:
-        raise Http404("No such job aid.")
+    job_aid = job_aid_get_in_module(module=access.module, pk=aid_pk)
     form = AidUploadForm(request.POST, request.FILES, prefix=f"aid{job_aid.pk}")
     if form.is_valid():
         try:
@@ -151,9 +151,7 @@ def aid_worksheet(request, pk: int, aid_pk: int):
     access, locked = _open_module(request, pk)
     if locked:
         return locked
-    job_aid = access.module.job_aids.filter(pk=aid_pk).exclude(worksheet="").first()
-    if job_aid is None:
-        raise Http404("No such worksheet.")
+    job_aid = job_aid_get_in_module(module=access.module, pk=aid_pk, with_worksheet=True)
     name = job_aid.worksheet.name.rsplit("/", 1)[-1]
     return FileResponse(job_aid.worksheet.open("rb"), as_attachment=True, filename=name)
 
@@ -163,9 +161,7 @@ def lesson_attachment(request, pk: int, lesson_pk: int):
     access, locked = _open_module(request, pk)
     if locked:
         return locked
-    lesson = access.module.lessons.exclude(attachment="").filter(pk=lesson_pk).first()
-    if lesson is None:
-        raise Http404("No such attachment.")
+    lesson = lesson_get_in_module(module=access.module, pk=lesson_pk, with_attachment=True)
     name = lesson.attachment.name.rsplit("/", 1)[-1]
     return FileResponse(lesson.attachment.open("rb"), as_attachment=True, filename=name)
 
@@ -194,9 +190,7 @@ def assessment(request, pk: int):
         raise Http404("This module has no assessment.")
     if request.method == "POST" and request.POST.get("action") == "save":
         return _save_answers(request, pk, module.assessment)
-    open_attempt = Attempt.objects.filter(
-        user=request.user, assessment=module.assessment, state=Attempt.State.IN_PROGRESS
-    ).first()
+    open_attempt = attempt_open_for_user(user=request.user, assessment=module.assessment)
     if request.method == "POST":
         action = request.POST.get("action")
         try:

@@ -288,8 +288,12 @@ class CSVImportForm(forms.Form):
         return data
 
 
-# Enrollments are registered here rather than in programs/admin.py: the page shows each
-# enrollment's practicum registrations and filters by practicum, which programs cannot import.
+# The admin of programs.Enrollment lives here, not in programs/admin.py (which points here):
+# its registrations inline (EnrollmentRegistrationInline), its filter by practicum, its CSV
+# import (enrollment_import_csv, which can also take a practicum seat) and its CSV export
+# (listing each enrollment's practicums) are all practicums' business, and programs must not
+# import practicums (dependency direction: programs ← practicums). Splitting it (a base admin in
+# programs, re-registered from here with the practicum parts) would leave two places to read.
 @admin.register(Enrollment)
 class EnrollmentAdmin(admin.ModelAdmin):
     list_display = ("user", "program", "status", "registered_at", "access_opens_at", "source")

@@ -1,5 +1,6 @@
 """Reads for practicums."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -8,10 +9,11 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from accounts.models import User
 from core.dates import local_date
 from programs.models import Instructor, Program
 
-from .models import Attendance, CalendarFeed, Practicum, Registration, Session, TrackGroup
+from .models import Attendance, CalendarFeed, Practicum, Registration, Session, SetCompletion, TrackGroup
 
 SEAT_FILTER = Q(registrations__status__in=Registration.SEAT_STATUSES)
 
@@ -219,6 +221,57 @@ def sessions_for_public_feed() -> QuerySet[Session]:
         .select_related("practicum")
         .order_by("starts_at")
     )
+
+
+@dataclass
+class SetProgress:
+    """One confirmed registration's part of a person's record: the event, its scheduled
+    sessions (each with whether the person attended) and whether the set is complete."""
+
+    practicum: Practicum
+    sessions: list[tuple[Session, bool]]
+    done: bool
+
+
+def set_progress_for_user(*, user: User, program_ids: list[int]) -> list[SetProgress]:
+    """The person's confirmed live events in these programs, by start date, with attendance.
+    Four queries whatever the number of events."""
+    registrations = list(
+        Registration.objects.filter(
+            user=user, practicum__program_id__in=program_ids, status=Registration.Status.CONFIRMED
+        )
+        .select_related("practicum__season__school_year")
+        .order_by("practicum__starts_on")
+    )
+    practicum_ids = [r.practicum_id for r in registrations]
+    sessions_by_practicum: dict[int, list[Session]] = defaultdict(list)
+    for session in Session.objects.filter(
+        practicum_id__in=practicum_ids, status=Session.Status.SCHEDULED
+    ).order_by("starts_at"):
+        sessions_by_practicum[session.practicum_id].append(session)
+    attended = set(
+        Attendance.objects.filter(user=user, session__practicum_id__in=practicum_ids).values_list(
+            "session_id", flat=True
+        )
+    )
+    sets_done = set(
+        SetCompletion.objects.filter(user=user, practicum_id__in=practicum_ids).values_list(
+            "practicum_id", flat=True
+        )
+    )
+    return [
+        SetProgress(
+            practicum=r.practicum,
+            sessions=[(s, s.pk in attended) for s in sessions_by_practicum[r.practicum_id]],
+            done=r.practicum_id in sets_done,
+        )
+        for r in registrations
+    ]
+
+
+def calendar_feed_for_user(*, user: User) -> CalendarFeed | None:
+    """The person's private calendar feed, or None until they ask for one."""
+    return CalendarFeed.objects.filter(user=user).first()
 
 
 def sessions_for_user_feed(*, token: str) -> tuple[CalendarFeed | None, QuerySet[Session]]:

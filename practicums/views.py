@@ -20,6 +20,7 @@ from .calendar import sessions_to_ics
 from .forms import AttendanceForm, MoveForm, RegistrationForm, ScheduleFilterForm
 from .models import Practicum
 from .selectors import (
+    calendar_feed_for_user,
     move_targets,
     my_sessions,
     practicum_get_public,
@@ -160,8 +161,17 @@ def _ics(body: bytes) -> HttpResponse:
 
 @login_required
 def my_calendar(request):
-    feed = calendar_feed_get_or_create(user=request.user)
-    url = request.build_absolute_uri(reverse("practicums:my_calendar_feed")) + f"?token={feed.token}"
+    """The person's private calendar address. Reading the page creates nothing: the address is
+    made when they ask for it (POST)."""
+    if request.method == "POST":
+        calendar_feed_get_or_create(user=request.user)
+        return redirect("practicums:my_calendar")
+    feed = calendar_feed_for_user(user=request.user)
+    url = (
+        request.build_absolute_uri(reverse("practicums:my_calendar_feed")) + f"?token={feed.token}"
+        if feed
+        else ""
+    )
     return render(request, "practicums/my_calendar.html", {"feed_url": url})
 
 

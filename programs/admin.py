@@ -13,6 +13,11 @@ from .models import (
     Season,
 )
 
+# Enrollment (a programs model) has its admin in practicums/admin.py, on purpose: that page is
+# mostly about practicums (each enrollment's registrations inline, a filter by practicum, a CSV
+# import that also registers people in a practicum, an export listing their practicums). Here it
+# would make programs import practicums, against the dependency direction (programs ← practicums).
+
 # URLs typed without a scheme are read as https:// (Django 6's default, asked for explicitly).
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 

@@ -55,6 +55,15 @@ def enrollment_list_for_user(*, user) -> QuerySet[Enrollment]:
     )
 
 
+def enrollments_for_record(*, user, program_ids: list[int] | None = None) -> list[Enrollment]:
+    """The person's current enrollments (or those in the listed programs) in catalogue order:
+    the programs of their record."""
+    wanted = enrollment_list_for_user(user=user)
+    if program_ids is not None:
+        wanted = wanted.filter(program_id__in=program_ids)
+    return list(wanted.order_by("program__order", "program__title"))
+
+
 def enrollment_get_for_user(*, user, program: Program) -> Enrollment | None:
     return enrollment_list_for_user(user=user).filter(program=program).first()
 

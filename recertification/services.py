@@ -22,7 +22,8 @@ from modules.models import Attempt, Module
 from modules.services import SUBMIT_GRACE, SubmitResult, attempt_close_if_overdue, attempt_submit
 from modules.uploads import validate_upload
 from practicums.models import Practicum, Registration
-from programs.models import Program
+from practicums.services import RegistrationError, registration_take_free_place
+from programs.models import Enrollment, Program
 from programs.services import email_render
 
 from .models import CEActivity, Credential, Exam, ExamInvitation, InvitationEvent, ReminderSent
@@ -360,6 +361,19 @@ def ce_activity_review(*, activity: CEActivity, by: User, approve: bool, reason:
     activity.reviewed_by = by
     activity.save(update_fields=["status", "review_reason", "reviewed_by"])
     return activity
+
+
+def ce_event_register(*, user: User, practicum: Practicum, now: datetime | None = None) -> Registration:
+    """One click: a credential holder takes a free place at one of the program's CE events,
+    which makes its attendance codes valid for them. Registering again is harmless. The seat
+    itself is practicums' business (registration_take_free_place); this decides who may."""
+    if practicum.kind != Practicum.Kind.CE_EVENT:
+        raise RegistrationError(f"{practicum.title} is not a continuing-education event.")
+    enrollments = Enrollment.objects.filter(user=user, program=practicum.program)
+    enrollment = enrollments.exclude(status=Enrollment.Status.WITHDRAWN).first()
+    if enrollment is None:
+        raise RegistrationError("CE events are open to the program's certified members.")
+    return registration_take_free_place(user=user, practicum=practicum, enrollment=enrollment, now=now)
 
 
 def ce_credit_event(*, user: User, practicum: Practicum, day: date) -> CEActivity | None:

@@ -8,10 +8,10 @@ from django.views.decorators.http import require_POST
 
 from modules.forms import answers_from_post
 from modules.models import Attempt
-from modules.selectors import attempt_eligibility, attempt_questions, attempts_for_user
+from modules.selectors import attempt_eligibility, attempt_open_for_user, attempt_questions, attempts_for_user
 from modules.services import AttemptError, attempt_save_answers, attempt_start
 from practicums.selectors import practicum_get_public
-from practicums.services import RegistrationError, ce_event_register
+from practicums.services import RegistrationError
 from programs.selectors import program_get_published
 
 from .forms import CEActivityForm
@@ -26,6 +26,7 @@ from .selectors import (
 from .services import (
     RecertificationError,
     ce_activity_log,
+    ce_event_register,
     ce_hours_counting,
     credential_recertify,
     credential_status,
@@ -44,9 +45,7 @@ def exam(request, token: str):
     if invitation.expires_at < timezone.now():
         return render(request, "recertification/exam_closed.html", context, status=410)
     missing = exam_missing(user=request.user, invitation=invitation)
-    open_attempt = Attempt.objects.filter(
-        user=request.user, assessment=assessment, state=Attempt.State.IN_PROGRESS
-    ).first()
+    open_attempt = attempt_open_for_user(user=request.user, assessment=assessment)
     if request.method == "POST":
         action = request.POST.get("action")
         try:

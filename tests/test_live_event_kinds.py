@@ -3,20 +3,23 @@
 
 import io
 from datetime import UTC, datetime, timedelta
+from io import BytesIO
 
 import pytest
 import time_machine
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from pypdf import PdfReader
 
 from accounts.demo import DEMO_CANDIDATE_EMAIL, DEMO_TEACHER_EMAIL
 from accounts.tests.factories import UserFactory
 from practicums.models import Practicum, Registration
-from practicums.services import ce_event_register, registration_create
+from practicums.services import RegistrationError, registration_create
 from practicums.tests.factories import CEEventFactory, PracticumFactory
 from programs.models import Program, SchoolYear
 from programs.tests.factories import ProgramFactory
+from recertification.services import ce_event_register
 
 
 @pytest.mark.django_db
@@ -75,3 +78,30 @@ def test_seed_demo_on_1_december_candidate_on_a_practicum_and_series_in_this_sch
         html = client.get(reverse("practicums:register", args=[series.slug])).content.decode()
         assert "Virtual Sessions 9 &amp; 10" in html
         assert "No live events are open for registration right now." not in html
+
+
+@pytest.mark.django_db
+def test_ce_event_one_click_refuses_a_practicum():
+    practicum = PracticumFactory(title="Practicum — Denver")
+    user = UserFactory()
+    registration_create(
+        user=user, program=practicum.program, practicum_ids=[PracticumFactory(program=practicum.program).pk]
+    )
+    with pytest.raises(RegistrationError) as caught:
+        ce_event_register(user=user, practicum=practicum)
+    assert caught.value.messages == ["Practicum — Denver is not a continuing-education event."]
+
+
+@pytest.mark.django_db
+def test_funding_letter_names_the_practicum_not_an_earlier_webinar(client):
+    program = ProgramFactory()
+    practicum = PracticumFactory(program=program, title="Practicum — Denver")
+    webinar = CEEventFactory(program=program, title="Webinar: feedback that works")
+    user = UserFactory()
+    registration_create(user=user, program=program, practicum_ids=[practicum.pk])
+    ce_event_register(user=user, practicum=webinar)
+    client.force_login(user)
+    response = client.get(reverse("practicums:funding_letter", args=[program.slug]))
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(BytesIO(response.content)).pages).split())
+    assert "Practicum — Denver" in text
+    assert "Webinar" not in text

@@ -19,7 +19,6 @@ from .notifications import (
 from .registration import (
     ImportResult,
     RegistrationError,
-    ce_event_register,
     enrollment_import_csv,
     move_deadline,
     registration_add_tracks,
@@ -27,6 +26,7 @@ from .registration import (
     registration_confirm_offer,
     registration_create,
     registration_move,
+    registration_take_free_place,
     waitlist_expire_offers,
     waitlist_promote,
 )
@@ -48,7 +48,6 @@ __all__ = [
     "attendance_record",
     "calendar_feed_get_or_create",
     "calendar_feed_reset",
-    "ce_event_register",
     "enrollment_import_csv",
     "move_deadline",
     "practicum_changes_notify",
@@ -58,6 +57,7 @@ __all__ = [
     "registration_confirm_offer",
     "registration_create",
     "registration_move",
+    "registration_take_free_place",
     "schedule_snapshot",
     "session_reminders_send",
     "session_touch",

@@ -409,15 +409,13 @@ def enrollment_import_csv(
     return result
 
 
-def ce_event_register(*, user: User, practicum: Practicum, now: datetime | None = None) -> Registration:
-    """One click: a credential holder takes a free place at one of the program's CE events,
-    which makes its attendance codes valid for them. Registering again is harmless."""
+def registration_take_free_place(
+    *, user: User, practicum: Practicum, enrollment: Enrollment, now: datetime | None = None
+) -> Registration:
+    """A confirmed place at an open practicum with seats left, for callers that picked and
+    checked the practicum themselves (CE events: recertification.services.ce_event_register).
+    Locks the practicum's row; a place the person already holds (not cancelled) is returned as is."""
     now = now or timezone.now()
-    _check_kind(practicum, Practicum.Kind.CE_EVENT)
-    enrollments = Enrollment.objects.filter(user=user, program=practicum.program)
-    enrollment = enrollments.exclude(status=Enrollment.Status.WITHDRAWN).first()
-    if enrollment is None:
-        raise RegistrationError("CE events are open to the program's certified members.")
     with transaction.atomic():
         locked = _locked(practicum.pk)
         existing = Registration.objects.filter(user=user, practicum=locked).exclude(

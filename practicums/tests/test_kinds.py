@@ -2,7 +2,6 @@
 (decision 0010)."""
 
 from datetime import date, timedelta
-from io import BytesIO
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
@@ -10,13 +9,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from pypdf import PdfReader
 
 from accounts.tests.factories import StaffFactory, UserFactory
 from practicums.admin import CSVImportForm
 from practicums.models import Practicum, Registration
 from practicums.selectors import move_targets
-from practicums.services import RegistrationError, ce_event_register, registration_create, registration_move
+from practicums.services import RegistrationError, registration_create, registration_move
 from programs.models import Enrollment
 from programs.tests.factories import ProgramFactory, SeriesFactory
 
@@ -71,16 +69,6 @@ def test_registration_refuses_a_practicum_as_a_series_live_set():
 
 
 @pytest.mark.django_db
-def test_ce_event_one_click_refuses_a_practicum():
-    practicum = PracticumFactory(title="Practicum — Denver")
-    user = UserFactory()
-    register(user, PracticumFactory(program=practicum.program))
-    with pytest.raises(RegistrationError) as caught:
-        ce_event_register(user=user, practicum=practicum)
-    assert caught.value.messages == ["Practicum — Denver is not a continuing-education event."]
-
-
-@pytest.mark.django_db
 def test_register_page_offers_practicums_only_and_refuses_a_posted_ce_event(client):
     program = ProgramFactory()
     PracticumFactory(program=program, title="Practicum — Denver")
@@ -110,21 +98,6 @@ def test_move_never_offers_or_accepts_a_ce_event():
         registration_move(registration=registration, to_practicum_id=webinar.pk, by=user)
     assert caught.value.messages == ["You can only move to another date of the same event."]
     assert Registration.objects.get(pk=registration.pk).status == Registration.Status.CONFIRMED
-
-
-@pytest.mark.django_db
-def test_funding_letter_names_the_practicum_not_an_earlier_webinar(client):
-    program = ProgramFactory()
-    practicum = PracticumFactory(program=program, title="Practicum — Denver")
-    webinar = CEEventFactory(program=program, title="Webinar: feedback that works")
-    user = UserFactory()
-    registration_create(user=user, program=program, practicum_ids=[practicum.pk])
-    ce_event_register(user=user, practicum=webinar)
-    client.force_login(user)
-    response = client.get(reverse("practicums:funding_letter", args=[program.slug]))
-    text = " ".join(" ".join(p.extract_text() for p in PdfReader(BytesIO(response.content)).pages).split())
-    assert "Practicum — Denver" in text
-    assert "Webinar" not in text
 
 
 # --- The public schedule and the event page -------------------------------------------------------

@@ -11,7 +11,7 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from accounts.tests.factories import StaffFactory, UserFactory
-from practicums.models import Practicum, Session
+from practicums.models import CalendarFeed, Practicum, Session
 from practicums.services import calendar_feed_get_or_create, practicum_copy_to_next_month
 from practicums.services.scheduling import same_weekday_next_month
 from programs.tests.factories import InstructorFactory, ProgramFactory
@@ -100,6 +100,31 @@ def test_personal_feed_reset_invalidates_old_link(client):
     client.force_login(user)
     client.post(reverse("practicums:my_calendar_reset"))
     assert client.get(reverse("practicums:my_calendar_feed"), {"token": old}).status_code == 404
+
+
+@pytest.mark.django_db
+def test_my_calendar_page_get_creates_no_feed(client):
+    user = UserFactory()
+    client.force_login(user)
+    response = client.get(reverse("practicums:my_calendar"))
+    assert response.status_code == 200
+    assert "Create my calendar link" in response.content.decode()
+    assert CalendarFeed.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_my_calendar_post_creates_one_feed_shown_on_the_page(client):
+    user = UserFactory()
+    client.force_login(user)
+    response = client.post(reverse("practicums:my_calendar"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("practicums:my_calendar")
+    client.post(reverse("practicums:my_calendar"))
+    feed = CalendarFeed.objects.get(user=user)
+    assert CalendarFeed.objects.count() == 1
+    page = client.get(reverse("practicums:my_calendar")).content.decode()
+    assert f"?token={feed.token}" in page
+    assert "Create my calendar link" not in page
 
 
 def test_same_weekday_next_month():

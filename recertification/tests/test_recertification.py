@@ -14,7 +14,7 @@ from modules.models import Attempt, ModuleCompletion
 from modules.services import attempt_save_answers, attempt_start
 from modules.tests.factories import AssessmentFactory, ModuleFactory, add_question, enroll
 from practicums.models import Attendance
-from practicums.services import attendance_record, ce_event_register
+from practicums.services import attendance_record
 from practicums.tests.factories import PracticumFactory, make_session, register
 from programs.tests.factories import ProgramFactory
 from recertification.forms import CEActivityForm
@@ -23,6 +23,7 @@ from recertification.services import (
     RecertificationError,
     ce_activity_log,
     ce_activity_review,
+    ce_event_register,
     ce_hours_counting,
     credential_grant,
     credential_recertify,
