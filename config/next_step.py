@@ -1,7 +1,7 @@
 """The dashboard's "Next": for each enrollment, the one thing the person should do now.
 
-`enrollment_facts` gathers what every app knows about a person's enrollments through their
-selectors (a fixed number of queries, whatever the number of enrollments); `next_step` is a
+`enrollment_facts` (in `config.enrollment_facts`) gathers what every app knows about a person's
+enrollments through their selectors; `next_step` is a
 plain function of those facts and the time, so every stage can be tested on its own:
 
 certification: access date → modules → practicum (attendance) → exam → credential and CE,
@@ -10,25 +10,31 @@ series: access date → the next live event (or the code to enter now) → modul
 and what to do when something went wrong (a missed practicum day, the exam's attempts used up,
 an expired exam link, a lapsed credential)."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from django.urls import reverse
 from django.utils import timezone
 
-from core.dates import date_range, local_date, start_of_day
+from core.dates import date_range, local_date
 from core.numbers import hours_text
-from modules.selectors import Eligibility, ModuleStatus, attempt_eligibility, modules_status_for_user
-from practicums.models import Practicum, Registration, Session
-from practicums.selectors import my_sessions, registration_list_for_user
-from practicums.services import move_deadline
-from programs.models import Enrollment, Program
-from programs.selectors import Pace, enrollment_list_for_user, pace_status
+from modules.selectors import ModuleStatus
+from practicums.models import Registration, Session
 from recertification.models import Credential, ExamInvitation
-from recertification.selectors import credentials_current_for_user, invitations_for_user
-from recertification.services import ce_hours_counting, credential_status
+
+from .enrollment_facts import EnrollmentFacts, enrollment_facts
+
+__all__ = [
+    "ACTION",
+    "GOOD",
+    "INFO",
+    "PROBLEM",
+    "WARNING",
+    "EnrollmentFacts",
+    "NextStep",
+    "enrollment_facts",
+    "next_step",
+]
 
 INFO, ACTION, GOOD, WARNING, PROBLEM = "info", "action", "good", "warning", "problem"
 
@@ -40,109 +46,6 @@ class NextStep:
     link: str = ""
     link_text: str = ""
     tone: str = INFO  # info, action, good, warning or problem
-
-
-@dataclass
-class EnrollmentFacts:
-    enrollment: Enrollment
-    registrations: list[Registration]  # not cancelled, each with `can_move`
-    modules: list[ModuleStatus]
-    sessions: dict[int, list[Session]] = field(default_factory=dict)  # by practicum, confirmed only
-    invitation: ExamInvitation | None = None  # the latest for the program
-    eligibility: Eligibility | None = None  # for the invitation's exam
-    credential: Credential | None = None
-    credential_status: str = ""
-    ce_hours: Decimal = Decimal(0)
-    pace: Pace | None = None
-    zone: ZoneInfo | None = None  # the person's; the program's when unknown
-
-    @property
-    def person_zone(self) -> ZoneInfo:
-        return self.zone or self.program.zone
-
-    @property
-    def program(self) -> Program:
-        return self.enrollment.program
-
-    @property
-    def modules_passed(self) -> int:
-        return sum(1 for m in self.modules if m.completed)
-
-    @property
-    def next_module(self) -> ModuleStatus | None:
-        return next((m for m in self.modules if not m.completed), None)
-
-    @property
-    def practicum(self) -> Practicum | None:
-        """The candidate's practicum: their confirmed registration of the practicum kind."""
-        return next(
-            (
-                r.practicum
-                for r in self.registrations
-                if r.status == Registration.Status.CONFIRMED and r.practicum.kind == Practicum.Kind.PRACTICUM
-            ),
-            None,
-        )
-
-    @property
-    def live_sets(self) -> list[Practicum]:
-        return [
-            r.practicum
-            for r in self.registrations
-            if r.status == Registration.Status.CONFIRMED and r.practicum.kind == Practicum.Kind.LIVE_SET
-        ]
-
-
-def enrollment_facts(*, user, now: datetime | None = None) -> list[EnrollmentFacts]:
-    """Everything `next_step` and the dashboard's cards need, per enrollment."""
-    now = now or timezone.now()
-    enrollments = list(enrollment_list_for_user(user=user))
-    registrations = list(registration_list_for_user(user=user))
-    sessions = {
-        r.practicum_id: r.practicum.scheduled_sessions  # type: ignore[attr-defined]  # Prefetch to_attr
-        for r in my_sessions(user=user, now=now)
-    }
-    statuses = modules_status_for_user(user=user, program_ids=[e.program_id for e in enrollments])
-    invitations: dict[int, ExamInvitation] = {}
-    for issued in invitations_for_user(user=user):  # newest first
-        invitations.setdefault(issued.exam.program_id, issued)
-    credentials = {c.program_id: c for c in credentials_current_for_user(user=user)}
-    result = []
-    for enrollment in enrollments:
-        program = enrollment.program
-        regs = [r for r in registrations if r.enrollment_id == enrollment.pk]
-        for r in regs:
-            r.can_move = (  # type: ignore[attr-defined]  # for the template
-                r.status == Registration.Status.CONFIRMED
-                and local_date(now, r.practicum.zone) <= move_deadline(r.practicum)
-            )
-        facts = EnrollmentFacts(
-            enrollment=enrollment,
-            registrations=regs,
-            modules=statuses.get(program.pk, []),
-            sessions={r.practicum_id: sessions[r.practicum_id] for r in regs if r.practicum_id in sessions},
-            zone=ZoneInfo(user.time_zone),
-        )
-        credential = credentials.get(program.pk)
-        invitation = invitations.get(program.pk)
-        if credential is not None:  # a handful of people hold one; one query each
-            facts.credential = credential
-            facts.credential_status = credential_status(credential, local_date(now, program.zone))
-            facts.ce_hours = ce_hours_counting(credential=credential)
-        elif invitation is not None:
-            facts.invitation = invitation
-            facts.eligibility = attempt_eligibility(user=user, assessment=invitation.exam.assessment, now=now)
-        practicum = facts.practicum
-        if practicum is not None and program.is_certification:
-            facts.pace = pace_status(
-                access_opens_at=enrollment.access_opens_at,
-                practicum_starts_at=start_of_day(practicum.starts_on, practicum.zone),
-                modules_total=len(facts.modules),
-                modules_passed=facts.modules_passed,
-                now=now,
-            )
-        result.append(facts)
-    return result
 
 
 def _day(day) -> str:
