@@ -1,6 +1,6 @@
-"""Writes for practicums, by topic: registration (seats, waitlist, moves, bulk enrollment),
-attendance (codes, corrections, set completion), scheduling (sessions, copies, feeds) and
-notifications (session reminders, schedule-change emails)."""
+"""Writes for practicums, by topic: registration (seats, moves, bulk enrollment), waitlist
+(offers of freed seats), attendance (codes, corrections, set completion), scheduling (sessions,
+copies, feeds) and notifications (session reminders, schedule-change emails)."""
 
 from .attendance import (
     AttendanceError,
@@ -23,12 +23,9 @@ from .registration import (
     move_deadline,
     registration_add_tracks,
     registration_cancel,
-    registration_confirm_offer,
     registration_create,
     registration_move,
     registration_take_free_place,
-    waitlist_expire_offers,
-    waitlist_promote,
 )
 from .scheduling import (
     calendar_feed_get_or_create,
@@ -36,6 +33,7 @@ from .scheduling import (
     practicum_copy_to_next_month,
     session_touch,
 )
+from .waitlist import registration_confirm_offer, waitlist_expire_offers, waitlist_promote
 
 __all__ = [
     "AttendanceError",
