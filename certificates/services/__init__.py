@@ -1,37 +1,40 @@
-"""Writes for certificates: issue (idempotent), re-issue, revoke, hold, and the nightly email."""
+"""Writes for certificates: issue (idempotent), re-issue, revoke, hold, and the nightly email; share
+links for My PL Record are in `share_links`, re-exported here."""
 
 import hashlib
 import logging
-import secrets
 import smtplib
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from decimal import Decimal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
 from core import page_cache
-from core.mail import Email, email_queue
 from core.numbers import hours_text
 from modules.models import Module
 from practicums.models import Practicum
 from programs.models import Program
 from programs.services import email_render
 
-from .models import Certificate, CertificateDesign, CertificateEvent, EmailBatch, ShareLink
-from .rendering import CertificateValues, DesignError, DesignValues, renderer_for
-from .selectors import record_item_for_user
-from .stamping import stamp, template_for
+from ..models import Certificate, CertificateDesign, CertificateEvent, EmailBatch
+from ..rendering import CertificateValues, DesignError, DesignValues, renderer_for
+from ..stamping import stamp, template_for
+from .share_links import (  # noqa: F401  (re-exported: callers import them from certificates.services)
+    SHARE_LINK_MAX_DAYS,
+    share_link_create,
+    share_link_email,
+    share_link_opened,
+    share_link_revoke,
+    share_link_zone,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -241,7 +244,7 @@ def certificate_resend(*, certificate: Certificate, by: User | None) -> None:
         Certificate.objects.filter(pk=certificate.pk).update(email_state=Certificate.Email.PENDING)
         page_cache.changed(page_cache.person(certificate.user_id))
         CertificateEvent.objects.create(certificate=certificate, action=CertificateEvent.Action.RESENT, by=by)
-        from .tasks import send_person
+        from ..tasks import send_person
 
         user_id = certificate.user_id
         transaction.on_commit(
@@ -363,101 +366,3 @@ def certificates_send_for_person(
         if batch_id:
             EmailBatch.objects.filter(pk=batch_id).update(sent=F("sent") + len(ids))
     return SendOutcome(sent=len(ids))
-
-
-# --- Share links for My PL Record ----------------------------------------------------------------
-
-
-SHARE_LINK_MAX_DAYS = 366
-
-
-def share_link_zone(*, user: User) -> ZoneInfo:
-    """The zone a person's link days are counted in: their profile's (the site's if unknown)."""
-    try:
-        return ZoneInfo(user.time_zone or settings.CREDO_DEFAULT_TIME_ZONE)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo(settings.CREDO_DEFAULT_TIME_ZONE)
-
-
-def share_link_create(
-    *,
-    user: User,
-    label: str,
-    valid_through: date,
-    program_ids: list[int] | None = None,
-    view: str = ShareLink.View.ALL,
-    item_key: str = "",
-) -> tuple[ShareLink, str]:
-    """A new link working through the end of `valid_through` in the person's zone; returns it
-    with its token, which is never stored (only its SHA-256). With `item_key` ("module-7",
-    "set-12": an item of the person's own record) it shows that item only."""
-    zone = share_link_zone(user=user)
-    today = timezone.localdate(timezone=zone)
-    if valid_through < today:
-        raise ValidationError("The last day of a link cannot be in the past.")
-    if (valid_through - today).days > SHARE_LINK_MAX_DAYS:
-        raise ValidationError("A link can work for a year at most.")
-    if view not in ShareLink.View.values:
-        raise ValidationError("Choose what the link shows first.")
-    module, practicum = _share_link_item(user=user, item_key=item_key)
-    token = secrets.token_urlsafe(24)  # 192 bits
-    with transaction.atomic():
-        link = ShareLink.objects.create(
-            user=user,
-            label=label.strip()[:100],
-            token_hash=hashlib.sha256(token.encode()).hexdigest(),
-            valid_through=valid_through,
-            time_zone=zone.key,
-            expires_at=datetime.combine(valid_through + timedelta(days=1), time.min, tzinfo=zone),
-            view=view,
-            module=module,
-            practicum=practicum,
-        )
-        if program_ids and not item_key:
-            link.programs.set(Program.objects.filter(pk__in=program_ids, enrollments__user=user).distinct())
-    return link, token
-
-
-def _share_link_item(*, user: User, item_key: str) -> tuple[Module | None, Practicum | None]:
-    """The module or live event set an item key names, if it is an item of the person's record."""
-    if not item_key:
-        return None, None
-    if record_item_for_user(user=user, key=item_key) is None:
-        raise ValidationError("That is not an item of your record.")
-    kind, _, number = item_key.partition("-")
-    if kind == "module":
-        return Module.objects.get(pk=int(number)), None
-    return None, Practicum.objects.get(pk=int(number))
-
-
-def share_link_revoke(*, link: ShareLink) -> None:
-    ShareLink.objects.filter(pk=link.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
-    page_cache.changed(page_cache.links(link.user_id))
-
-
-def share_link_opened(*, link: ShareLink) -> None:
-    ShareLink.objects.filter(pk=link.pk).update(open_count=F("open_count") + 1, last_opened_at=timezone.now())
-    # Not page_cache.changed: opens reach the owner's list of links within the minute, and
-    # renewing on every open would re-render the owner's record each time it is shared.
-
-
-def share_link_email(*, link: ShareLink, url: str, to: str, note: str, item_title: str = "") -> None:
-    """Send the link to someone (e.g. a principal) with the person's own short message, saying
-    until when it works."""
-    user = link.user
-    context = {
-        "user": user,
-        "link": link,
-        "item_title": item_title,
-        "url": url,
-        "note": note.strip(),
-        "site_name": settings.CREDO_SITE_NAME,
-    }
-    message = Email(
-        subject=f"[{settings.CREDO_SITE_NAME}] {user.full_name} shared their professional-learning record",
-        body=render_to_string("certificates/email/share.txt", context, using="text"),
-        to=[to],
-        reply_to=[user.email],
-    )
-    message.attach_alternative(render_to_string("certificates/email/share.html", context), "text/html")
-    email_queue(message=message)
