@@ -1,6 +1,5 @@
 from collections.abc import Iterator
 
-from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpResponse
@@ -12,8 +11,8 @@ from django.utils.html import format_html
 from core.admin import ReadOnlyInline
 from core.csv_export import csv_response
 from programs.admin import HTTPS_URLS
-from programs.models import Enrollment, Program
 
+from .admin_enrollments import CSVImportForm, EnrollmentAdmin  # noqa: F401  (registers the Enrollment admin)
 from .admin_forms import PracticumForm, SessionForm, SessionFormSet
 from .models import (
     Attendance,
@@ -30,7 +29,6 @@ from .services import (
     AttendanceError,
     attendance_correct,
     attendance_mark_all_present,
-    enrollment_import_csv,
     practicum_changes_notify,
     practicum_copy_to_next_month,
     schedule_snapshot,
@@ -249,105 +247,6 @@ class RegistrationMoveAdmin(admin.ModelAdmin):
         return False
 
 
-class EnrollmentRegistrationInline(RegistrationInline):
-    fk_name = "enrollment"
-    fields = ("practicum", "status", "created_at", "cancel_reason")
-
-
-class CSVImportForm(forms.Form):
-    program = forms.ModelChoiceField(queryset=Program.objects.all())
-    practicum = forms.ModelChoiceField(
-        queryset=Practicum.objects.filter(
-            status=Practicum.Status.SCHEDULED, kind__in=[Practicum.Kind.PRACTICUM, Practicum.Kind.LIVE_SET]
-        ).select_related("program"),
-        required=False,
-        help_text="Optional: also register everyone in this practicum or live-event set (seats permitting). "
-        "CE events are not offered here: credential holders register for them themselves.",
-    )
-    file = forms.FileField(help_text="A CSV file with two columns: name,email (a header row is optional).")
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > 2 * 1024 * 1024:
-            raise forms.ValidationError("The file is larger than 2 MB.")
-        try:
-            return upload.read().decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise forms.ValidationError(
-                "The file is not UTF-8 text. Save it as “CSV UTF-8” and try again."
-            ) from exc
-
-    def clean(self):
-        data = super().clean()
-        if (
-            data.get("practicum")
-            and data.get("program")
-            and data["practicum"].program_id != data["program"].pk
-        ):
-            self.add_error("practicum", "That practicum belongs to another program.")
-        return data
-
-
-# The admin of programs.Enrollment lives here, not in programs/admin.py (which points here):
-# its registrations inline (EnrollmentRegistrationInline), its filter by practicum, its CSV
-# import (enrollment_import_csv, which can also take a practicum seat) and its CSV export
-# (listing each enrollment's practicums) are all practicums' business, and programs must not
-# import practicums (dependency direction: programs ← practicums). Splitting it (a base admin in
-# programs, re-registered from here with the practicum parts) would leave two places to read.
-@admin.register(Enrollment)
-class EnrollmentAdmin(admin.ModelAdmin):
-    list_display = ("user", "program", "status", "registered_at", "access_opens_at", "source")
-    list_filter = ("program", "status", "registrations__practicum", "source")
-    search_fields = ("user__email", "user__full_name", "user__organization")
-    list_select_related = ("user", "program")
-    raw_id_fields = ("user",)
-    readonly_fields = ("registered_at", "access_email_sent_at")
-    inlines = [EnrollmentRegistrationInline]
-    actions = ["export_csv"]
-    change_list_template = "admin/programs/enrollment/change_list.html"
-
-    def get_urls(self):
-        return [
-            path("import/", self.admin_site.admin_view(self.import_csv), name="programs_enrollment_import"),
-            *super().get_urls(),
-        ]
-
-    @admin.action(description="Export selected enrollments as CSV")
-    def export_csv(self, request, queryset):
-        return csv_response(
-            filename=f"enrollments-{timezone.now():%Y%m%d}.csv", rows=_enrollment_rows(queryset)
-        )
-
-    def import_csv(self, request):
-        if not self.has_add_permission(request):
-            return redirect("admin:index")
-        form = CSVImportForm(request.POST or None, request.FILES or None)
-        result = None
-        if request.method == "POST" and form.is_valid():
-            result = enrollment_import_csv(
-                program=form.cleaned_data["program"],
-                practicum=form.cleaned_data["practicum"],
-                csv_text=form.cleaned_data["file"],
-            )
-            done = len(result.enrolled) + len(result.invited)
-            level = messages.WARNING if result.errors else messages.SUCCESS
-            self.message_user(
-                request,
-                f"{done} enrolled ({len(result.invited)} new accounts invited); "
-                f"{len(result.errors)} rows need attention.",
-                level,
-            )
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": "Import enrollments from CSV",
-            "form": form,
-            "result": result,
-            "changelist_url": reverse("admin:programs_enrollment_changelist"),
-        }
-        return render(request, "admin/programs/enrollment/import.html", context)
-
-
 @admin.register(AttendanceCorrection)
 class AttendanceCorrectionAdmin(admin.ModelAdmin):
     """Every manual attendance change: who, whose, which session, why."""
@@ -409,33 +308,3 @@ def _roster_rows(practicums: QuerySet[Practicum]) -> Iterator[list[object]]:
                 row.attended_count,
                 len(roster.sessions),
             ]
-
-
-def _enrollment_rows(enrollments: QuerySet[Enrollment]) -> Iterator[list[object]]:
-    yield [
-        "name",
-        "email",
-        "organization",
-        "program",
-        "status",
-        "registered_at",
-        "access_opens_at",
-        "practicums",
-    ]
-    rows = enrollments.select_related("user", "program").prefetch_related("registrations__practicum")
-    for e in rows:
-        practicums = "; ".join(
-            f"{r.practicum.title} ({r.get_status_display()})"
-            for r in e.registrations.all()
-            if r.status != Registration.Status.CANCELLED
-        )
-        yield [
-            e.user.full_name,
-            e.user.email,
-            e.user.organization,
-            e.program.title,
-            e.status,
-            e.registered_at.isoformat(),
-            e.access_opens_at.isoformat(),
-            practicums,
-        ]

@@ -13,7 +13,7 @@ from .models import (
     Season,
 )
 
-# Enrollment (a programs model) has its admin in practicums/admin.py, on purpose: that page is
+# Enrollment (a programs model) has its admin in practicums/admin_enrollments.py, on purpose: that page is
 # mostly about practicums (each enrollment's registrations inline, a filter by practicum, a CSV
 # import that also registers people in a practicum, an export listing their practicums). Here it
 # would make programs import practicums, against the dependency direction (programs ← practicums).
