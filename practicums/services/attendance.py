@@ -2,7 +2,7 @@
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import cache
@@ -24,6 +24,7 @@ from ..models import (
     Session,
     SetCompletion,
 )
+from ..selectors import attendance_closes_at
 from ..signals import set_completed
 
 _CODE_SHAPE = re.compile(f"^[{CODE_ALPHABET}]{{{CODE_LENGTH}}}$")
@@ -102,7 +103,7 @@ def attendance_record(*, user: User, code: str, now: datetime | None = None) -> 
         raise AttendanceError(
             f"This code opens when the session starts, at {_local(session.starts_at, session)}."
         )
-    closes = session.ends_at + timedelta(minutes=settings.CREDO_ATTENDANCE_GRACE_MINUTES)
+    closes = attendance_closes_at(session)
     if now > closes:
         raise AttendanceError(
             f"This code closed at {_local(closes, session)}. "
