@@ -20,6 +20,8 @@ from django.test import RequestFactory
 from django.urls import URLPattern, reverse
 from django.utils import timezone
 
+from tests.browser.conftest import totp_now
+
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(900)]
 
 STANDARD_VIEWS = ("changelist", "add", "history", "delete", "change")
@@ -139,7 +141,6 @@ def admin_paths(user) -> tuple[list[str], list[str]]:
 
 
 def test_every_admin_page_is_accessible(journey):
-    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
     staff, secret = seed_one_of_each()
     paths, missing = admin_paths(staff)
@@ -148,7 +149,7 @@ def test_every_admin_page_is_accessible(journey):
     j = journey()
     page = j.go("/admin/")
     j.log_in(staff.email)
-    page.fill("input[name=code]", format_hotp_value(hotp_value(secret, int(time.time()) // 30)))
+    page.fill("input[name=code]", totp_now(secret))
     page.click("form.form button[type=submit]")
     assert page.url.endswith("/admin/"), page.url
 
@@ -185,7 +186,6 @@ WIDER_THAN_THE_WINDOW = """
 
 def test_admin_pages_for_the_review_at_1280px(journey):
     """Screenshots of the pages staff use most, at 1280 px wide, and no horizontal scrolling."""
-    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
     from practicums.models import Practicum
 
@@ -193,7 +193,7 @@ def test_admin_pages_for_the_review_at_1280px(journey):
     j = journey()
     page = j.go("/admin/")
     j.log_in(staff.email)
-    page.fill("input[name=code]", format_hotp_value(hotp_value(secret, int(time.time()) // 30)))
+    page.fill("input[name=code]", totp_now(secret))
     page.click("form.form button[type=submit]")
     practicum = Practicum.objects.filter(kind="practicum").order_by("starts_on").first()
     wide = []
@@ -216,7 +216,6 @@ def test_admin_pages_for_the_review_at_1280px(journey):
 
 def test_staff_onboarding_from_login_to_the_page_asked_for(journey):
     """Log in, set up the authenticator (no second password), recovery codes once, Continue."""
-    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
     from accounts.tests.factories import StaffFactory
 
@@ -229,7 +228,7 @@ def test_staff_onboarding_from_login_to_the_page_asked_for(journey):
     j.axe()
     j.shot("activate")
     secret = page.input_value("#authenticator_secret")
-    page.fill("input[name=code]", format_hotp_value(hotp_value(secret, int(time.time()) // 30)))
+    page.fill("input[name=code]", totp_now(secret))
     page.click("main form button[type=submit]")
     assert page.url.endswith("/accounts/2fa/recovery-codes/"), page.url
     assert len(page.input_value("#recovery_codes").split()) == 10
