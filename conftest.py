@@ -93,6 +93,19 @@ class SMTPInbox:
 
 
 @pytest.fixture
+def redis_process(tmp_path):
+    """A Redis of this test's own (redis-server from the Debian package)."""
+    from tests.redis_process import RedisProcess
+
+    if not shutil.which("redis-server"):
+        service_missing("needs redis-server")
+    server = RedisProcess(tmp_path)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
 def smtp_server(settings):
     """A real SMTP server on 127.0.0.1 and Django configured to send to it."""
     from aiosmtpd.controller import Controller

@@ -1,17 +1,19 @@
 import zoneinfo
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+
+from core.models import CachedModel, CachedUserManager, owned_by
 
 
 def time_zone_choices() -> list[tuple[str, str]]:
     return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
 
 
-class UserManager(BaseUserManager["User"]):
+class UserManager(CachedUserManager):
     use_in_migrations = True
 
     def _create_user(self, email: str, password: str | None, **extra_fields) -> "User":
@@ -33,8 +35,10 @@ class UserManager(BaseUserManager["User"]):
         return self._create_user(email, password, **extra_fields)
 
 
-class User(AbstractBaseUser, PermissionsMixin):
+class User(CachedModel, AbstractBaseUser, PermissionsMixin):
     """A person. They log in with their email address; there is no username."""
+
+    cache_scope = owned_by("pk")
 
     email = models.EmailField("email address", unique=True)
     full_name = models.CharField(

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from core.models import NOT_SHOWN, CachedModel, links_of, owned_by
 from modules.models import Module
 from practicums.models import Practicum
 from programs.models import Program
@@ -18,7 +19,7 @@ def new_verification_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(12))
 
 
-class CertificateDesign(models.Model):
+class CertificateDesign(CachedModel):
     """How a program's certificates look: HTML and CSS (Django template syntax, plain values only)."""
 
     class PageSize(models.TextChoices):
@@ -45,7 +46,9 @@ def certificate_pdf_to(instance: "Certificate", filename: str) -> str:
     return f"certificates/{instance.earned_on:%Y/%m}/{secrets.token_hex(12)}.pdf"
 
 
-class Certificate(models.Model):
+class Certificate(CachedModel):
+    cache_scope = owned_by("user_id")
+
     class Kind(models.TextChoices):
         MODULE = "module", "On-demand module"
         SET = "set", "Live event set"
@@ -134,8 +137,10 @@ class Certificate(models.Model):
         return reverse("certificates:verify", kwargs={"code": self.verification_code})
 
 
-class CertificateEvent(models.Model):
+class CertificateEvent(CachedModel):
     """Every change to a certificate, with who and why: issued, re-issued, revoked, emailed …"""
+
+    cache_scope = NOT_SHOWN
 
     class Action(models.TextChoices):
         ISSUED = "issued", "Issued"
@@ -161,8 +166,10 @@ class CertificateEvent(models.Model):
         return f"{self.get_action_display()}: {self.certificate_id}"
 
 
-class EmailBatch(models.Model):
+class EmailBatch(CachedModel):
     """One run of the nightly certificate email (or a manual run for a date)."""
+
+    cache_scope = NOT_SHOWN
 
     run_for = models.DateField(
         help_text="The local day whose certificates (and earlier unsent ones) it sends."
@@ -182,13 +189,15 @@ class EmailBatch(models.Model):
         return f"Batch for {self.run_for} ({self.started_at:%Y-%m-%d %H:%M})"
 
 
-class ShareLink(models.Model):
+class ShareLink(CachedModel):
     """A link to a person's PL record that opens without an account. Only a SHA-256 of the
     token is stored: a copy of the database does not reveal working links.
 
     It shows the whole record, some programs, or one item (a live event set or a module). It
     works through the end of `valid_through` in `time_zone` (the owner's zone when it was made);
     `expires_at` is that instant, kept for comparisons."""
+
+    cache_scope = links_of("user_id", quiet=["open_count", "last_opened_at"])
 
     class View(models.TextChoices):
         COMPLETED = "completed", "Completed items only"

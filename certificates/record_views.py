@@ -64,9 +64,10 @@ def record(request, form=None):
         status = 400 if form is not None else 200
         return render(request, "certificates/record/mine.html", context, status=status)
     user = request.user
-    return cached_page(  # the view is in the query string, so in the page's key
+    return cached_page(
         request,
         scopes=[page_cache.person(user.pk), page_cache.links(user.pk), page_cache.CONTENT],
+        vary_on=["view"],
         build=lambda: ("certificates/record/mine.html", _record_context(request, None)),
     )
 
@@ -249,7 +250,8 @@ def shared_record(request, token: str):
         request,
         scopes=[page_cache.person(link.user_id), page_cache.links(link.user_id), page_cache.CONTENT],
         build=build,
-        secrets_in_page={"token": token},  # the cache keeps the page without the link's secret
+        secrets_in_page={"token": token},
+        vary_on=["view"],  # the cache keeps the page without the link's secret
     )
     return _shared_headers(response)
 

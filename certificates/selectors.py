@@ -10,7 +10,6 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import User
-from core import page_cache
 from core.dates import date_range
 from modules.selectors import ModuleProgress, module_progress_for_user
 from practicums.models import Practicum
@@ -316,26 +315,14 @@ def record_item_for_user(
 
 
 def share_link_for_token(*, token: str) -> ShareLink | None:
+    # From the database on every open, never from the cache: a revoked link stops at once
+    # even if the cache could not be told (docs/decisions/0013).
     digest = hashlib.sha256(token.encode()).hexdigest()
-    # Read through the cache: a token's owner never changes; the link is kept until the owner's
-    # links or the owner change (a revocation, a new name).
-    owner_id = page_cache.remember(
-        f"share-owner:{digest}",
-        scopes=[],
-        compute=lambda: ShareLink.objects.filter(token_hash=digest).values_list("user_id", flat=True).first(),
-    )
-    if owner_id is None:
-        return None
-    return page_cache.remember(
-        f"share-link:{digest}",
-        scopes=[page_cache.links(owner_id), page_cache.person(owner_id)],
-        ahead=[page_cache.CONTENT, *page_cache.page_ahead("anon")],  # the shared record's page
-        compute=lambda: (
-            ShareLink.objects.select_related("user", "module", "practicum")
-            .prefetch_related("programs")
-            .filter(token_hash=digest)
-            .first()
-        ),
+    return (
+        ShareLink.objects.select_related("user", "module", "practicum")
+        .prefetch_related("programs")
+        .filter(token_hash=digest)
+        .first()
     )
 
 

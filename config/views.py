@@ -5,7 +5,7 @@ import logging
 from datetime import timedelta
 
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from core import page_cache
+from core.cache import ResilientRedisCache
 from core.dates import local_date
 from core.page_cache import cached_page
 from modules.selectors import on_demand_titles_by_season
@@ -185,6 +186,10 @@ def _check_database() -> None:
 
 
 def _check_cache() -> None:
+    backend = caches["default"]
+    if isinstance(backend, ResilientRedisCache):  # Redis itself, not the fallback it would use
+        backend.run(lambda client: client.ping())
+        return
     cache.set("healthz", "ok", timeout=10)
     if cache.get("healthz") != "ok":
         raise RuntimeError("the cache did not return what was stored")

@@ -2,22 +2,29 @@
 shared record, the attendance page) are rendered once and served from the cache until
 something they show changes.
 
-How it stays true (docs/decisions/0009):
-- Each page is kept under the viewer and the path, stamped with a *version* of every scope the
-  page shows and the current minute; an entry whose stamp is not the current one is not used.
-  A scope is a person's learning data (`person`), their share links (`links`) or the catalogue
-  staff edit (`CONTENT`). The versions and the entry come in one round trip.
-- Anything that changes a scope gives it a new random version (`changed`): `config.invalidation`
-  does this on every save and delete of the models, services do it where they write with
-  `QuerySet.update()`. Old entries are never used again and expire within a minute.
+How it stays true (docs/decisions/0009 and 0013):
+- Each page is kept under the viewer, the path and the query parameters its view reads
+  (`vary_on`), stamped with a *version* of every scope the page shows and the current minute;
+  an entry whose stamp is not the current one is not used. A scope is a person's learning data
+  (`person`), their share links (`links`) or the catalogue staff edit (`CONTENT`). The versions
+  and the entry come in one round trip.
+- Anything that changes a scope gives it a new random version (`changed`), without anyone
+  calling it by hand: every model a page shows inherits `core.models.CachedModel`, whose saves,
+  bulk writes and deletes (cascades included) renew the scopes of the rows they touch.
+- A renewal that cannot be stored is not forgotten: this process serves nothing cached of that
+  scope until it is stored, and every read writes too, so that while Redis refuses writes no
+  process serves anything cached. Who may see what (the signed-in person, a share link) is
+  always read from the database, never from here.
 - The minute in the stamp bounds what no save announces (a date passing, an offer running out)
   to under a minute. Each page's minute starts at its own second, so pages do not all expire
   together.
 - Nothing of one response is stored: the CSRF token, a shared record's token and the messages
-  waiting to be shown are placeholders in the cached HTML, filled in for each response."""
+  waiting to be shown are placeholders in the cached HTML, filled in for each response.
+- Without the cache (Redis down or hung), pages render as if never cached (core/cache.py)."""
 
 import hashlib
 import logging
+import pickle  # nosec B403 (reads back only what this module stored in our own cache)
 import secrets
 import threading
 import zlib
@@ -25,8 +32,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from django.contrib import messages
-from django.core.cache import cache
-from django.core.signals import request_finished, request_started
+from django.core.cache import cache, caches
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
@@ -35,11 +41,14 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from .cache import CacheUnavailable, ResilientRedisCache
+
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 CONTENT = "ver:content"
-TIMEOUT = 60  # seconds: what a lost renewal could leave stale is bounded by a minute
+TIMEOUT = 60  # seconds: an entry outlives its minute by at most this
+PROBE = "page-cache:writable"
 
 
 def person(user_id: int) -> str:
@@ -62,114 +71,163 @@ def changed(*scopes: str) -> None:
         transaction.on_commit(lambda: _renew(scopes))
 
 
+# Renewals that could not be stored: until one succeeds, this process uses no cached entry
+# of these scopes (and retries them before every read). Readers in other processes learn that
+# the cache refuses writes from the write in their own read (`_read`), and every entry is out
+# of date within its minute in any case.
+_unrenewed: dict[str, str] = {}
+_unrenewed_lock = threading.Lock()
+
+
 def _renew(scopes: Iterable[str]) -> None:
     new = {scope: secrets.token_hex(6) for scope in scopes}
-    memo = getattr(_request, "versions", None)
-    if memo is not None:
-        memo.update(new)
     try:
-        cache.set_many(new, timeout=None)
-    except Exception:  # a cache outage must not fail the write; the minute bounds it
-        logger.exception("page cache: could not renew %s", scopes)
+        _write(new, timeout=None)
+    except Exception:  # noqa: BLE001 (the write that called this must not fail; _unrenewed covers it)
+        logger.warning("page cache: could not renew %s; its pages are not served until it is", list(new))
+        with _unrenewed_lock:
+            _unrenewed.update(new)
+    else:
+        with _unrenewed_lock:
+            for scope in new:
+                _unrenewed.pop(scope, None)
 
 
-def versions_and_entry(scopes: list[str], key: str, ahead: Iterable[str] = ()) -> tuple[list[str], Any]:
-    """The scopes' current versions (a new one for a scope not seen before) and the cache entry
-    at `key`, in one round trip. Within one request each scope is read once (see `_request`),
-    and `ahead` names keys (versions or entries) the request will probably read next, read in
-    the same round trip: an entry read ahead is then served without one."""
-    memo = getattr(_request, "versions", None)
-    early = getattr(_request, "early", None)
-    unknown = [scope for scope in scopes if memo is None or scope not in memo]
-    if memo is not None and early and not unknown and key in early:
-        return [memo[scope] for scope in scopes], early.pop(key)
-    extra = [k for k in ahead if memo is not None and early is not None and k not in memo and k != key]
-    found = cache.get_many([*unknown, key, *extra])
-    entry = found.pop(key, None)
-    for k in extra:  # only when a request is under way (memo and early are dicts)
-        value = found.pop(k, None)
-        if not k.startswith("ver:"):
-            early[k] = value  # type: ignore[index]
-        elif value is not None:
-            memo[k] = str(value)  # type: ignore[index]
-    missing = [scope for scope in unknown if scope not in found]
+def _retry_unrenewed(scopes: Iterable[str]) -> None:
+    """Store the renewals that failed before; CacheUnavailable if one of `scopes` still waits."""
+    with _unrenewed_lock:
+        waiting = dict(_unrenewed)
+    if not waiting:
+        return
+    try:
+        _write(waiting, timeout=None)
+    except Exception as exc:
+        if waiting.keys() & set(scopes):
+            raise CacheUnavailable("renewal pending") from exc
+        return
+    with _unrenewed_lock:
+        for scope, version in waiting.items():
+            if _unrenewed.get(scope) == version:
+                del _unrenewed[scope]
+
+
+# --- The store: Redis through its client (one round trip a read), else Django's cache API ---
+
+
+def _redis() -> ResilientRedisCache | None:
+    backend = caches["default"]
+    return backend if isinstance(backend, ResilientRedisCache) else None
+
+
+def _read(keys: list[str]) -> list[Any]:
+    """The values at `keys` (None where absent). On Redis, with a write in the same round trip:
+    if Redis refuses writes (out of memory, a read-only replica), renewals cannot be stored,
+    so nothing cached is used (CacheUnavailable)."""
+    redis_cache = _redis()
+    if redis_cache is None:
+        found = cache.get_many(keys)
+        return [found.get(key) for key in keys]
+
+    def read(client) -> list:
+        pipe = client.pipeline(transaction=False)
+        pipe.set(redis_cache.make_key(PROBE), b"1", ex=TIMEOUT)
+        pipe.mget([redis_cache.make_key(key) for key in keys])
+        probe, values = pipe.execute(raise_on_error=False)
+        if isinstance(probe, Exception):
+            raise probe
+        return values
+
+    return [_decode(value) for value in redis_cache.run(read)]
+
+
+def _write(values: dict[str, Any], *, timeout: int | None) -> None:
+    redis_cache = _redis()
+    if redis_cache is None:
+        cache.set_many(values, timeout=timeout)
+        return
+
+    def write(client) -> None:
+        pipe = client.pipeline(transaction=False)
+        for key, value in values.items():
+            pipe.set(redis_cache.make_key(key), _encode(value), ex=timeout)
+        pipe.execute()
+
+    redis_cache.run(write)
+
+
+def _add(keys: list[str]) -> None:
+    """A random version for each scope not seen before (never replacing one set meanwhile)."""
+    redis_cache = _redis()
+    if redis_cache is None:
+        for key in keys:
+            cache.add(key, secrets.token_hex(6), timeout=None)
+        return
+
+    def add(client) -> None:
+        pipe = client.pipeline(transaction=False)
+        for key in keys:
+            pipe.set(redis_cache.make_key(key), _encode(secrets.token_hex(6)), nx=True)
+        pipe.execute()
+
+    redis_cache.run(add)
+
+
+def _encode(value: Any) -> bytes:
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _decode(value: bytes | None) -> Any:
+    return None if value is None else pickle.loads(value)  # noqa: S301  # nosec B301 (our own entries)
+
+
+def versions_and_entry(scopes: list[str], key: str) -> tuple[list[str], Any]:
+    """The scopes' current versions (a new one for a scope not seen before) and the entry at
+    `key`, in one round trip (two the first time a scope is seen)."""
+    _retry_unrenewed(scopes)
+    *versions, entry = _read([*scopes, key])
+    missing = [scope for scope, version in zip(scopes, versions, strict=True) if version is None]
     if missing:
-        for scope in missing:
-            cache.add(scope, secrets.token_hex(6), timeout=None)
-        found.update(cache.get_many(missing))
-    current = {**(memo or {}), **{scope: str(found[scope]) for scope in unknown}}
-    if memo is not None:
-        memo.update(current)
-    return [current[scope] for scope in scopes], entry
+        _add(missing)
+        found = dict(zip(missing, _read(missing), strict=True))
+        versions = [found.get(scope, version) for scope, version in zip(scopes, versions, strict=True)]
+    if any(version is None for version in versions):
+        raise CacheUnavailable("no version")
+    return [str(version) for version in versions], entry
 
 
-# What a request has read, kept for that request only: the versions (a request reads the
-# signed-in person's version for the person, then again for the page), the entries read ahead
-# and the path a GET asks for. Outside requests (Celery tasks, shells) nothing is kept.
-_request = threading.local()
+def page_key(viewer: int | str, path: str, params: dict[str, str]) -> str:
+    query = "&".join(f"{name}={value}" for name, value in sorted(params.items()))
+    return f"page:{viewer}:{hashlib.sha256(f'{path}?{query}'.encode()).hexdigest()[:32]}"
 
 
-def _request_started(**kwargs) -> None:
-    _request.versions, _request.early, _request.path = {}, {}, None
-
-
-def _request_finished(**kwargs) -> None:
-    _request.versions = _request.early = _request.path = None
-
-
-request_started.connect(_request_started, dispatch_uid="page_cache_request_started")
-request_finished.connect(_request_finished, dispatch_uid="page_cache_request_finished")
-
-
-class PageCacheMiddleware:
-    """Notes the page a GET asks for, before anything loads the signed-in person: the person's
-    page there is then read in the same round trip as the person (`page_ahead`)."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        if getattr(_request, "versions", None) is not None:
-            _request.path = request.get_full_path() if request.method == "GET" else None
-        return self.get_response(request)
-
-
-def page_ahead(viewer: int | str) -> list[str]:
-    """For a GET, the key of `viewer`'s page at this path (a person's id, or "anon"): read
-    ahead along with what the request loads first (the signed-in person, a shared link)."""
-    path = getattr(_request, "path", None)
-    return [page_key(viewer, path)] if path else []
-
-
-def page_key(viewer: int | str, full_path: str) -> str:
-    return f"page:{viewer}:{hashlib.sha256(full_path.encode()).hexdigest()[:32]}"
-
-
-def remember(name: str, *, scopes: list[str], compute: Callable[[], T], ahead: Iterable[str] = ()) -> T:
+def remember(name: str, *, scopes: list[str], compute: Callable[[], T]) -> T:
     """`compute()`'s result, kept until one of `scopes` changes (for data that does not depend
     on the time of day; pages use `cached_page`). The entry carries the versions it was
-    computed under, so one round trip reads both (and `ahead`, see `versions_and_entry`)."""
+    computed under, so one round trip reads both."""
     key = f"data:{name}"
     try:
-        current, entry = versions_and_entry(scopes, key, ahead)
+        current, entry = versions_and_entry(scopes, key)
     except Exception:  # without the cache the data is read as usual
-        logger.exception("page cache: read failed")
+        logger.debug("page cache: read failed", exc_info=True)
         return compute()
     stamp = ".".join(current)
     if entry is not None and entry[0] == stamp:
         return entry[1]
     value = compute()
     try:
-        cache.set(key, (stamp, value), timeout=TIMEOUT)
+        _write({key: (stamp, value)}, timeout=TIMEOUT)
     except Exception:
-        logger.exception("page cache: write failed")
+        logger.debug("page cache: write failed", exc_info=True)
     return value
 
 
-def _key_and_stamp(request: HttpRequest, scopes: list[str]) -> tuple[str, str, Any]:
-    """The page's key, the stamp (versions and minute) a usable entry carries, and the entry."""
+def _key_and_stamp(request: HttpRequest, scopes: list[str], vary_on: Iterable[str]) -> tuple[str, str, Any]:
+    """The page's key, the stamp (versions and minute) a usable entry carries, and the entry.
+    The key has the viewer, the path and only the query parameters the view reads (`vary_on`):
+    `?a=1`, `?a=2`… are one page, not a new entry each."""
     viewer = request.user.pk if request.user.is_authenticated else "anon"
-    key = page_key(viewer, request.get_full_path())
+    params = {name: request.GET[name] for name in vary_on if name in request.GET}
+    key = page_key(viewer, request.path, params)
     current, entry = versions_and_entry(scopes, key)
     return key, f"{'.'.join(current)}:{_minute(key, timezone.now().timestamp())}", entry
 
@@ -187,6 +245,7 @@ def cached_page(
     scopes: list[str],
     build: Callable[[], tuple[str, dict]],
     secrets_in_page: dict[str, str] | None = None,
+    vary_on: Iterable[str] = (),
 ) -> HttpResponse:
     """The page from the cache, or `build()` (a template and its context) rendered and kept.
 
@@ -199,9 +258,9 @@ def cached_page(
     key = stamp = None
     if request.method == "GET":
         try:
-            key, stamp, entry = _key_and_stamp(request, scopes)
+            key, stamp, entry = _key_and_stamp(request, scopes, vary_on)
         except Exception:  # without the cache the page is rendered as usual
-            logger.exception("page cache: read failed")
+            logger.debug("page cache: read failed", exc_info=True)
             key, entry = None, None
         if entry is not None and entry[0] == stamp:
             _, nonce, content = entry
@@ -215,9 +274,9 @@ def cached_page(
     content = response.content.decode()
     if key is not None and response.status_code == 200:
         try:
-            cache.set(key, (stamp, nonce, content), timeout=TIMEOUT)
+            _write({key: (stamp, nonce, content)}, timeout=TIMEOUT)
         except Exception:
-            logger.exception("page cache: write failed")
+            logger.debug("page cache: write failed", exc_info=True)
     response.content = _fill(request, content, nonce, secret_values)
     return response
 

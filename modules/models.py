@@ -5,10 +5,11 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
+from core.models import CachedModel, owned_by
 from programs.models import Program, SchoolYear, Season
 
 
-class Assessment(models.Model):
+class Assessment(CachedModel):
     """A graded set of questions: the end-of-module assessment here, the certification exam later."""
 
     title = models.CharField(max_length=200)
@@ -29,7 +30,7 @@ class Assessment(models.Model):
         return self.title
 
 
-class Question(models.Model):
+class Question(CachedModel):
     class Kind(models.TextChoices):
         SINGLE = "single", "Single choice"
         MULTIPLE = "multiple", "Multiple choice (all that apply)"
@@ -48,7 +49,7 @@ class Question(models.Model):
         return self.text[:80]
 
 
-class Choice(models.Model):
+class Choice(CachedModel):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
     text = models.CharField(max_length=500)
     is_correct = models.BooleanField(default=False)
@@ -61,7 +62,7 @@ class Choice(models.Model):
         return self.text
 
 
-class Module(models.Model):
+class Module(CachedModel):
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="modules")
     school_year = models.ForeignKey(
         SchoolYear, on_delete=models.PROTECT, null=True, blank=True, related_name="modules"
@@ -102,7 +103,7 @@ def lesson_attachment_to(instance: "Lesson", filename: str) -> str:
     return f"modules/{instance.module_id}/lessons/{secrets.token_hex(8)}/{filename}"
 
 
-class Lesson(models.Model):
+class Lesson(CachedModel):
     module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="lessons")
     order = models.PositiveSmallIntegerField(default=0)
     title = models.CharField(max_length=200)
@@ -122,7 +123,7 @@ def job_aid_to(instance: "JobAid", filename: str) -> str:
     return f"modules/{instance.module_id}/aids/{secrets.token_hex(8)}/{filename}"
 
 
-class JobAid(models.Model):
+class JobAid(CachedModel):
     """A worksheet to download and apply at work; people may upload their completed copy."""
 
     module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="job_aids")
@@ -143,7 +144,8 @@ def submission_to(instance: "AidSubmission", filename: str) -> str:
     return f"uploads/aids/{secrets.token_hex(16)}/{filename}"
 
 
-class AidSubmission(models.Model):
+class AidSubmission(CachedModel):
+    cache_scope = owned_by("user_id")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="aid_submissions"
     )
@@ -161,7 +163,8 @@ class AidSubmission(models.Model):
         return f"{self.original_name} ({self.user})"
 
 
-class LessonProgress(models.Model):
+class LessonProgress(CachedModel):
+    cache_scope = owned_by("user_id")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_progress"
     )
@@ -175,7 +178,9 @@ class LessonProgress(models.Model):
         return f"{self.user} finished {self.lesson}"
 
 
-class Attempt(models.Model):
+class Attempt(CachedModel):
+    cache_scope = owned_by("user_id", quiet=["answers"])
+
     class State(models.TextChoices):
         IN_PROGRESS = "in_progress", "In progress"
         SUBMITTED = "submitted", "Submitted"
@@ -213,8 +218,10 @@ class Attempt(models.Model):
         return f"{self.user} – {self.assessment} #{self.number}"
 
 
-class ModuleCompletion(models.Model):
+class ModuleCompletion(CachedModel):
     """A module passed: recorded once, with the instant and the program's local date."""
+
+    cache_scope = owned_by("user_id")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="module_completions"

@@ -7,10 +7,11 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from core.models import NOT_SHOWN, CachedModel, owned_by
 from programs.models import Enrollment, Instructor, Program, Season, zone_choices
 
 
-class TrackGroup(models.Model):
+class TrackGroup(CachedModel):
     """Alternative live event sets that earn the same certificate; a person takes one of them
     (e.g. "Summer live events": Virtual Sessions 1–6 or in-person Days 1–3)."""
 
@@ -28,7 +29,7 @@ class TrackGroup(models.Model):
         return self.name
 
 
-class Practicum(models.Model):
+class Practicum(CachedModel):
     """A live event with sessions and attendance codes. Three kinds share this model (decision
     0010): a certification's practicum (the one a candidate picks at registration and that leads
     to the exam), a series' live-event set (earns a certificate of completion), and a CE event
@@ -152,8 +153,10 @@ class Practicum(models.Model):
         return self.starts_on < day
 
 
-class Registration(models.Model):
+class Registration(CachedModel):
     """A person's place in one practicum: a seat, a place on its waitlist, or a held offer."""
+
+    cache_scope = owned_by("user_id")
 
     class Status(models.TextChoices):
         CONFIRMED = "confirmed", "Confirmed"
@@ -187,8 +190,10 @@ class Registration(models.Model):
         return f"{self.user} → {self.practicum} ({self.get_status_display()})"
 
 
-class RegistrationMove(models.Model):
+class RegistrationMove(CachedModel):
     """A candidate (or staff) moved a registration from one practicum to another."""
+
+    cache_scope = owned_by("user_id")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="practicum_moves"
@@ -221,7 +226,7 @@ def new_attendance_code() -> str:
             return code
 
 
-class Session(models.Model):
+class Session(CachedModel):
     """One scheduled block of a practicum (a day, or a virtual session), with its own code."""
 
     class Status(models.TextChoices):
@@ -250,8 +255,10 @@ class Session(models.Model):
         return f"{self.practicum.title}: {self.title}"
 
 
-class SessionReminder(models.Model):
+class SessionReminder(CachedModel):
     """A reminder email sent to one person for one session: the claim that makes it go out once."""
+
+    cache_scope = NOT_SHOWN
 
     class Kind(models.TextChoices):
         DAY_BEFORE = "day_before", "The day before (in person)"
@@ -274,7 +281,9 @@ class SessionReminder(models.Model):
         return f"{self.get_kind_display()} reminder to {self.user} for {self.session}"
 
 
-class Attendance(models.Model):
+class Attendance(CachedModel):
+    cache_scope = owned_by("user_id")
+
     class Source(models.TextChoices):
         CODE = "code", "Attendance code"
         STAFF = "staff", "Marked by staff"
@@ -292,8 +301,10 @@ class Attendance(models.Model):
         return f"{self.user} attended {self.session}"
 
 
-class AttendanceCorrection(models.Model):
+class AttendanceCorrection(CachedModel):
     """Staff marked or unmarked someone's attendance by hand: who, what, why."""
+
+    cache_scope = owned_by("attendee_id")
 
     class Action(models.TextChoices):
         MARK = "mark", "Marked present"
@@ -317,8 +328,10 @@ class AttendanceCorrection(models.Model):
         return f"{self.get_action_display()}: {self.attendee} at {self.session}"
 
 
-class SetCompletion(models.Model):
+class SetCompletion(CachedModel):
     """Every session of a practicum (a live event set) attended: recorded once."""
+
+    cache_scope = owned_by("user_id")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="set_completions"
@@ -337,8 +350,10 @@ class SetCompletion(models.Model):
         return f"{self.user} completed {self.practicum}"
 
 
-class CalendarFeed(models.Model):
+class CalendarFeed(CachedModel):
     """A person's private calendar subscription: /me/calendar.ics?token=…"""
+
+    cache_scope = owned_by("user_id")
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"

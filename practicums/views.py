@@ -212,6 +212,7 @@ def attendance(request):
     return cached_page(
         request,
         scopes=[page_cache.person(request.user.pk), page_cache.CONTENT],
+        vary_on=["code"],  # a QR code's link fills in the code
         build=lambda: ("practicums/attendance.html", _attendance_context(request, form)),
     )
 

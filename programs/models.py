@@ -6,12 +6,14 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
+from core.models import CATALOGUE, NOT_SHOWN, CachedModel, owned_by
+
 
 def zone_choices() -> list[tuple[str, str]]:
     return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
 
 
-class Program(models.Model):
+class Program(CachedModel):
     class Kind(models.TextChoices):
         CERTIFICATION = "certification", "Certification program"
         SERIES = "series", "Professional-learning series"
@@ -82,7 +84,7 @@ class Program(models.Model):
         return zoneinfo.ZoneInfo(self.home_time_zone)
 
 
-class FAQEntry(models.Model):
+class FAQEntry(CachedModel):
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="faq")
     question = models.CharField(max_length=300)
     answer = models.TextField(help_text="Markdown.")
@@ -97,7 +99,7 @@ class FAQEntry(models.Model):
         return self.question
 
 
-class SchoolYear(models.Model):
+class SchoolYear(CachedModel):
     """A series runs per school year (e.g. 2026–27)."""
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="school_years")
@@ -113,7 +115,7 @@ class SchoolYear(models.Model):
         return f"{self.program} {self.name}"
 
 
-class Season(models.Model):
+class Season(CachedModel):
     """Summer, Fall, Spring …: orders a school year's live event sets and on-demand modules."""
 
     school_year = models.ForeignKey(SchoolYear, on_delete=models.CASCADE, related_name="seasons")
@@ -134,7 +136,7 @@ def resource_upload_to(instance: "Resource", filename: str) -> str:
     return f"programs/{instance.program_id}/resources/{secrets.token_hex(8)}/{filename}"
 
 
-class Resource(models.Model):
+class Resource(CachedModel):
     class Kind(models.TextChoices):
         EMPLOYER_KIT = "employer_kit", "Employer kit"
         GUIDE = "guide", "Candidate's guide (sent on request)"
@@ -156,7 +158,9 @@ class Resource(models.Model):
         return self.title
 
 
-class Instructor(models.Model):
+class Instructor(CachedModel):
+    cache_scope = CATALOGUE  # an instructor's account shows on the pages of everyone they teach
+
     name = models.CharField(max_length=150)
     title = models.CharField(max_length=150, blank=True, help_text="e.g. Senior facilitator")
     bio = models.TextField(blank=True, help_text="Markdown.")
@@ -179,7 +183,7 @@ class Instructor(models.Model):
         return self.name
 
 
-class RecordedWebinar(models.Model):
+class RecordedWebinar(CachedModel):
     program = models.ForeignKey(
         Program, on_delete=models.CASCADE, related_name="webinars", null=True, blank=True
     )
@@ -195,7 +199,9 @@ class RecordedWebinar(models.Model):
         return self.title
 
 
-class Enrollment(models.Model):
+class Enrollment(CachedModel):
+    cache_scope = owned_by("user_id")
+
     class Status(models.TextChoices):
         ACTIVE = "active", "Active"
         COMPLETED = "completed", "Completed"
@@ -224,7 +230,8 @@ class Enrollment(models.Model):
         return f"{self.user} in {self.program}"
 
 
-class GuideRequest(models.Model):
+class GuideRequest(CachedModel):
+    cache_scope = NOT_SHOWN
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="guide_requests")
     name = models.CharField(max_length=150)
     email = models.EmailField()
@@ -239,7 +246,8 @@ class GuideRequest(models.Model):
         return f"{self.name} <{self.email}>"
 
 
-class ContactMessage(models.Model):
+class ContactMessage(CachedModel):
+    cache_scope = NOT_SHOWN
     name = models.CharField(max_length=150)
     email = models.EmailField()
     subject = models.CharField(max_length=200)

@@ -7,12 +7,13 @@ from django.db import models
 from django.urls import reverse
 
 from certificates.models import Certificate
+from core.models import NOT_SHOWN, CachedModel, owned_by
 from modules.models import Assessment
 from practicums.models import Practicum
 from programs.models import Program
 
 
-class Exam(models.Model):
+class Exam(CachedModel):
     """The certification exam of a program: an assessment (larger bank, time limit, attempts)."""
 
     program = models.OneToOneField(Program, on_delete=models.CASCADE, related_name="exam")
@@ -27,8 +28,10 @@ def new_token() -> str:
     return secrets.token_urlsafe(24)
 
 
-class ExamInvitation(models.Model):
+class ExamInvitation(CachedModel):
     """A candidate's personal exam link, issued on the last day of their practicum."""
+
+    cache_scope = owned_by("user_id")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="exam_invitations"
@@ -55,7 +58,9 @@ class ExamInvitation(models.Model):
         return reverse("recertification:exam", kwargs={"token": self.token})
 
 
-class InvitationEvent(models.Model):
+class InvitationEvent(CachedModel):
+    cache_scope = NOT_SHOWN
+
     class Action(models.TextChoices):
         ISSUED = "issued", "Issued"
         RESENT = "resent", "Resent"
@@ -74,8 +79,10 @@ class InvitationEvent(models.Model):
         return f"{self.get_action_display()}: {self.invitation}"
 
 
-class Credential(models.Model):
+class Credential(CachedModel):
     """A certification period: from the pass (or the previous expiry) for the program's validity."""
+
+    cache_scope = owned_by("user_id")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="credentials")
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="credentials")
@@ -100,7 +107,9 @@ class Credential(models.Model):
         return f"{self.number} ({self.valid_from} – {self.valid_until})"
 
 
-class CEActivity(models.Model):
+class CEActivity(CachedModel):
+    cache_scope = owned_by("user_id")
+
     class Kind(models.TextChoices):
         CONFERENCE = "conference", "Conference"
         WEBINAR = "webinar", "Webinar"
@@ -158,8 +167,10 @@ class CEActivity(models.Model):
         return f"{self.title} ({self.hours} h, {self.get_status_display()})"
 
 
-class ReminderSent(models.Model):
+class ReminderSent(CachedModel):
     """Each renewal reminder (180, 90, 30, 7 days before expiry; 0 = lapsed) goes out once."""
+
+    cache_scope = NOT_SHOWN
 
     credential = models.ForeignKey(Credential, on_delete=models.CASCADE, related_name="reminders")
     days_before = models.SmallIntegerField()

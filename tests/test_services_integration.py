@@ -88,7 +88,7 @@ def test_real_celery_worker_on_redis_sends_signup_mail(celery_redis_worker, clie
 def test_login_rate_limit_uses_redis_cache(client, settings):
     settings.CACHES = {
         "default": {
-            "BACKEND": "config.cache.RedisCache",
+            "BACKEND": "core.cache.ResilientRedisCache",
             "LOCATION": os.environ["REDIS_URL"],
             "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
         }

@@ -73,7 +73,6 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "core.page_cache.PageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -137,16 +136,32 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Redis, cache and Celery -------------------------------------------------------------------
 REDIS_URL = env_or_fail("REDIS_URL", default="")
 
+
+def _redis_cache(fallback: str) -> dict:
+    """A cache on the Redis at REDIS_URL that costs speed, not availability, when Redis is down
+    or hung (core/cache.py, docs/decisions/0014): short socket timeouts, and `fallback` meanwhile."""
+    return {
+        "BACKEND": "core.cache.ResilientRedisCache",
+        "LOCATION": REDIS_URL,
+        # The database's name in every key: cached pages and people belong to one database
+        # (two databases on one Redis, e.g. the benchmarks' scratch ones, never mix).
+        "KEY_PREFIX": f"credo:{DATABASES['default']['NAME']}",
+        "OPTIONS": {
+            "FALLBACK": fallback,
+            "SOCKET_CONNECT_TIMEOUT": env_or_fail("CREDO_CACHE_CONNECT_TIMEOUT", cast=float, default=0.5),
+            "SOCKET_TIMEOUT": env_or_fail("CREDO_CACHE_TIMEOUT", cast=float, default=0.5),
+        },
+    }
+
+
 if REDIS_URL:
     CACHES = {
-        "default": {
-            "BACKEND": "config.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            # The database's name in every key: cached pages and people belong to one database
-            # (two databases on one Redis, e.g. the benchmarks' scratch ones, never mix).
-            "KEY_PREFIX": f"credo:{DATABASES['default']['NAME']}",
-        }
+        # Rate limits and TOTP's used codes: counted in this process while Redis is away.
+        "default": _redis_cache("local"),
+        # Sessions: read from the database while Redis is away.
+        "sessions": _redis_cache("none"),
     }
+    SESSION_CACHE_ALIAS = "sessions"
 else:
     # No server: a file cache is shared by the web process, the worker and beat on one machine,
     # which rate limits need. Production uses Redis (see production.py).
@@ -289,7 +304,7 @@ CREDO_SITE_NAME = env_or_fail("CREDO_SITE_NAME", default="Credo")
 # --- Accounts (django-allauth) -----------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    # Django's and allauth's, reading the signed-in person through the cache (accounts/backends.py)
+    # Django's and allauth's (accounts/backends.py: the names sessions store)
     "accounts.backends.ModelBackend",
     "accounts.backends.AuthenticationBackend",
 ]

@@ -8,6 +8,7 @@ DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+SESSION_CACHE_ALIAS = "default"
 # Sessions as production keeps them with Redis (read through the cache), with or without
 # REDIS_URL: tests that count a page's queries must not depend on which machine runs them.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

@@ -35,7 +35,7 @@ def test_healthz_503_when_broker_unreachable(client):
 def test_healthz_503_when_cache_unreachable(client, settings):
     settings.CACHES = {
         "default": {
-            "BACKEND": "config.cache.RedisCache",
+            "BACKEND": "core.cache.ResilientRedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",
         }
     }

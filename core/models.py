@@ -1,0 +1,165 @@
+"""What keeps the page cache true without anyone remembering to: every model a cached page can
+show inherits `CachedModel`, says whose pages show it (`cache_scope`), and renews those pages
+on every write path, signals or not (docs/decisions/0013):
+
+- `save()` and `m2m` changes: the post_save and m2m_changed receivers (config/invalidation.py);
+- `QuerySet.update()`, `bulk_create()`, `bulk_update()`: `CachedQuerySet` (Django sends no
+  signal for them);
+- `delete()` of an instance or a queryset, with everything it cascades to (fast deletes
+  included) and every row it sets to NULL: the rows are collected once more before the
+  delete, so no `post_delete` receiver is needed and Django's fast delete stays on.
+
+Abstract only: `core` holds no tables."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from django.contrib.auth.base_user import BaseUserManager
+from django.db import models, router
+from django.db.models.deletion import Collector
+
+from . import page_cache
+
+
+@dataclass(frozen=True)
+class CacheScope:
+    """Whose pages show a model's rows: `kind` is "person" (the person named by `owner`),
+    "links" (that person's share links), "catalogue" (everyone's: what staff edit) or "none"
+    (shown on no cached page). Writes of only `quiet` fields renew nothing (an answer saved as
+    it is given, a link's open count)."""
+
+    kind: str
+    owner: str = ""
+    quiet: frozenset[str] = field(default_factory=frozenset)
+
+    def of_instance(self, instance) -> set[str]:
+        if self.kind == "catalogue":
+            return {page_cache.CONTENT}
+        if self.kind == "none":
+            return set()
+        return self.of_owners([getattr(instance, self.owner)])
+
+    def of_rows(self, rows: Iterable) -> set[str]:
+        """For a queryset (one query, for person and links scopes) or a list of instances."""
+        if self.kind == "catalogue":
+            return {page_cache.CONTENT}
+        if self.kind == "none":
+            return set()
+        if isinstance(rows, models.QuerySet):
+            return self.of_owners(rows.order_by().values_list(self.owner, flat=True).distinct())
+        return self.of_owners(getattr(row, self.owner) for row in rows)
+
+    def is_quiet(self, fields: Iterable[str] | None) -> bool:
+        return bool(self.quiet) and fields is not None and set(fields) <= self.quiet
+
+    def of_owners(self, owners: Iterable) -> set[str]:
+        scope = page_cache.person if self.kind == "person" else page_cache.links
+        return {scope(owner) for owner in owners if owner}
+
+
+CATALOGUE = CacheScope("catalogue")
+NOT_SHOWN = CacheScope("none")
+
+
+def owned_by(owner: str, *, quiet: Iterable[str] = ()) -> CacheScope:
+    return CacheScope("person", owner, frozenset(quiet))
+
+
+def links_of(owner: str, *, quiet: Iterable[str] = ()) -> CacheScope:
+    return CacheScope("links", owner, frozenset(quiet))
+
+
+def scope_of(model) -> CacheScope:
+    return getattr(model, "cache_scope", CATALOGUE)
+
+
+def deleted_scopes(objs, *, using: str) -> set[str]:
+    """The scopes a delete of `objs` (a queryset or a list) changes, cascades and SET_NULLs
+    included: collected as Django's delete will collect them (the same SELECTs, read only)."""
+    collector = Collector(using=using, origin=None)
+    collector.collect(objs)
+    scopes: set[str] = set()
+    for model, instances in collector.data.items():
+        scopes |= scope_of(model).of_rows(instances)
+    for rows in collector.fast_deletes:
+        scopes |= scope_of(rows.model).of_rows(rows)
+    for (updated_field, _value), batches in collector.field_updates.items():
+        for rows in batches:
+            scopes |= scope_of(updated_field.model).of_rows(rows)
+    return scopes
+
+
+class CachedQuerySet(models.QuerySet):
+    """Renews the cached pages showing the rows it writes in bulk."""
+
+    def update(self, **kwargs):
+        rule = scope_of(self.model)
+        if rule.is_quiet(kwargs):
+            return super().update(**kwargs)
+        before = rule.of_rows(self)
+        rows = super().update(**kwargs)
+        if rows:
+            given = kwargs.get(rule.owner, kwargs.get(rule.owner.removesuffix("_id"))) if rule.owner else None
+            after = (
+                rule.of_owners([getattr(given, "pk", given)])
+                if isinstance(given, (int, models.Model))
+                else set()
+            )
+            page_cache.changed(*before, *after)  # `after`: rows given to someone else
+        return rows
+
+    update.alters_data = True  # type: ignore[attr-defined]
+
+    def bulk_create(self, objs, *args, **kwargs):
+        created = super().bulk_create(objs, *args, **kwargs)
+        page_cache.changed(*scope_of(self.model).of_rows(created))
+        return created
+
+    bulk_create.alters_data = True  # type: ignore[attr-defined]
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        rule = scope_of(self.model)
+        objs = list(objs)
+        rows = super().bulk_update(objs, fields, *args, **kwargs)
+        if rows and not rule.is_quiet(fields):
+            page_cache.changed(*rule.of_rows(objs))
+        return rows
+
+    bulk_update.alters_data = True  # type: ignore[attr-defined]
+
+    def delete(self):
+        scopes = deleted_scopes(self, using=self.db)
+        deleted = super().delete()
+        page_cache.changed(*scopes)
+        return deleted
+
+    delete.alters_data = True  # type: ignore[attr-defined]
+    delete.queryset_only = True  # type: ignore[attr-defined]
+
+
+class CachedManager(models.Manager.from_queryset(CachedQuerySet)):  # type: ignore[misc]
+    pass
+
+
+class CachedUserManager(BaseUserManager.from_queryset(CachedQuerySet)):  # type: ignore[misc]
+    pass
+
+
+class CachedModel(models.Model):
+    """A model a cached page can show. Say whose pages in `cache_scope` (default: everyone's)."""
+
+    cache_scope: ClassVar[CacheScope] = CATALOGUE
+    objects = CachedManager()
+
+    class Meta:
+        abstract = True
+
+    def delete(self, using=None, keep_parents=False):
+        using = using or router.db_for_write(self.__class__, instance=self)
+        scopes = deleted_scopes([self], using=using) if self.pk is not None else set()
+        deleted = super().delete(using=using, keep_parents=keep_parents)
+        page_cache.changed(*scopes)
+        return deleted
+
+    delete.alters_data = True  # type: ignore[attr-defined]
