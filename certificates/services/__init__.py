@@ -19,6 +19,7 @@ from django.utils import timezone
 from accounts.models import User
 from core import page_cache
 from core.numbers import hours_text
+from outbox.services import outbox_enqueue
 from modules.models import Module
 from practicums.models import Practicum
 from programs.models import Program
@@ -246,9 +247,9 @@ def certificate_resend(*, certificate: Certificate, by: User | None) -> None:
         CertificateEvent.objects.create(certificate=certificate, action=CertificateEvent.Action.RESENT, by=by)
         from ..tasks import send_person
 
-        user_id = certificate.user_id
-        transaction.on_commit(
-            lambda: send_person.delay(user_id=user_id, batch_id=None, run_for=None, only=[certificate.pk])
+        outbox_enqueue(
+            task=send_person,
+            kwargs={"user_id": certificate.user_id, "batch_id": None, "run_for": None, "only": [certificate.pk]},
         )
 
 
