@@ -40,9 +40,7 @@ def outbox_enqueue(*, task: Task | str, kwargs: dict[str, Any]) -> OutboxMessage
     The row is written in the current transaction, so the work is queued exactly when the data
     that asked for it is saved. Publishing happens after the commit and never raises."""
     name = task if isinstance(task, str) else task.name
-    message = OutboxMessage.objects.create(
-        task_name=name, kwargs=kwargs, next_try_at=timezone.now() + GRACE
-    )
+    message = OutboxMessage.objects.create(task_name=name, kwargs=kwargs, next_try_at=timezone.now() + GRACE)
     transaction.on_commit(lambda: _publish_after_commit(message_id=message.pk, task=task, kwargs=kwargs))
     return message
 
@@ -127,7 +125,9 @@ def _backoff(attempts: int) -> timedelta:
 
 
 def _failed(*, message: OutboxMessage, exc: Exception, retry_in: timedelta) -> None:
-    logger.warning("Outbox: could not publish message %s (attempt %s): %s", message.pk, message.attempts + 1, exc)
+    logger.warning(
+        "Outbox: could not publish message %s (attempt %s): %s", message.pk, message.attempts + 1, exc
+    )
     OutboxMessage.objects.filter(pk=message.pk).update(
         attempts=F("attempts") + 1,
         last_error=f"{type(exc).__name__}: {exc}"[:1000],

@@ -19,8 +19,8 @@ from django.utils import timezone
 from accounts.models import User
 from core import page_cache
 from core.numbers import hours_text
-from outbox.services import outbox_enqueue
 from modules.models import Module
+from outbox.services import outbox_enqueue
 from practicums.models import Practicum
 from programs.models import Program
 from programs.services import email_render
@@ -249,7 +249,12 @@ def certificate_resend(*, certificate: Certificate, by: User | None) -> None:
 
         outbox_enqueue(
             task=send_person,
-            kwargs={"user_id": certificate.user_id, "batch_id": None, "run_for": None, "only": [certificate.pk]},
+            kwargs={
+                "user_id": certificate.user_id,
+                "batch_id": None,
+                "run_for": None,
+                "only": [certificate.pk],
+            },
         )
 
 
