@@ -149,6 +149,38 @@ def _reset_connection_pools(app) -> None:
     app.amqp._producer_pool = None
 
 
+class BrokerSwitch:
+    """Takes the Celery app's broker away and gives it back. Down, the app publishes to Redis on
+    a closed loopback port (not eager), so every publish fails as it does in an outage: kombu's
+    OperationalError, connection refused. Up, it has the test settings again."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+        self.previous = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
+        app.loader.import_default_modules()  # every task by name, as in a worker
+
+    def down(self) -> None:
+        self.app.conf.update(broker_url=f"redis://127.0.0.1:{free_port()}/0", task_always_eager=False)
+        _reset_connection_pools(self.app)
+
+    def up(self) -> None:
+        self.app.conf.update(self.previous)
+        _reset_connection_pools(self.app)
+
+
+@pytest.fixture
+def broker_down():
+    """The broker is down for the test (see BrokerSwitch); `broker_down.up()` brings it back."""
+    from config.celery_app import app
+
+    switch = BrokerSwitch(app)
+    switch.down()
+    try:
+        yield switch
+    finally:
+        switch.up()
+
+
 @pytest.fixture
 def celery_redis_worker(transactional_db):
     """A real Celery worker (in a thread) consuming from the Redis broker at REDIS_URL."""

@@ -17,7 +17,6 @@ from pathlib import Path
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.core.mail.backends.base import BaseEmailBackend
-from django.db import transaction
 from django.utils import timezone
 
 _lock = threading.Lock()
@@ -112,9 +111,12 @@ def email_queue(*, message: EmailMessage) -> None:
     """Send a message from a worker once the current transaction commits.
 
     A slow or unreachable mail server then never slows down or breaks the page that caused the
-    message, and temporary failures are retried (see core.tasks.email_send).
+    message, and temporary failures are retried (see core.tasks.email_send). The message goes
+    through the outbox: written with the transaction, so a broker outage delays it, never loses
+    it nor fails the page (decision 0012).
     """
+    from outbox.services import outbox_enqueue
+
     from .tasks import email_send
 
-    payload = email_serialize(message)
-    transaction.on_commit(lambda: email_send.delay(message=payload))
+    outbox_enqueue(task=email_send, kwargs={"message": email_serialize(message)})

@@ -20,6 +20,7 @@ from accounts.models import User
 from core import page_cache
 from core.numbers import hours_text
 from modules.models import Module
+from outbox.services import outbox_enqueue
 from practicums.models import Practicum
 from programs.models import Program
 from programs.services import email_render
@@ -246,9 +247,14 @@ def certificate_resend(*, certificate: Certificate, by: User | None) -> None:
         CertificateEvent.objects.create(certificate=certificate, action=CertificateEvent.Action.RESENT, by=by)
         from ..tasks import send_person
 
-        user_id = certificate.user_id
-        transaction.on_commit(
-            lambda: send_person.delay(user_id=user_id, batch_id=None, run_for=None, only=[certificate.pk])
+        outbox_enqueue(
+            task=send_person,
+            kwargs={
+                "user_id": certificate.user_id,
+                "batch_id": None,
+                "run_for": None,
+                "only": [certificate.pk],
+            },
         )
 
 

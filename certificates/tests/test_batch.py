@@ -10,7 +10,7 @@ from django.core.management import call_command
 from accounts.tests.factories import UserFactory
 from certificates.models import Certificate, EmailBatch
 from certificates.services import certificate_hold
-from certificates.tasks import nightly_batch
+from certificates.tasks import nightly_batch, send_person
 from config.celery_app import app as celery_app
 from practicums.services import attendance_record
 from practicums.tests.factories import PracticumFactory, TrackGroupFactory, make_session, register
@@ -184,6 +184,33 @@ def test_series_set_completion_issues_one_certificate_for_the_group(django_captu
     )
     assert certificate.appraised_hours == virtual.appraised_hours
     assert certificate.earned_on == date(2027, 7, 20)  # 17:30 Pacific on the second Tuesday
+
+
+@pytest.mark.django_db
+def test_staff_resend_with_the_broker_down_is_kept_and_sent_by_the_sweep(
+    broker_down, django_capture_on_commit_callbacks
+):
+    from certificates.services import certificate_resend
+    from outbox.models import OutboxMessage
+    from outbox.services import outbox_sweep
+
+    certificate = issue(UserFactory(email="again@example.org"), earned_on=date(2026, 11, 20))
+    with django_capture_on_commit_callbacks(execute=True):
+        certificate_resend(certificate=certificate, by=None)  # no error though the broker is down
+    assert list(OutboxMessage.objects.values_list("task_name", "kwargs", "attempts")) == [
+        ("certificates.send_person", {"user_id": certificate.user_id, "batch_id": None, "run_for": None,
+                                      "only": [certificate.pk]}, 1)
+    ]  # fmt: skip
+    assert mail.outbox == []
+
+    broker_down.up()
+    assert outbox_sweep() == 1
+    # At least once: a duplicate of the task (published twice) finds nothing left to send.
+    duplicate = {"user_id": certificate.user_id, "batch_id": None, "run_for": None, "only": [certificate.pk]}
+    assert send_person.apply(kwargs=duplicate).get() == 0
+    assert [m.to for m in mail.outbox] == [["again@example.org"]]
+    certificate.refresh_from_db()
+    assert certificate.email_state == "sent"
 
 
 @pytest.mark.django_db

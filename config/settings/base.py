@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     # Credo's apps, in dependency order (see STYLE.md): each may only import the ones above it.
+    "outbox",  # infrastructure under core (decision 0012): Celery work queued with the transaction
     "accounts",
     "programs",
     "modules",
@@ -215,6 +216,8 @@ CELERY_TIMEZONE = "America/Los_Angeles"
 # Every task is either here or in config.celery_app.ON_DEMAND_TASKS with the reason it is not
 # periodic (config/tests/test_beat_schedule.py holds both lists to that).
 CELERY_BEAT_SCHEDULE: dict = {
+    # Queued work whose publish after its commit failed (the broker was down): decision 0012.
+    "outbox-sweep": {"task": "outbox.sweep", "schedule": 60},
     "access-open-emails": {"task": "programs.send_access_open_emails", "schedule": 15 * 60},
     "expire-waitlist-offers": {"task": "practicums.expire_waitlist_offers", "schedule": 15 * 60},
     # Due from 24 h (in person) / 1 h (virtual) before a session until it starts: any run sends.

@@ -1,0 +1,135 @@
+"""Queue Celery work so that a broker outage neither loses it nor reaches the request.
+
+`outbox_enqueue` writes an `OutboxMessage` in the caller's transaction and, once that commits,
+publishes it with one short attempt (no kombu retry loop, a connect and socket timeout of
+PUBLISH_TIMEOUT seconds) and deletes the row. If the broker refuses, the row stays and is marked
+due; `outbox_sweep` (beat, every minute) publishes it when the broker is back.
+
+Delivery is at least once: a process that dies between the broker taking a message and the row
+being deleted, or a commit that fails after the sweep published, publishes that message again.
+Every task queued here must tolerate running twice (STYLE.md says every task is safe to run twice):
+`certificates.send_person` locks and marks what it sent, so a repeat sends nothing;
+`accounts.email_send` keeps no record, so a repeat sends the same email a second time.
+"""
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from celery import Celery, Task, current_app
+from django.db import DatabaseError, transaction
+from django.db.models import F
+from django.utils import timezone
+from kombu import Connection
+from kombu.exceptions import OperationalError
+
+from .models import OutboxMessage
+
+logger = logging.getLogger(__name__)
+
+PUBLISH_TIMEOUT = 2.0  # seconds: connecting to the broker, and each command sent to it
+# A row the request's own publish has not dealt with by then (its process died, or it is
+# still trying) becomes the sweep's; well above PUBLISH_TIMEOUT so the two do not overlap.
+GRACE = timedelta(seconds=10)
+SWEEP_BATCH = 200
+
+
+def outbox_enqueue(*, task: Task | str, kwargs: dict[str, Any]) -> OutboxMessage:
+    """Run `task(**kwargs)` on a worker once the current transaction commits (at least once).
+
+    The row is written in the current transaction, so the work is queued exactly when the data
+    that asked for it is saved. Publishing happens after the commit and never raises."""
+    name = task if isinstance(task, str) else task.name
+    message = OutboxMessage.objects.create(task_name=name, kwargs=kwargs, next_try_at=timezone.now() + GRACE)
+    transaction.on_commit(lambda: _publish_after_commit(message_id=message.pk, task=task, kwargs=kwargs))
+    return message
+
+
+def outbox_sweep(*, limit: int = SWEEP_BATCH) -> int:
+    """Publish the due messages (their publish failed, or nobody tried), oldest first; return
+    how many the broker took. Rows another sweep holds are skipped (SKIP LOCKED on PostgreSQL).
+    A message that fails again waits longer (backoff); a broker that is down ends the run."""
+    app = current_app
+    published: list[int] = []
+    with transaction.atomic():
+        due = list(
+            OutboxMessage.objects.select_for_update(skip_locked=True)
+            .filter(next_try_at__lte=timezone.now())
+            .order_by("next_try_at", "pk")[:limit]
+        )
+        if not due:
+            return 0
+        with _connection(app) as connection:
+            for message in due:
+                try:
+                    _publish(app, message.task_name, message.kwargs, connection=connection)
+                except Exception as exc:  # noqa: BLE001 (any failure leaves the row for a later sweep)
+                    _failed(message=message, exc=exc, retry_in=_backoff(message.attempts))
+                    if _broker_down(exc):
+                        break
+                    continue
+                published.append(message.pk)
+        OutboxMessage.objects.filter(pk__in=published).delete()
+    return len(published)
+
+
+def _publish_after_commit(*, message_id: int, task: Task | str, kwargs: dict[str, Any]) -> None:
+    app = current_app if isinstance(task, str) else task.app
+    try:
+        with _connection(app) as connection:
+            _publish(app, task, kwargs, connection=connection)
+    except Exception as exc:  # noqa: BLE001 (the request has committed: nothing may reach it; the sweep retries)
+        try:
+            _failed(message=OutboxMessage(pk=message_id, attempts=0), exc=exc, retry_in=timedelta(0))
+        except DatabaseError:
+            logger.exception("Outbox: could not record the failure of message %s", message_id)
+        return
+    try:
+        OutboxMessage.objects.filter(pk=message_id).delete()
+    except DatabaseError:  # published already: the sweep will publish it again (at least once)
+        logger.exception("Outbox: message %s was published but its row could not be deleted", message_id)
+
+
+def _connection(app: Celery) -> Connection:
+    """A broker connection of its own that tries once, with short timeouts (the app's pooled
+    connection would retry for seconds, and the worker's settings must not change)."""
+    return app.connection_for_write(
+        connect_timeout=PUBLISH_TIMEOUT,
+        transport_options={
+            "max_retries": 0,
+            "socket_connect_timeout": PUBLISH_TIMEOUT,
+            "socket_timeout": PUBLISH_TIMEOUT,
+        },
+    )
+
+
+def _publish(app: Celery, task: Task | str, kwargs: dict[str, Any], *, connection: Connection) -> None:
+    """apply_async (so that eager settings run the task in place), or send_task by name when
+    this process has not loaded the task."""
+    if isinstance(task, str):
+        registered = app.tasks.get(task)
+        if registered is None:
+            app.send_task(task, kwargs=kwargs, connection=connection, retry=False)
+            return
+        task = registered
+    task.apply_async(kwargs=kwargs, connection=connection, retry=False)
+
+
+def _broker_down(exc: Exception) -> bool:
+    return isinstance(exc, OperationalError | OSError)
+
+
+def _backoff(attempts: int) -> timedelta:
+    """1, 2, 4 … minutes after each failed sweep, at most an hour."""
+    return timedelta(minutes=min(60, 2 ** min(attempts, 6)))
+
+
+def _failed(*, message: OutboxMessage, exc: Exception, retry_in: timedelta) -> None:
+    logger.warning(
+        "Outbox: could not publish message %s (attempt %s): %s", message.pk, message.attempts + 1, exc
+    )
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        attempts=F("attempts") + 1,
+        last_error=f"{type(exc).__name__}: {exc}"[:1000],
+        next_try_at=timezone.now() + retry_in,
+    )
