@@ -22,6 +22,7 @@ import pytest
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parent
+pytest_plugins = ["tests.outage_fixtures"]
 
 IN_CI = (
     os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -93,19 +94,6 @@ class SMTPInbox:
 
 
 @pytest.fixture
-def redis_process(tmp_path):
-    """A Redis of this test's own (redis-server from the Debian package)."""
-    from tests.redis_process import RedisProcess
-
-    if not shutil.which("redis-server"):
-        service_missing("needs redis-server")
-    server = RedisProcess(tmp_path)
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
 def smtp_server(settings):
     """A real SMTP server on 127.0.0.1 and Django configured to send to it."""
     from aiosmtpd.controller import Controller
@@ -147,38 +135,6 @@ def _reset_connection_pools(app) -> None:
     broker_url. (Not closed: kombu keeps producer pools in a global registry keyed by URL.)"""
     app._pool = None
     app.amqp._producer_pool = None
-
-
-class BrokerSwitch:
-    """Takes the Celery app's broker away and gives it back. Down, the app publishes to Redis on
-    a closed loopback port (not eager), so every publish fails as it does in an outage: kombu's
-    OperationalError, connection refused. Up, it has the test settings again."""
-
-    def __init__(self, app) -> None:
-        self.app = app
-        self.previous = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
-        app.loader.import_default_modules()  # every task by name, as in a worker
-
-    def down(self) -> None:
-        self.app.conf.update(broker_url=f"redis://127.0.0.1:{free_port()}/0", task_always_eager=False)
-        _reset_connection_pools(self.app)
-
-    def up(self) -> None:
-        self.app.conf.update(self.previous)
-        _reset_connection_pools(self.app)
-
-
-@pytest.fixture
-def broker_down():
-    """The broker is down for the test (see BrokerSwitch); `broker_down.up()` brings it back."""
-    from config.celery_app import app
-
-    switch = BrokerSwitch(app)
-    switch.down()
-    try:
-        yield switch
-    finally:
-        switch.up()
 
 
 @pytest.fixture

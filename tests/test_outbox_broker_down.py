@@ -1,17 +1,14 @@
 """Redis (the broker) down: a request that queues mail still commits and answers at once, and the
 mail is delivered once the broker is back (decision 0012)."""
 
-import shutil
-import subprocess
 import time
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
 
 from accounts.models import User
 from accounts.tests.factories import PASSWORD
-from conftest import _reset_connection_pools, free_port, service_missing
+from conftest import _reset_connection_pools
 from outbox.models import OutboxMessage
 from outbox.tasks import sweep
 
@@ -38,56 +35,19 @@ def test_signup_with_the_broker_down_answers_at_once_and_keeps_the_mail(broker_d
     )
 
 
-class RedisServer:
-    """A throw-away redis-server on a loopback port of its own, to stop and start again."""
-
-    def __init__(self, directory: Path) -> None:
-        self.port = free_port()
-        self.directory = directory
-        self.process: subprocess.Popen | None = None
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        import redis
-
-        self.process = subprocess.Popen(
-            [shutil.which("redis-server") or "redis-server", "--port", str(self.port), "--bind", "127.0.0.1",
-             "--save", "", "--appendonly", "no", "--dir", str(self.directory)],
-            stdout=subprocess.DEVNULL,
-        )  # fmt: skip
-        client = redis.Redis.from_url(self.url)
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                client.ping()
-                return
-            except redis.ConnectionError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.05)
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-
-
 @pytest.mark.postgres
 @pytest.mark.redis
 @pytest.mark.smtp
 def test_mail_queued_while_redis_is_down_is_delivered_when_it_is_back(
-    transactional_db, client, smtp_server, tmp_path
+    transactional_db, client, smtp_server, redis_process
 ):
-    if shutil.which("redis-server") is None:
-        service_missing("needs redis-server")
     from celery.contrib.testing.worker import start_worker
 
     from config.celery_app import app
 
     keys = ("broker_url", "task_always_eager", "broker_transport_options", "broker_connection_timeout")
     previous = {key: app.conf[key] for key in keys}
-    broker = RedisServer(tmp_path)
-    broker.start()
+    broker = redis_process
     try:
         app.conf.update(
             broker_url=broker.url,
@@ -117,4 +77,3 @@ def test_mail_queued_while_redis_is_down_is_delivered_when_it_is_back(
     finally:
         app.conf.update(previous)
         _reset_connection_pools(app)
-        broker.stop()
