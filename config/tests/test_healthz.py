@@ -2,16 +2,14 @@
 database; a Redis that hangs (SIGSTOP) must not hang it."""
 
 import os
-import shutil
 import signal
-import subprocess
 import time
 
 import pytest
 from django.db import connections
 
 from config.celery_app import app as celery_app
-from conftest import free_port, service_missing
+from conftest import free_port
 
 CLOSED = "redis://127.0.0.1:1/0"  # nothing listens on port 1
 
@@ -29,31 +27,6 @@ def broker_at():
 
 def redis_cache_at(settings, url: str) -> None:
     settings.CACHES = {"default": {"BACKEND": "config.cache.RedisCache", "LOCATION": url}}
-
-
-@pytest.fixture
-def redis_server(tmp_path):
-    """A throw-away redis-server on a free loopback port: (url, process)."""
-    binary = shutil.which("redis-server")
-    if binary is None:
-        service_missing("needs redis-server on PATH")
-    port = free_port()
-    process = subprocess.Popen(  # noqa: S603 (a fixed command line built here, no shell)
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        cwd=tmp_path,
-        stdout=subprocess.DEVNULL,
-    )
-    url = f"redis://127.0.0.1:{port}/0"
-    try:
-        deadline = time.monotonic() + 10
-        while subprocess.run(["redis-cli", "-p", str(port), "ping"], capture_output=True).stdout != b"PONG\n":  # noqa: S603, S607 (redis-cli, next to redis-server)
-            assert time.monotonic() < deadline, "redis-server did not start"
-            time.sleep(0.05)
-        yield url, process
-    finally:
-        os.kill(process.pid, signal.SIGCONT)
-        process.terminate()
-        process.wait(timeout=10)
 
 
 @pytest.mark.django_db
