@@ -125,9 +125,6 @@ if "ENGINE" not in DATABASES["default"]:
     )
 DATABASES["default"]["CONN_MAX_AGE"] = env_or_fail("DATABASE_CONN_MAX_AGE", cast=int, default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # A database host that does not answer fails a connection in seconds, not minutes (TCP's).
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server, the worker and beat share one SQLite file without "database is locked".
     DATABASES["default"]["OPTIONS"] = {
@@ -169,9 +166,8 @@ SESSION_ENGINE = (
     "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
 )
 
-# The broker is a Redis of its own in production (`noeviction`: a queued task is never dropped to
-# make room), apart from the cache's (`allkeys-lru`); the policy is per server. Elsewhere it
-# defaults to the cache's Redis, or to a folder (production.py requires it to be set).
+# In production a Redis of its own (`noeviction`), apart from the cache's (`allkeys-lru`): the
+# policy is per server. Elsewhere it defaults to the cache's Redis, or to a folder.
 CELERY_BROKER_URL = env_or_fail("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
 CELERY_BROKER_TRANSPORT_OPTIONS: dict = {}
 if CELERY_BROKER_URL.startswith("filesystem://"):
@@ -188,9 +184,8 @@ else:
     # A task whose worker died is redelivered after this many seconds (Redis' default is an
     # hour), and abandoned messages are looked for every 10 s (kombu's default is ~100 s). Every
     # task here is short and safe to run twice, so a short timeout costs nothing.
-    # A broker that hangs (stopped, or gone without closing the connection) fails a publish or a
-    # read after `socket_timeout` instead of blocking forever (kombu's default: no timeout).
-    # Longer than the worker's 1 s BRPOP, which an idle queue answers only when it ends.
+    # A hung broker fails a publish or a read after `socket_timeout` instead of blocking forever
+    # (kombu's default); longer than the worker's 1 s BRPOP, which an idle queue answers at its end.
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "visibility_timeout": env_or_fail("CELERY_VISIBILITY_TIMEOUT", cast=int, default=120),
         "unacked_restore_interval": 10,
