@@ -148,7 +148,7 @@ def settings_in_subprocess(module: str, env: dict, code: str) -> subprocess.Comp
     clean = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_", "S3_", "EMAIL_"))
+        if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_", "CELERY_", "S3_", "EMAIL_"))
     }
     return subprocess.run(
         [sys.executable, "-c", f"import django; django.setup(); from django.conf import settings; {code}"],
@@ -164,8 +164,29 @@ def test_production_settings_refuse_to_start_without_secrets():
     result = settings_in_subprocess("config.settings.production", {}, "print('started')")
     assert result.returncode != 0
     assert (
-        "Production settings need: DJANGO_SECRET_KEY, DATABASE_URL (PostgreSQL), REDIS_URL" in result.stderr
+        "Production settings need: DJANGO_SECRET_KEY, DATABASE_URL (PostgreSQL), REDIS_URL, "
+        "CELERY_BROKER_URL, EMAIL_URL (smtp://…)." in result.stderr
     )
+
+
+def test_production_settings_need_a_broker_url_of_their_own():
+    # The broker never defaults to the cache's Redis in production: a cache evicts, a broker must not.
+    env = {
+        "DJANGO_SECRET_KEY": "x" * 60,
+        "DATABASE_URL": "postgres://credo:credo@127.0.0.1:5432/credo",
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
+        "EMAIL_URL": "smtp://127.0.0.1:25",
+    }
+    result = settings_in_subprocess("config.settings.production", env, "print('started')")
+    assert result.returncode != 0
+    assert "Production settings need: CELERY_BROKER_URL. See README.md" in result.stderr
+    result = settings_in_subprocess(
+        "config.settings.production",
+        {**env, "CELERY_BROKER_URL": "redis://127.0.0.1:6380/0"},
+        "print(settings.CELERY_BROKER_URL, settings.CACHES['default']['LOCATION'])",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "redis://127.0.0.1:6380/0 redis://127.0.0.1:6379/0"
 
 
 def test_bad_environment_value_fails_with_clear_message():
@@ -191,10 +212,13 @@ def test_production_settings_pass_deploy_checks():
         "DJANGO_SECRET_KEY": "x" * 20 + "-deploy-check-" + "y" * 30,
         "DATABASE_URL": "postgres://credo:credo@127.0.0.1:5432/credo",
         "REDIS_URL": "redis://127.0.0.1:6379/0",
+        "CELERY_BROKER_URL": "redis://127.0.0.1:6380/0",
         "EMAIL_URL": "smtp://127.0.0.1:25",
         "DJANGO_ALLOWED_HOSTS": "credo.example",
     }
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_"))}
+    clean = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_", "CELERY_"))
+    }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         env={**clean, "DJANGO_SETTINGS_MODULE": "config.settings.production", **env},

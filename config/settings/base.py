@@ -182,6 +182,8 @@ SESSION_ENGINE = (
     "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
 )
 
+# In production a Redis of its own (`noeviction`), apart from the cache's (`allkeys-lru`): the
+# policy is per server. Elsewhere it defaults to the cache's Redis, or to a folder.
 CELERY_BROKER_URL = env_or_fail("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
 CELERY_BROKER_TRANSPORT_OPTIONS: dict = {}
 if CELERY_BROKER_URL.startswith("filesystem://"):
@@ -198,11 +200,25 @@ else:
     # A task whose worker died is redelivered after this many seconds (Redis' default is an
     # hour), and abandoned messages are looked for every 10 s (kombu's default is ~100 s). Every
     # task here is short and safe to run twice, so a short timeout costs nothing.
+    # A hung broker fails a publish or a read after `socket_timeout` instead of blocking forever
+    # (kombu's default); longer than the worker's 1 s BRPOP, which an idle queue answers at its end.
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "visibility_timeout": env_or_fail("CELERY_VISIBILITY_TIMEOUT", cast=int, default=120),
         "unacked_restore_interval": 10,
         "unacked_restore_throttle": 1,
+        "socket_timeout": 5,
+        "socket_connect_timeout": 3,
+        "socket_keepalive": True,
     }
+# Connecting gives up after 3 s; a task published from a page (an email, a resend) is retried
+# twice within about half a second and then fails, instead of holding the request for long.
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.3,
+}
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

@@ -1,9 +1,9 @@
-"""Production: PostgreSQL, Redis (cache and broker), SMTP, WhiteNoise, HTTPS. No secret defaults."""
+"""Production: PostgreSQL, two Redis (the cache, the broker), SMTP, WhiteNoise, HTTPS. No secret defaults."""
 
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403 (settings modules extend the base namespace on purpose)
-from .base import DATABASES, EMAIL_BACKEND, REDIS_URL, SECRET_KEY, env_bool, env_or_fail
+from .base import DATABASES, EMAIL_BACKEND, REDIS_URL, SECRET_KEY, env, env_bool, env_or_fail
 
 DEBUG = False
 
@@ -13,6 +13,8 @@ _missing = [
         ("DJANGO_SECRET_KEY", len(SECRET_KEY) >= 50),
         ("DATABASE_URL (PostgreSQL)", DATABASES["default"]["ENGINE"].endswith("postgresql")),
         ("REDIS_URL", bool(REDIS_URL)),
+        # Set explicitly, never the cache's Redis by default: a cache evicts, a broker must not.
+        ("CELERY_BROKER_URL", bool(env.str("CELERY_BROKER_URL", default=""))),
         ("EMAIL_URL (smtp://…)", EMAIL_BACKEND.endswith("smtp.EmailBackend")),
     )
     if not ok
