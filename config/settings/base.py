@@ -8,8 +8,9 @@ start-up with a message naming the variable.
 from pathlib import Path
 
 import environ
-from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
+
+from .beat import BEAT_SCHEDULE
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -229,36 +230,8 @@ CELERY_TASK_IGNORE_RESULT = True
 # Crontab schedules are read in Pacific time: the certificate email runs at 20:00 there in both
 # PST and PDT. (Messages and stored times stay UTC.)
 CELERY_TIMEZONE = "America/Los_Angeles"
-# Every task is either here or in config.celery_app.ON_DEMAND_TASKS with the reason it is not
-# periodic (config/tests/test_beat_schedule.py holds both lists to that).
-CELERY_BEAT_SCHEDULE: dict = {
-    # Queued work whose publish after its commit failed (the broker was down): decision 0012.
-    "outbox-sweep": {"task": "outbox.sweep", "schedule": 60},
-    "access-open-emails": {"task": "programs.send_access_open_emails", "schedule": 15 * 60},
-    "expire-waitlist-offers": {"task": "practicums.expire_waitlist_offers", "schedule": 15 * 60},
-    # Due from 24 h (in person) / 1 h (virtual) before a session until it starts: any run sends.
-    "session-reminders": {"task": "practicums.send_session_reminders", "schedule": 5 * 60},
-    "nightly-certificate-email": {
-        "task": "certificates.nightly_batch",
-        "schedule": crontab(hour=20, minute=0),
-    },
-    # On the quarter hour (not 15 minutes after beat starts): a practicum's last day is caught
-    # within 15 minutes of its start in its own zone, however often beat restarts.
-    "exam-invitations": {
-        "task": "recertification.issue_exam_invitations",
-        "schedule": crontab(minute="*/15"),
-    },
-    "renewal-reminders": {
-        "task": "recertification.send_reminders",
-        "schedule": crontab(hour=9, minute=0),
-    },
-    # A timed attempt left open past its deadline is scored with the answers saved in time.
-    "close-overdue-attempts": {"task": "modules.close_overdue_attempts", "schedule": 5 * 60},
-    "close-overdue-exam-attempts": {
-        "task": "recertification.close_overdue_exam_attempts",
-        "schedule": 5 * 60,
-    },
-}
+# What beat runs when: config/settings/beat.py.
+CELERY_BEAT_SCHEDULE = BEAT_SCHEDULE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
