@@ -73,3 +73,17 @@ class RedisProcess:
             [REDIS_CLI, "-p", str(self.port), *args], capture_output=True, text=True, timeout=5
         )
         return done.stdout.strip()
+
+
+def cache_settings(url: str, *, prefix: str = "test") -> dict:
+    """CACHES as production sets them (config/settings/base.py), on the Redis at `url`."""
+
+    def alias(fallback: str) -> dict:
+        return {
+            "BACKEND": "core.cache.ResilientRedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": prefix,
+            "OPTIONS": {"FALLBACK": fallback, "SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5},
+        }
+
+    return {"default": alias("local"), "sessions": alias("none")}

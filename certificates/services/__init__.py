@@ -17,7 +17,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from core import page_cache
 from core.numbers import hours_text
 from modules.models import Module
 from outbox.services import outbox_enqueue
@@ -223,7 +222,6 @@ def certificate_revoke(*, certificate: Certificate, by: User | None, reason: str
         Certificate.objects.filter(pk=certificate.pk).update(
             status=Certificate.Status.REVOKED, revoked_reason=reason[:300]
         )
-        page_cache.changed(page_cache.person(certificate.user_id))
         CertificateEvent.objects.create(
             certificate=certificate, action=CertificateEvent.Action.REVOKED, by=by, reason=reason
         )
@@ -234,7 +232,6 @@ def certificate_revoke(*, certificate: Certificate, by: User | None, reason: str
 def certificate_hold(*, certificate: Certificate, by: User | None, held: bool, reason: str = "") -> None:
     with transaction.atomic():
         Certificate.objects.filter(pk=certificate.pk).update(held=held)
-        page_cache.changed(page_cache.person(certificate.user_id))
         action = CertificateEvent.Action.HELD if held else CertificateEvent.Action.RELEASED
         CertificateEvent.objects.create(certificate=certificate, action=action, by=by, reason=reason)
 
@@ -243,7 +240,6 @@ def certificate_resend(*, certificate: Certificate, by: User | None) -> None:
     """Send this one certificate again now (to the person's current address)."""
     with transaction.atomic():
         Certificate.objects.filter(pk=certificate.pk).update(email_state=Certificate.Email.PENDING)
-        page_cache.changed(page_cache.person(certificate.user_id))
         CertificateEvent.objects.create(certificate=certificate, action=CertificateEvent.Action.RESENT, by=by)
         from ..tasks import send_person
 
@@ -343,7 +339,6 @@ def certificates_send_for_person(
         if not certificates:
             return SendOutcome()
         ids = [c.pk for c in certificates]
-        page_cache.changed(*{page_cache.person(c.user_id) for c in certificates})
         try:
             message = certificates_email_message(certificates[0].user, certificates, resend=bool(only))
             with get_connection() as connection:

@@ -13,7 +13,6 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.models import User
-from core import page_cache
 from core.mail import Email, email_queue
 from modules.models import Module
 from practicums.models import Practicum
@@ -86,13 +85,12 @@ def _share_link_item(*, user: User, item_key: str) -> tuple[Module | None, Pract
 
 def share_link_revoke(*, link: ShareLink) -> None:
     ShareLink.objects.filter(pk=link.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
-    page_cache.changed(page_cache.links(link.user_id))
 
 
 def share_link_opened(*, link: ShareLink) -> None:
     ShareLink.objects.filter(pk=link.pk).update(open_count=F("open_count") + 1, last_opened_at=timezone.now())
-    # Not page_cache.changed: opens reach the owner's list of links within the minute, and
-    # renewing on every open would re-render the owner's record each time it is shared.
+    # Open counts are quiet fields (ShareLink.cache_scope): they reach the owner's list of links
+    # within the minute, instead of re-rendering the owner's record each time it is shared.
 
 
 def share_link_email(*, link: ShareLink, url: str, to: str, note: str, item_title: str = "") -> None:

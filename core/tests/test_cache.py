@@ -11,18 +11,11 @@ from django.test import RequestFactory
 from django_ratelimit.core import is_ratelimited
 
 from core import cache as resilient
+from tests.redis_process import cache_settings
 
 
 def redis_caches(url: str) -> dict:
-    def alias(fallback: str) -> dict:
-        return {
-            "BACKEND": "core.cache.ResilientRedisCache",
-            "LOCATION": url,
-            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
-            "OPTIONS": {"FALLBACK": fallback, "SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5},
-        }
-
-    return {"default": alias("local"), "sessions": alias("none")}
+    return cache_settings(url, prefix=f"test-{uuid.uuid4().hex}")
 
 
 @pytest.fixture

@@ -18,7 +18,6 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.services import user_create
-from core import page_cache
 from core.dates import local_date
 from core.mail import email_queue
 from programs.models import Enrollment, Program
@@ -205,7 +204,6 @@ def registration_cancel(*, registration: Registration, reason: str, now: datetim
         Registration.objects.filter(pk=registration.pk).exclude(status=Registration.Status.CANCELLED).update(
             status=Registration.Status.CANCELLED, cancelled_at=now, cancel_reason=reason[:200]
         )
-        page_cache.changed(page_cache.person(registration.user_id))
         transaction.on_commit(lambda: waitlist_promote(practicum_id=registration.practicum_id))
 
 

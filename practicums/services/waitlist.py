@@ -5,7 +5,6 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from core import page_cache
 from core.mail import email_queue
 from programs.services import email_render
 
@@ -51,7 +50,6 @@ def registration_confirm_offer(*, registration: Registration, now: datetime | No
         updated = Registration.objects.filter(
             pk=registration.pk, status=Registration.Status.OFFERED, offer_expires_at__gt=now
         ).update(status=Registration.Status.CONFIRMED, offer_expires_at=None)
-        page_cache.changed(page_cache.person(registration.user_id))
     registration.refresh_from_db()
     if updated != 1 and registration.status != Registration.Status.CONFIRMED:
         raise RegistrationError("This offer has expired and the seat has passed to the next person waiting.")
@@ -64,13 +62,12 @@ def waitlist_expire_offers(*, now: datetime | None = None) -> int:
     expired = list(
         Registration.objects.filter(
             status=Registration.Status.OFFERED, offer_expires_at__lte=now
-        ).values_list("pk", "practicum_id", "user_id")
+        ).values_list("pk", "practicum_id")
     )
     lapsed = 0
-    for pk, practicum_id, user_id in expired:
+    for pk, practicum_id in expired:
         lapsed += Registration.objects.filter(pk=pk, status=Registration.Status.OFFERED).update(
             status=Registration.Status.CANCELLED, cancelled_at=now, cancel_reason="Seat offer expired"
         )
-        page_cache.changed(page_cache.person(user_id))
         waitlist_promote(practicum_id=practicum_id, now=now)
     return lapsed

@@ -13,7 +13,6 @@ from django.utils import timezone
 from accounts.models import User
 from certificates.models import Certificate
 from certificates.services import certificate_issue
-from core import page_cache
 from core.dates import date_range, local_date
 from core.mail import email_queue
 from modules.models import Attempt, Module
@@ -320,7 +319,6 @@ def credential_recertify(
             date__lte=locked.valid_until,
             counted_for__isnull=True,
         ).update(counted_for=locked)
-        page_cache.changed(page_cache.person(locked.user_id))
         renewal.certificate = certificate_issue(
             user=locked.user,
             program=program,

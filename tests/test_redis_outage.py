@@ -1,0 +1,168 @@
+"""Redis stops, or hangs, in the middle of a person's visit (issue #16; docs/decisions/0014):
+it costs speed, not answers or data. Every page they use still answers, check-ins are
+recorded, people still sign in (and wrong passwords are still limited), mail waits in the
+outbox, /healthz says "degraded"; and when Redis is back the cache is used again by itself.
+
+A Redis of the test's own (tests/redis_process.py) serves the cache, the sessions and the
+broker, as in a one-server set-up, so that stopping it takes all three away."""
+
+import time
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.tests.factories import PASSWORD, UserFactory
+from conftest import _reset_connection_pools
+from core import cache as resilient
+from modules.tests.factories import LessonFactory, ModuleFactory, enroll
+from outbox.models import OutboxMessage
+from practicums.models import Attendance
+from practicums.services import calendar_feed_get_or_create
+from practicums.tests.factories import PracticumFactory, make_session, register
+from programs.tests.factories import ProgramFactory
+from tests.redis_process import cache_settings
+
+pytestmark = pytest.mark.django_db(transaction=True)  # mail is queued on commit
+
+
+@pytest.fixture
+def on_own_redis(redis_process, settings, monkeypatch):
+    from config.celery_app import app
+
+    settings.CACHES = cache_settings(redis_process.url)
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    settings.SESSION_CACHE_ALIAS = "sessions"
+    monkeypatch.setattr(resilient, "RETRY_AFTER", 0.3)  # the circuit's retry, shortened
+    resilient._down_until.clear()
+    previous = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
+    app.conf.update(broker_url=redis_process.url, task_always_eager=False)
+    _reset_connection_pools(app)
+    yield redis_process
+    app.conf.update(previous)
+    _reset_connection_pools(app)
+
+
+@pytest.fixture
+def visit():
+    """A person enrolled in a program with a module, in a practicum whose session runs now."""
+    user = UserFactory(full_name="Robin Learner")
+    program = ProgramFactory(title="Certified Learning Practitioner")
+    enroll(user, program)
+    module = ModuleFactory(program=program, title="Writing objectives", appraised_hours=Decimal("2"))
+    LessonFactory(module=module, title="Verbs that can be observed", order=0)
+    practicum = PracticumFactory(program=program)
+    register(user, practicum)
+    now = timezone.now()
+    session = make_session(practicum, "Day 1", now - timedelta(hours=1), now + timedelta(hours=2))
+    feed = calendar_feed_get_or_create(user=user)
+    client = Client()
+    response = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
+    assert response.status_code == 302
+    return user, module, session, feed, client
+
+
+def answered(client, method: str, url: str, data=None, *, within: float = 3.0):
+    started = time.monotonic()
+    response = getattr(client, method)(url, data or {})
+    took = time.monotonic() - started
+    assert took < within, f"{url} took {took:.1f} s"
+    assert response.status_code < 500, url
+    return response
+
+
+def sign_in(client, email: str, password: str = PASSWORD):
+    return answered(client, "post", reverse("account_login"), {"login": email, "password": password})
+
+
+def pages(client, module, feed) -> None:
+    dashboard = answered(client, "get", reverse("dashboard"))
+    assert dashboard.status_code == 200
+    assert "Certified Learning Practitioner" in dashboard.content.decode()
+    assert (
+        "Writing objectives"
+        in answered(client, "get", reverse("modules:detail", args=[module.pk])).content.decode()
+    )
+    assert answered(client, "get", reverse("certificates:record")).status_code == 200
+    assert answered(client, "get", reverse("practicums:attendance")).status_code == 200
+    feed_response = answered(client, "get", reverse("practicums:my_calendar_feed"), {"token": feed.token})
+    assert b"BEGIN:VCALENDAR" in feed_response.content
+
+
+def test_redis_stopped_mid_visit_costs_speed_not_answers(on_own_redis, visit):
+    user, module, session, feed, client = visit
+    pages(client, module, feed)  # cached now
+    assert int(on_own_redis.command("DBSIZE")) > 0
+
+    on_own_redis.stop()
+    pages(client, module, feed)  # still signed in: the session comes from the database
+    checked_in = answered(client, "post", reverse("practicums:attendance"), {"code": session.code})
+    assert checked_in.status_code == 302
+    assert Attendance.objects.filter(user=user, session=session).exists()
+
+    other = UserFactory(email="casey@example.org")
+    newcomer = Client()
+    response = answered(
+        newcomer, "post", reverse("account_login"), {"login": other.email, "password": PASSWORD}
+    )
+    assert response.status_code == 302  # people still sign in
+    guesser = Client()
+    for _ in range(5):
+        answered(guesser, "post", reverse("account_login"), {"login": other.email, "password": "wrong"})
+    refused = answered(
+        guesser, "post", reverse("account_login"), {"login": other.email, "password": PASSWORD}
+    )
+    assert "Too many failed login attempts" in refused.content.decode()  # still limited
+
+    signup = answered(
+        Client(),
+        "post",
+        reverse("account_signup"),
+        {
+            "full_name": "Wren Worker",
+            "email": "wren@example.org",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
+    )
+    assert signup.status_code == 302
+    assert OutboxMessage.objects.filter(task_name="accounts.email_send").count() == 1  # kept, not lost
+
+    health = answered(client, "get", "/healthz")
+    assert (health.status_code, health.json()["status"]) == (200, "degraded")
+
+    on_own_redis.start()
+    time.sleep(0.4)
+    pages(client, module, feed)  # fills the cache again
+    with CaptureQueriesContext(connection) as captured:
+        assert answered(client, "get", reverse("dashboard")).status_code == 200
+    assert len(captured) == 1, [
+        q["sql"] for q in captured
+    ]  # the page from Redis; the person from the database
+    assert answered(client, "get", "/healthz").json()["status"] == "ok"
+
+
+def test_redis_hung_mid_visit_costs_speed_not_answers(on_own_redis, visit):
+    user, module, session, feed, client = visit
+    pages(client, module, feed)
+    on_own_redis.pause()  # SIGSTOP: connections open, no answers, no errors
+    try:
+        pages(client, module, feed)
+        checked_in = answered(client, "post", reverse("practicums:attendance"), {"code": session.code})
+        assert checked_in.status_code == 302
+        assert Attendance.objects.filter(user=user, session=session).exists()
+        newcomer = Client()
+        other = UserFactory(email="casey@example.org")
+        response = answered(
+            newcomer, "post", reverse("account_login"), {"login": other.email, "password": PASSWORD}
+        )
+        assert response.status_code == 302
+    finally:
+        on_own_redis.resume()
+    time.sleep(0.4)
+    pages(client, module, feed)
