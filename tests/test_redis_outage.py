@@ -9,6 +9,7 @@ broker, as in a one-server set-up, so that stopping it takes all three away."""
 import time
 from datetime import timedelta
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from django.db import connection
@@ -20,6 +21,7 @@ from django.utils import timezone
 from accounts.tests.factories import PASSWORD, UserFactory
 from conftest import _reset_connection_pools
 from core import cache as resilient
+from modules.services import lesson_mark_done
 from modules.tests.factories import LessonFactory, ModuleFactory, enroll
 from outbox.models import OutboxMessage
 from practicums.models import Attendance
@@ -166,3 +168,54 @@ def test_redis_hung_mid_visit_costs_speed_not_answers(on_own_redis, visit):
         on_own_redis.resume()
     time.sleep(0.4)
     pages(client, module, feed)
+
+
+@pytest.fixture
+def reader(on_own_redis, visit, monkeypatch):
+    """The person's module page, cached, and what it says about their lessons."""
+    from core import page_cache
+
+    monkeypatch.setattr(page_cache, "_unrenewed", {})
+    user, module, _, _, client = visit
+
+    def lessons_done() -> str:
+        html = answered(client, "get", reverse("modules:detail", args=[module.pk])).content.decode()
+        return html.split("Lessons done: ", 1)[1].split("<", 1)[0].strip()
+
+    assert lessons_done() == "0 of 1"
+    assert lessons_done() == "0 of 1"  # now from the cache
+    return SimpleNamespace(
+        user=user, lesson=module.lessons.get(), lessons_done=lessons_done, monkeypatch=monkeypatch
+    )
+
+
+def test_while_redis_refuses_writes_no_process_serves_a_cached_page(on_own_redis, reader):
+    """Redis serves reads but refuses writes (here: no replica to write to). The renewal of the
+    person's pages fails; even a process that never heard of it (its list of failed renewals
+    is empty) must not serve the page kept before."""
+    from core import page_cache
+
+    on_own_redis.command("CONFIG", "SET", "min-replicas-to-write", "1")
+    lesson_mark_done(user=reader.user, lesson=reader.lesson)
+    assert page_cache._unrenewed  # this process knows
+    reader.monkeypatch.setattr(page_cache, "_unrenewed", {})  # another process does not,
+    resilient._down_until.clear()  # nor does it know that this Redis just failed a write
+    assert reader.lessons_done() == "1 of 1"
+    on_own_redis.command("CONFIG", "SET", "min-replicas-to-write", "0")
+    assert reader.lessons_done() == "1 of 1"
+
+
+def test_a_renewal_lost_in_a_blip_is_stored_before_the_page_is_read_again(on_own_redis, reader):
+    """Redis hangs just while a renewal is stored, then answers again: the process that lost
+    the renewal stores it before it reads the page again."""
+    from core import page_cache
+
+    on_own_redis.pause()
+    try:
+        lesson_mark_done(user=reader.user, lesson=reader.lesson)  # the renewal times out
+    finally:
+        on_own_redis.resume()
+    assert page_cache.person(reader.user.pk) in page_cache._unrenewed
+    time.sleep(0.4)  # the circuit's retry
+    assert reader.lessons_done() == "1 of 1"
+    assert page_cache._unrenewed == {}
