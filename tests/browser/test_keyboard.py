@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from accounts.tests.factories import PASSWORD
 from certificates.services import share_link_create
-from certificates.tests.test_record import build_person
+from certificates.tests.factories import build_person
 from practicums.tests.factories import PracticumFactory
 from programs.tests.factories import ProgramFactory
 from recertification.services import credential_grant

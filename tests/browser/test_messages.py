@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from accounts.tests.factories import UserFactory
 from certificates.models import ShareLink
-from certificates.tests.test_record import build_person
+from certificates.tests.factories import build_person
 from modules.tests.factories import AssessmentFactory, ModuleFactory, add_question, enroll
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(180)]

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.tests.factories import PASSWORD
 from certificates.services import share_link_create
-from certificates.tests.test_record import build_person
+from certificates.tests.factories import build_person
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(300)]
 
