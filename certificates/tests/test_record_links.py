@@ -20,39 +20,6 @@ LA = ZoneInfo("America/Los_Angeles")
 
 
 @pytest.mark.django_db
-def test_expired_revoked_and_unknown_links(client):
-    user = UserFactory(time_zone="UTC")
-    with time_machine.travel(datetime(2026, 12, 1, tzinfo=UTC)):
-        _, token = share_link_create(user=user, label="", valid_through=date(2026, 12, 31), program_ids=[])
-    with time_machine.travel(datetime(2026, 12, 31, tzinfo=UTC)):
-        assert client.get(reverse("certificates:shared_record", args=[token])).status_code == 200
-    with time_machine.travel(datetime(2027, 1, 1, 0, 0, 1, tzinfo=UTC)):
-        response = client.get(reverse("certificates:shared_record", args=[token]))
-        assert response.status_code == 410
-        assert "It has expired." in response.content.decode()
-    link2, token2 = share_link_create(
-        user=user, label="", valid_through=datetime.now(UTC).date() + timedelta(days=7), program_ids=[]
-    )
-    client.force_login(user)
-    client.post(reverse("certificates:link_revoke", args=[link2.pk]))
-    response = client.get(reverse("certificates:shared_record", args=[token2]))
-    assert response.status_code == 410
-    assert "withdrawn it" in response.content.decode()
-    response = client.get(reverse("certificates:shared_record", args=["made-up-token"]))
-    assert response.status_code == 404
-    assert "This link does not exist" in response.content.decode()
-
-
-@pytest.mark.django_db
-def test_guessing_tokens_is_rate_limited(client):
-    statuses = [
-        client.get(reverse("certificates:shared_record", args=[f"guess-{i}"])).status_code for i in range(62)
-    ]
-    assert statuses[:60] == [404] * 60
-    assert statuses[-1] == 429
-
-
-@pytest.mark.django_db
 def test_create_link_with_email_and_someone_elses_link_is_404(client, django_capture_on_commit_callbacks):
     user = UserFactory(full_name="Taylor Teacher")
     program = ProgramFactory()
@@ -82,20 +49,6 @@ def test_create_link_with_email_and_someone_elses_link_is_404(client, django_cap
     assert client.post(reverse("certificates:link_revoke", args=[link.pk])).status_code == 404
     link.refresh_from_db()
     assert link.revoked_at is None
-
-
-@pytest.mark.django_db
-def test_link_form_bad_input_shows_errors_and_creates_nothing(client):
-    user = UserFactory()
-    client.force_login(user)
-    response = client.post(
-        reverse("certificates:link_create"), {"expiry": "date", "expires_on": "2001-01-01", "note": "hi"}
-    )
-    assert response.status_code == 400
-    html = response.content.decode()
-    assert "Choose a day after today." in html
-    assert "Enter the address your message should go to." in html
-    assert not ShareLink.objects.exists()
 
 
 @pytest.mark.django_db
@@ -147,6 +100,16 @@ def test_n_days_link_works_through_the_last_of_those_days():
 
 
 @pytest.mark.django_db
+def test_link_for_a_day_in_the_past_is_refused_by_the_service():
+    from django.core.exceptions import ValidationError
+
+    user = UserFactory(time_zone="UTC")
+    with time_machine.travel(datetime(2026, 12, 1, 12, tzinfo=UTC)), pytest.raises(ValidationError):
+        share_link_create(user=user, label="", valid_through=date(2026, 11, 30))
+    assert not ShareLink.objects.exists()
+
+
+@pytest.mark.django_db
 def test_existing_links_keep_their_last_day_when_migrated():
     from importlib import import_module
 
@@ -172,13 +135,36 @@ def test_existing_links_keep_their_last_day_when_migrated():
 
 
 @pytest.mark.django_db
-def test_link_for_a_day_in_the_past_is_refused_by_the_service():
-    from django.core.exceptions import ValidationError
-
+def test_expired_revoked_and_unknown_links(client):
     user = UserFactory(time_zone="UTC")
-    with time_machine.travel(datetime(2026, 12, 1, 12, tzinfo=UTC)), pytest.raises(ValidationError):
-        share_link_create(user=user, label="", valid_through=date(2026, 11, 30))
-    assert not ShareLink.objects.exists()
+    with time_machine.travel(datetime(2026, 12, 1, tzinfo=UTC)):
+        _, token = share_link_create(user=user, label="", valid_through=date(2026, 12, 31), program_ids=[])
+    with time_machine.travel(datetime(2026, 12, 31, tzinfo=UTC)):
+        assert client.get(reverse("certificates:shared_record", args=[token])).status_code == 200
+    with time_machine.travel(datetime(2027, 1, 1, 0, 0, 1, tzinfo=UTC)):
+        response = client.get(reverse("certificates:shared_record", args=[token]))
+        assert response.status_code == 410
+        assert "It has expired." in response.content.decode()
+    link2, token2 = share_link_create(
+        user=user, label="", valid_through=datetime.now(UTC).date() + timedelta(days=7), program_ids=[]
+    )
+    client.force_login(user)
+    client.post(reverse("certificates:link_revoke", args=[link2.pk]))
+    response = client.get(reverse("certificates:shared_record", args=[token2]))
+    assert response.status_code == 410
+    assert "withdrawn it" in response.content.decode()
+    response = client.get(reverse("certificates:shared_record", args=["made-up-token"]))
+    assert response.status_code == 404
+    assert "This link does not exist" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_guessing_tokens_is_rate_limited(client):
+    statuses = [
+        client.get(reverse("certificates:shared_record", args=[f"guess-{i}"])).status_code for i in range(62)
+    ]
+    assert statuses[:60] == [404] * 60
+    assert statuses[-1] == 429
 
 
 @pytest.mark.django_db
@@ -196,3 +182,17 @@ def test_share_form_groups_have_fieldsets_and_the_links_table_scrolls_on_its_own
     assert f'{group} <legend>Programs <span class="optional">(optional)</span></legend>' in html
     assert '<p class="help" id="id_programs_helptext">None ticked: every program.</p>' in html
     assert '<div class="table-scroll" role="region" aria-label="Your share links" tabindex="0">' in html
+
+
+@pytest.mark.django_db
+def test_link_form_bad_input_shows_errors_and_creates_nothing(client):
+    user = UserFactory()
+    client.force_login(user)
+    response = client.post(
+        reverse("certificates:link_create"), {"expiry": "date", "expires_on": "2001-01-01", "note": "hi"}
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Choose a day after today." in html
+    assert "Enter the address your message should go to." in html
+    assert not ShareLink.objects.exists()

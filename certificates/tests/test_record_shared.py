@@ -18,6 +18,22 @@ UTC = ZoneInfo("UTC")
 
 
 @pytest.mark.django_db
+def test_shared_certificate_download_and_foreign_one_404(client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        user, _, _ = build_person()
+        other, _, _ = build_person()
+    _, token = share_link_create(
+        user=user, label="", valid_through=datetime.now(UTC).date() + timedelta(days=7), program_ids=[]
+    )
+    mine = user.certificates.first()
+    response = client.get(reverse("certificates:shared_certificate", args=[token, mine.pk]))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    theirs = other.certificates.first()
+    assert client.get(reverse("certificates:shared_certificate", args=[token, theirs.pk])).status_code == 404
+
+
+@pytest.mark.django_db
 def test_shared_link_opens_without_login_with_headers_and_no_private_fields(
     client, django_capture_on_commit_callbacks
 ):
@@ -51,22 +67,6 @@ def test_shared_link_opens_without_login_with_headers_and_no_private_fields(
     assert link.last_opened_at is not None
     assert len(token) >= 32
     assert link.token_hash != token  # only a fingerprint is stored
-
-
-@pytest.mark.django_db
-def test_shared_certificate_download_and_foreign_one_404(client, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        user, _, _ = build_person()
-        other, _, _ = build_person()
-    _, token = share_link_create(
-        user=user, label="", valid_through=datetime.now(UTC).date() + timedelta(days=7), program_ids=[]
-    )
-    mine = user.certificates.first()
-    response = client.get(reverse("certificates:shared_certificate", args=[token, mine.pk]))
-    assert response.status_code == 200
-    assert b"".join(response.streaming_content).startswith(b"%PDF")
-    theirs = other.certificates.first()
-    assert client.get(reverse("certificates:shared_certificate", args=[token, theirs.pk])).status_code == 404
 
 
 @pytest.mark.django_db
