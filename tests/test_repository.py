@@ -92,3 +92,21 @@ def test_the_image_leaves_out_what_git_ignores():
     }
     assert {f"**/{pattern}" for pattern in ignored} - docker == set()
     assert ".git" in docker
+
+
+MAX_LINES = 400
+
+
+def test_no_tracked_python_file_is_longer_than_400_lines():
+    """A module that grows past one screen of scrolling is split by subject (house style)."""
+    git = shutil.which("git")
+    if git is None:
+        pytest.skip("needs git")
+    listed = subprocess.run([git, "-C", str(ROOT), "ls-files", "-z", "*.py"], capture_output=True, check=True)
+    long = {}
+    for name in listed.stdout.decode().split("\0"):
+        if name and (ROOT / name).is_file():
+            lines = len((ROOT / name).read_text(encoding="utf-8").splitlines())
+            if lines > MAX_LINES:
+                long[name] = lines
+    assert long == {}

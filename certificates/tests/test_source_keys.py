@@ -7,7 +7,7 @@ from certificates.models import Certificate
 from certificates.selectors import record_for_user
 from practicums.tests.factories import PracticumFactory, TrackGroupFactory
 
-from .test_record import build_person
+from .factories import build_person
 
 
 @pytest.mark.django_db

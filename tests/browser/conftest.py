@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from conftest import service_missing
 
@@ -62,6 +63,9 @@ class Journey:
         self.page.fill("#id_login", email)
         self.page.fill("#id_password", PASSWORD)
         self.page.click("form.form button[type=submit]")
+        # Signed in (or on to the second factor) before anything else: a page opened while the
+        # login is still on its way would cancel it.
+        expect(self.page).not_to_have_url(re.compile("/accounts/login/"))
         self.email = email
 
     def shot(self, name: str) -> None:
@@ -116,3 +120,8 @@ def totp_now(secret: str) -> str:
     if time.time() % 30 > 26:
         time.sleep(30 - time.time() % 30 + 0.1)
     return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
+def submit(page) -> None:
+    """Send the page's main form (the button a person would press)."""
+    page.click("main form.form button[type=submit]")

@@ -7,6 +7,7 @@ to the standard ones. A model with no row to open fails the test until this file
 """
 
 import io
+import re
 import time
 from datetime import date, timedelta
 from decimal import Decimal
@@ -19,6 +20,7 @@ from django.core.management import call_command
 from django.test import RequestFactory
 from django.urls import URLPattern, reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from tests.browser.conftest import totp_now
 
@@ -151,7 +153,7 @@ def test_every_admin_page_is_accessible(journey):
     j.log_in(staff.email)
     page.fill("input[name=code]", totp_now(secret))
     page.click("form.form button[type=submit]")
-    assert page.url.endswith("/admin/"), page.url
+    expect(page).to_have_url(re.compile(r"/admin/$"))
 
     from axe_playwright_python.sync_playwright import Axe
 
@@ -195,6 +197,7 @@ def test_admin_pages_for_the_review_at_1280px(journey):
     j.log_in(staff.email)
     page.fill("input[name=code]", totp_now(secret))
     page.click("form.form button[type=submit]")
+    expect(page).to_have_url(re.compile(r"/admin/$"))  # signed in before going anywhere else
     practicum = Practicum.objects.filter(kind="practicum").order_by("starts_on").first()
     wide = []
     for path, name in [
@@ -209,6 +212,7 @@ def test_admin_pages_for_the_review_at_1280px(journey):
         if overflow:
             wide.append(f"{path}: {overflow}")
     assert wide == [], "pages that scroll sideways at 1280px: " + "; ".join(wide)
+    expect(page.locator("#content-main caption").first).to_be_visible()
     sections = [t.strip().upper() for t in page.locator("#content-main caption").all_inner_texts()]
     assert len(sections) == len(set(sections)), sections  # one "Accounts" (allauth's), then "People"
     assert "PEOPLE" in sections
@@ -223,16 +227,17 @@ def test_staff_onboarding_from_login_to_the_page_asked_for(journey):
     j = journey()
     page = j.go("/admin/practicums/practicum/?status__exact=scheduled")
     j.log_in("new-staff@example.org")
-    assert page.url.endswith("/accounts/2fa/totp/activate/"), page.url
-    assert "Set up an authenticator app to continue." in page.content()
+    expect(page).to_have_url(re.compile(r"/accounts/2fa/totp/activate/$"))
+    expect(page.locator("body")).to_contain_text("Set up an authenticator app to continue.")
     j.axe()
     j.shot("activate")
+    expect(page.locator("#authenticator_secret")).not_to_have_value("")
     secret = page.input_value("#authenticator_secret")
     page.fill("input[name=code]", totp_now(secret))
     page.click("main form button[type=submit]")
-    assert page.url.endswith("/accounts/2fa/recovery-codes/"), page.url
-    assert len(page.input_value("#recovery_codes").split()) == 10
+    expect(page).to_have_url(re.compile(r"/accounts/2fa/recovery-codes/$"))
+    expect(page.locator("#recovery_codes")).to_have_value(re.compile(r"^\s*(\S+\s+){9}\S+\s*$"))  # ten codes
     j.axe()
     j.shot("recovery-codes")
     page.click("a:has-text('Continue')")
-    assert page.url == j.base + "/admin/practicums/practicum/?status__exact=scheduled"
+    expect(page).to_have_url(j.base + "/admin/practicums/practicum/?status__exact=scheduled")

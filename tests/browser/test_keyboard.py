@@ -15,10 +15,11 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from accounts.tests.factories import PASSWORD
 from certificates.services import share_link_create
-from certificates.tests.test_record import build_person
+from certificates.tests.factories import build_person
 from practicums.tests.factories import PracticumFactory
 from programs.tests.factories import ProgramFactory
 from recertification.services import credential_grant
@@ -262,13 +263,13 @@ def test_assessment_by_keyboard_start_choose_with_arrows_and_focus_shows(journey
             break
     first = page.evaluate("() => document.activeElement.id")
     page.keyboard.press("Space")
-    assert page.is_checked(f"#{first}")
+    expect(page.locator(f"#{first}")).to_be_checked()
     page.keyboard.press("ArrowDown")  # the other answer (their order is shuffled), chosen by the arrow
     ids = {f"c{pk}" for pk in second.assessment.questions.get().choices.values_list("pk", flat=True)}
     other = page.evaluate("() => document.activeElement.id")
     assert {first, other} == ids
-    assert page.is_checked(f"#{other}")
-    assert not page.is_checked(f"#{first}")
+    expect(page.locator(f"#{other}")).to_be_checked()
+    expect(page.locator(f"#{first}")).not_to_be_checked()
     focused = page.evaluate(PROBE)
     assert not focus_problems([focused])
     j.shot("focus-radio")
@@ -352,8 +353,9 @@ def test_dashboard_progress_bars_have_a_visible_track_and_say_their_percentage(j
         assert bar["width"] >= 1
         assert contrast(bar["edge"], bar["background"]) >= 3
     values = page.locator(".module-list .progress-value")
-    assert values.all_inner_texts() == ["100%", "0%"]
-    assert all(v.is_visible() for v in values.all())
+    expect(values).to_have_text(["100%", "0%"], use_inner_text=True)
+    for value in values.all():
+        expect(value).to_be_visible()
     # Nothing paints over a module's name: each name's box is clear of its bar's.
     overlaps = page.evaluate(
         """() => [...document.querySelectorAll(".module-list li")].filter((li) => {
@@ -377,11 +379,12 @@ def test_record_items_show_a_marker_and_open_with_enter(journey, site):
         if focused["summary"] and not focused["accountMenu"] and not focused["open"]:
             break
     summary = page.locator("summary:focus")
+    item = summary.locator("xpath=..")
     assert summary.evaluate(marker).startswith('"▸"')
     assert not focus_problems([focused])
     page.keyboard.press("Enter")
-    assert summary.evaluate("(s) => s.parentElement.open") is True
+    expect(item).to_have_js_property("open", True)
     assert summary.evaluate(marker).startswith('"▾"')
     j.shot("record-item-open")
     page.keyboard.press("Space")
-    assert summary.evaluate("(s) => s.parentElement.open") is False
+    expect(item).to_have_js_property("open", False)

@@ -4,6 +4,8 @@ failed form, focus is on its error summary and the title says there is an error,
 form is on the page; a message after a redirect is announced (put into a live region after the
 page has loaded); a timed attempt's countdown says "1 minute left" and stays in view."""
 
+import re
+
 import pytest
 from django.conf import settings
 from django.test import Client
@@ -11,7 +13,7 @@ from playwright.sync_api import expect
 
 from accounts.tests.factories import UserFactory
 from certificates.models import ShareLink
-from certificates.tests.test_record import build_person
+from certificates.tests.factories import build_person
 from modules.tests.factories import AssessmentFactory, ModuleFactory, add_question, enroll
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(180)]
@@ -52,18 +54,6 @@ def tab_to(page, selector: str, limit: int = 200) -> int:
     raise AssertionError(f"{selector} not reached in {limit} Tab presses")
 
 
-def focused(page) -> str:
-    return page.evaluate("document.activeElement.id || document.activeElement.tagName")
-
-
-def in_view(page, selector: str) -> bool:
-    return page.evaluate(
-        """s => { const r = document.querySelector(s).getBoundingClientRect();
-                  return r.top >= 0 && r.bottom <= window.innerHeight; }""",
-        selector,
-    )
-
-
 def test_a_wrong_attendance_code_puts_focus_on_the_error_summary_linked_to_the_field(journey):
     j = journey()
     logged_in(j, UserFactory())
@@ -72,18 +62,18 @@ def test_a_wrong_attendance_code_puts_focus_on_the_error_summary_linked_to_the_f
     page.keyboard.type("nope")
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    assert page.title().startswith("Error: Attendance")
-    assert focused(page) == "error-summary"
+    expect(page).to_have_title(re.compile("^Error: Attendance"))
+    expect(page.locator("#error-summary")).to_be_focused()
     expect(page.locator("#error-summary")).to_contain_text("There is a problem")
     j.axe()
     j.shot("attendance-error-summary")
     page.keyboard.press("Tab")  # the summary's link to the field
-    assert page.evaluate("document.activeElement.getAttribute('href')") == "#id_code"
+    expect(page.locator(":focus")).to_have_attribute("href", "#id_code")
     page.keyboard.press("Enter")
-    assert focused(page) == "id_code"
-    assert page.locator("#id_code").get_attribute("aria-invalid") == "true"
+    expect(page.locator("#id_code")).to_be_focused()
+    expect(page.locator("#id_code")).to_have_attribute("aria-invalid", "true")
     # The red border shows (a general field rule used to win over it).
-    assert page.locator("#id_code").evaluate("e => getComputedStyle(e).borderTopColor") == "rgb(164, 22, 26)"
+    expect(page.locator("#id_code")).to_have_css("border-top-color", "rgb(164, 22, 26)")
 
 
 def test_a_failed_share_link_far_down_the_record_puts_focus_on_its_summary_then_the_link(journey):
@@ -97,30 +87,30 @@ def test_a_failed_share_link_far_down_the_record_puts_focus_on_its_summary_then_
     tab_to(page, "section[aria-labelledby=share-heading] button[type=submit]")
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    assert page.title().startswith("Error: My PL Record")
-    assert focused(page) == "error-summary"
-    assert in_view(page, "#error-summary")
-    assert page.evaluate("window.scrollY") > 1000  # the form is far down the page
+    expect(page).to_have_title(re.compile("^Error: My PL Record"))
+    expect(page.locator("#error-summary")).to_be_focused()
+    expect(page.locator("#error-summary")).to_be_in_viewport(ratio=1)
+    page.wait_for_function("window.scrollY > 1000")  # the form is far down the page
     page.screenshot(path=str(j.folder / "record-error-summary.png"))  # what the person sees
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")  # the link "Enter the address your message should go to."
-    assert focused(page) == "id_email_to"
+    expect(page.locator("#id_email_to")).to_be_focused()
     page.keyboard.type("principal@example.org")
     tab_to(page, "section[aria-labelledby=share-heading] button[type=submit]")
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    assert not page.title().startswith("Error")
+    expect(page).not_to_have_title(re.compile("^Error"))
     # The message is announced once the page has loaded; the new link is focused, ready to copy.
     page.wait_for_function("window.__announced.length > 0")
     assert page.evaluate("window.__announced") == [
         ["status", "The link is on its way to principal@example.org."]
     ]
-    assert focused(page) == "new-link-url"
-    assert page.evaluate("[document.activeElement.selectionStart, document.activeElement.selectionEnd]") == [
-        0,
-        len(page.locator("#new-link-url").input_value()),
-    ]
-    assert in_view(page, "#new-link-url")
+    new_link = page.locator("#new-link-url")
+    expect(new_link).to_be_focused()
+    expect(new_link).not_to_have_value("")
+    expect(new_link).to_have_js_property("selectionStart", 0)
+    expect(new_link).to_have_js_property("selectionEnd", len(new_link.input_value()))  # all of it
+    expect(new_link).to_be_in_viewport(ratio=1)
     assert ShareLink.objects.get(user=user).revoked_at is None
     j.axe()
     page.screenshot(path=str(j.folder / "record-new-link.png"))
@@ -146,7 +136,7 @@ def test_a_timed_attempt_says_one_minute_left_and_its_timer_stays_in_view(journe
     expect(page.locator(".countdown")).to_contain_text("Time left 1:")
     alert = page.locator(".countdown-alert")
     expect(alert).to_have_text("")
-    assert page.locator(".countdown").get_attribute("aria-live") == "off"
+    expect(page.locator(".countdown")).to_have_attribute("aria-live", "off")
 
     page.clock.fast_forward("01:02")
     expect(alert).to_have_text("1 minute left.")
