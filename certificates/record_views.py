@@ -195,9 +195,9 @@ def _shared_headers(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def _open_link(request, token: str):
+def _open_link(request, token: str, *, details: bool = True):
     """The link for a token, or the response to give instead (unknown 404, gone 410)."""
-    link = share_link_for_token(token=token)
+    link = share_link_for_token(token=token, details=details)
     if link is None:
         return None, _shared_headers(render(request, "certificates/record/unknown.html", status=404))
     if link.revoked_at or link.expires_at <= timezone.now():
@@ -222,14 +222,17 @@ def _item_program_ids(link: ShareLink) -> list[int] | None:
 
 @ratelimit(key="ip", rate=shared_rate, block=True)
 def shared_record(request, token: str):
-    link, refusal = _open_link(request, token)
+    opened, refusal = _open_link(request, token, details=False)
     if refusal:
         return refusal
-    share_link_opened(link=link)
-    program_ids = _item_program_ids(link)
-    zone = ZoneInfo(link.time_zone)
+    share_link_opened(link=opened)
 
     def build() -> tuple[str, dict]:
+        link = share_link_for_token(token=token)
+        if link is None:  # deleted this instant
+            raise Http404("No such link.")
+        program_ids = _item_program_ids(link)
+        zone = ZoneInfo(link.time_zone)
         context = {
             "owner": link.user,
             "link": link,
@@ -248,7 +251,7 @@ def shared_record(request, token: str):
 
     response = cached_page(  # the link (its programs, item, view) is in its owner's `links` scope
         request,
-        scopes=[page_cache.person(link.user_id), page_cache.links(link.user_id), page_cache.CONTENT],
+        scopes=[page_cache.person(opened.user_id), page_cache.links(opened.user_id), page_cache.CONTENT],
         build=build,
         secrets_in_page={"token": token},
         vary_on=["view"],  # the cache keeps the page without the link's secret

@@ -314,16 +314,15 @@ def record_item_for_user(
     return None
 
 
-def share_link_for_token(*, token: str) -> ShareLink | None:
-    # From the database on every open, never from the cache: a revoked link stops at once
-    # even if the cache could not be told (docs/decisions/0013).
-    digest = hashlib.sha256(token.encode()).hexdigest()
-    return (
-        ShareLink.objects.select_related("user", "module", "practicum")
-        .prefetch_related("programs")
-        .filter(token_hash=digest)
-        .first()
-    )
+def share_link_for_token(*, token: str, details: bool = True) -> ShareLink | None:
+    """The link a token opens, from the database on every open, never from the cache: a revoked
+    link stops at once even if the cache could not be told (docs/decisions/0013). Without
+    `details`, only what decides whether it opens (owner, revoked, expiry): one small query
+    for a shared record served from the page cache."""
+    links = ShareLink.objects.filter(token_hash=hashlib.sha256(token.encode()).hexdigest())
+    if not details:
+        return links.only("user_id", "revoked_at", "expires_at").first()
+    return links.select_related("user", "module", "practicum").prefetch_related("programs").first()
 
 
 def certificate_in_shared_record(*, link: ShareLink, pk: int) -> Certificate | None:

@@ -13,8 +13,8 @@ How it stays true (docs/decisions/0009 and 0013):
   bulk writes and deletes (cascades included) renew the scopes of the rows they touch.
 - A renewal that cannot be stored is not forgotten: this process serves nothing cached of that
   scope until it is stored, and every read writes too, so that while Redis refuses writes no
-  process serves anything cached. Who may see what (the signed-in person, a share link) is
-  always read from the database, never from here.
+  process serves anything cached (nor the signed-in person, accounts/backends.py). Whether a
+  share link opens is read from the database on every open.
 - The minute in the stamp bounds what no save announces (a date passing, an offer running out)
   to under a minute. Each page's minute starts at its own second, so pages do not all expire
   together.
