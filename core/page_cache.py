@@ -119,6 +119,12 @@ def _redis() -> ResilientRedisCache | None:
     return backend if isinstance(backend, ResilientRedisCache) else None
 
 
+# One command: the write first (it fails while Redis refuses writes, and the whole read with it),
+# then the values. A script rather than a pipeline: one command to send and parse.
+_READ = "redis.call('SET', KEYS[1], '1', 'EX', 60) return redis.call('MGET', unpack(KEYS, 2))"
+_read_scripts: dict[int, Any] = {}
+
+
 def _read(keys: list[str]) -> list[Any]:
     """The values at `keys` (None where absent). On Redis, with a write in the same round trip:
     if Redis refuses writes (out of memory, a read-only replica), renewals cannot be stored,
@@ -129,13 +135,10 @@ def _read(keys: list[str]) -> list[Any]:
         return [found.get(key) for key in keys]
 
     def read(client) -> list:
-        pipe = client.pipeline(transaction=False)
-        pipe.set(redis_cache.make_key(PROBE), b"1", ex=TIMEOUT)
-        pipe.mget([redis_cache.make_key(key) for key in keys])
-        probe, values = pipe.execute(raise_on_error=False)
-        if isinstance(probe, Exception):
-            raise probe
-        return values
+        script = _read_scripts.get(id(client))
+        if script is None:  # EVALSHA from then on (EVAL again if Redis was restarted)
+            script = _read_scripts[id(client)] = client.register_script(_READ)
+        return script(keys=[redis_cache.make_key(PROBE), *(redis_cache.make_key(key) for key in keys)])
 
     return [_decode(value) for value in redis_cache.run(read)]
 
