@@ -24,6 +24,7 @@ class _CachedUser(DjangoModelBackend):
             f"user:{user_id}",
             scopes=[page_cache.person(user_id), page_cache.CONTENT],
             compute=lambda: load(user_id),
+            ahead=page_cache.page_ahead(user_id),  # and their page, in the same round trip
         )
 
 

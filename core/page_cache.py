@@ -29,6 +29,7 @@ import secrets
 import threading
 import zlib
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from typing import Any, TypeVar
 
 from django.contrib import messages
@@ -81,6 +82,9 @@ _unrenewed_lock = threading.Lock()
 
 def _renew(scopes: Iterable[str]) -> None:
     new = {scope: secrets.token_hex(6) for scope in scopes}
+    asked = _asked.get()
+    if asked is not None:  # what this request read ahead is out of date too
+        asked["read"].update(new)
     try:
         _write(new, timeout=None)
     except Exception:  # noqa: BLE001 (the write that called this must not fail; _unrenewed covers it)
@@ -183,11 +187,50 @@ def _decode(value: bytes | None) -> Any:
     return None if value is None else pickle.loads(value)  # noqa: S301  # nosec B301 (our own entries)
 
 
-def versions_and_entry(scopes: list[str], key: str) -> tuple[list[str], Any]:
+# The page a GET asks for, noted by PageCacheMiddleware for this request only. A ContextVar, not
+# thread-local state: each request sees its own under WSGI threads and ASGI tasks alike. Loading
+# the signed-in person then reads their page there in the same round trip (`page_ahead`), and
+# the page is served from what was read.
+_asked: ContextVar[dict | None] = ContextVar("page_cache_asked", default=None)
+
+
+class PageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        asked = {"path": request.path, "params": dict(request.GET.items()), "read": {}}
+        token = _asked.set(asked if request.method == "GET" else None)
+        try:
+            return self.get_response(request)
+        finally:
+            _asked.reset(token)
+
+
+def page_ahead(viewer: int | str) -> list[str]:
+    """For a GET, the keys worth reading with `viewer` themselves: their share links' version
+    and their page at this path (its query parameters as given)."""
+    asked = _asked.get()
+    if asked is None:
+        return []
+    return [links(viewer), page_key(viewer, asked["path"], asked["params"])] if viewer != "anon" else []
+
+
+def versions_and_entry(scopes: list[str], key: str, ahead: Iterable[str] = ()) -> tuple[list[str], Any]:
     """The scopes' current versions (a new one for a scope not seen before) and the entry at
-    `key`, in one round trip (two the first time a scope is seen)."""
+    `key`, in one round trip (two the first time a scope is seen); `ahead` are keys read in the
+    same round trip for later in this request. What was read ahead is used without one."""
     _retry_unrenewed(scopes)
-    *versions, entry = _read([*scopes, key])
+    asked = _asked.get()
+    read = asked["read"] if asked is not None else {}
+    if key in read and all(read.get(scope) is not None for scope in scopes):
+        return [str(read[scope]) for scope in scopes], read.pop(key)
+    extra = [k for k in ahead if k not in scopes and k != key] if asked is not None else []
+    values = _read([*scopes, key, *extra])
+    versions, entry = values[: len(scopes)], values[len(scopes)]
+    if extra:
+        read.update(zip(scopes, versions, strict=True))
+        read.update(zip(extra, values[len(scopes) + 1 :], strict=True))
     missing = [scope for scope, version in zip(scopes, versions, strict=True) if version is None]
     if missing:
         _add(missing)
@@ -203,13 +246,13 @@ def page_key(viewer: int | str, path: str, params: dict[str, str]) -> str:
     return f"page:{viewer}:{hashlib.sha256(f'{path}?{query}'.encode()).hexdigest()[:32]}"
 
 
-def remember(name: str, *, scopes: list[str], compute: Callable[[], T]) -> T:
+def remember(name: str, *, scopes: list[str], compute: Callable[[], T], ahead: Iterable[str] = ()) -> T:
     """`compute()`'s result, kept until one of `scopes` changes (for data that does not depend
     on the time of day; pages use `cached_page`). The entry carries the versions it was
     computed under, so one round trip reads both."""
     key = f"data:{name}"
     try:
-        current, entry = versions_and_entry(scopes, key)
+        current, entry = versions_and_entry(scopes, key, ahead)
     except Exception:  # without the cache the data is read as usual
         logger.debug("page cache: read failed", exc_info=True)
         return compute()
