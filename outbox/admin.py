@@ -3,6 +3,10 @@ from django.contrib import admin
 from .models import OutboxMessage
 
 
+def _refused(self, request, obj=None) -> bool:
+    return False
+
+
 @admin.register(OutboxMessage)
 class OutboxMessageAdmin(admin.ModelAdmin):
     """Read only: a row here is work the task queue has not taken yet (the sweep retries it
@@ -13,11 +17,5 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     readonly_fields = ("task_name", "kwargs", "created_at", "attempts", "last_error", "next_try_at")
     ordering = ("created_at",)
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
+    # Read only: the sweep publishes and deletes rows; staff only look.
+    has_add_permission = has_change_permission = has_delete_permission = _refused

@@ -125,27 +125,27 @@ def test_every_credo_model_can_renew_the_cache():
             model._meta.get_field(rule.owner.removesuffix("_id"))  # names a real field
 
 
-@pytest.mark.parametrize("model", SHOWN, ids=lambda m: m._meta.label)
-def test_save_renews(model):
-    instance = row(model)
-    scopes = expected(instance)
-    assert renews(scopes, lambda: instance.save()) == scopes
-
-
-@pytest.mark.parametrize("model", SHOWN, ids=lambda m: m._meta.label)
-def test_queryset_update_renews(model):
-    instance = row(model)
-    scopes = expected(instance)
+def _update(model, instance):
     name = a_field_to_write(model)
-    write = lambda: model.objects.filter(pk=instance.pk).update(**{name: getattr(instance, name)})  # noqa: E731
-    assert renews(scopes, write) == scopes
+    return model.objects.filter(pk=instance.pk).update(**{name: getattr(instance, name)})
 
 
+# Every way to write a saved row (bulk_create, for a new one, is below).
+WRITES = {
+    "save": lambda model, instance: instance.save(),
+    "queryset update": _update,
+    "bulk_update": lambda model, instance: model.objects.bulk_update([instance], [a_field_to_write(model)]),
+    "delete": lambda model, instance: instance.delete(),
+    "queryset delete": lambda model, instance: model.objects.filter(pk=instance.pk).delete(),
+}
+
+
+@pytest.mark.parametrize("path", WRITES)
 @pytest.mark.parametrize("model", SHOWN, ids=lambda m: m._meta.label)
-def test_bulk_update_renews(model):
+def test_every_write_path_renews(model, path):
     instance = row(model)
     scopes = expected(instance)
-    assert renews(scopes, lambda: model.objects.bulk_update([instance], [a_field_to_write(model)])) == scopes
+    assert renews(scopes, lambda: WRITES[path](model, instance)) == scopes
 
 
 @pytest.mark.parametrize("model", SHOWN, ids=lambda m: m._meta.label)
@@ -154,20 +154,6 @@ def test_bulk_create_renews(model):
     instance.pk = 10_000_000 + next(_counter)  # known before the insert, for a row that is its own owner
     scopes = expected(instance)
     assert renews(scopes, lambda: model.objects.bulk_create([instance])) == scopes
-
-
-@pytest.mark.parametrize("model", SHOWN, ids=lambda m: m._meta.label)
-def test_delete_renews(model):
-    instance = row(model)
-    scopes = expected(instance)
-    assert renews(scopes, lambda: instance.delete()) == scopes
-
-
-@pytest.mark.parametrize("model", SHOWN, ids=lambda m: m._meta.label)
-def test_queryset_delete_renews(model):
-    instance = row(model)
-    scopes = expected(instance)
-    assert renews(scopes, lambda: model.objects.filter(pk=instance.pk).delete()) == scopes
 
 
 CASCADES = [
