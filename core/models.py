@@ -13,7 +13,7 @@ Abstract only: `core` holds no tables."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import ClassVar, cast
 
 from django.contrib.auth.base_user import BaseUserManager
 from django.db import models, router
@@ -85,8 +85,8 @@ def deleted_scopes(objs, *, using: str) -> set[str]:
     for rows in collector.fast_deletes:
         scopes |= scope_of(rows.model).of_rows(rows)
     for (updated_field, _value), batches in collector.field_updates.items():
-        for rows in batches:
-            scopes |= scope_of(updated_field.model).of_rows(rows)
+        for batch in batches:  # a queryset or a list of rows (typed as a row in django-stubs)
+            scopes |= scope_of(updated_field.model).of_rows(cast(Iterable, batch))
     return scopes
 
 

@@ -207,13 +207,13 @@ class PageCacheMiddleware:
             _asked.reset(token)
 
 
-def page_ahead(viewer: int | str) -> list[str]:
+def page_ahead(viewer: int) -> list[str]:
     """For a GET, the keys worth reading with `viewer` themselves: their share links' version
     and their page at this path (its query parameters as given)."""
     asked = _asked.get()
     if asked is None:
         return []
-    return [links(viewer), page_key(viewer, asked["path"], asked["params"])] if viewer != "anon" else []
+    return [links(viewer), page_key(viewer, asked["path"], asked["params"])]
 
 
 def versions_and_entry(scopes: list[str], key: str, ahead: Iterable[str] = ()) -> tuple[list[str], Any]:
