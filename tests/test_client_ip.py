@@ -69,8 +69,7 @@ def test_sign_in_limits_count_each_client_behind_the_proxy(client, settings):
     refused = client.post(url, data, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="9.9.9.9, 203.0.113.66")
     assert TOO_MANY in refused.content.decode()
 
-    response = Client().post(
-        url, {"login": "a@example.org", "password": PASSWORD}, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="198.51.100.7"
-    )
+    data = {"login": "a@example.org", "password": PASSWORD}
+    response = Client().post(url, data, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="198.51.100.7")
     assert response.status_code == 302
     assert response["Location"] == reverse("dashboard")

@@ -11,6 +11,7 @@ from django.urls import reverse
 from .factories import PASSWORD, UserFactory
 
 WRONG = "The email address and/or password you specified are not correct."
+ATTACKER = "203.0.113.66"
 TOO_MANY = "Too many failed login attempts. Try again later."
 
 
@@ -21,10 +22,10 @@ def sign_in(client: Client, email: str, password: str, address: str):
 @pytest.mark.django_db
 def test_wrong_passwords_from_one_address_do_not_lock_the_account_elsewhere(client):
     UserFactory(email="a@example.org")
-    attacker = [sign_in(client, "a@example.org", "wrong", "203.0.113.66").content.decode() for _ in range(6)]
+    attacker = [sign_in(client, "a@example.org", "wrong", ATTACKER).content.decode() for _ in range(6)]
     assert [WRONG in page for page in attacker] == [True] * 5 + [False]
     assert TOO_MANY in attacker[-1]
-    assert TOO_MANY in sign_in(client, "a@example.org", PASSWORD, "203.0.113.66").content.decode()
+    assert TOO_MANY in sign_in(client, "a@example.org", PASSWORD, ATTACKER).content.decode()
 
     response = sign_in(Client(), "a@example.org", PASSWORD, "198.51.100.7")
     assert response.status_code == 302
@@ -51,9 +52,9 @@ def test_one_address_cannot_spend_the_account_limit_alone(client, time_machine):
     pages = []
     for minute in (0, 6):  # two windows of the 5-per-5-minutes limit
         time_machine.move_to(f"2025-03-01 09:{minute:02d}:00Z")
-        pages += [sign_in(client, "a@example.org", "wrong", "203.0.113.66").content.decode() for _ in range(5)]
+        pages += [sign_in(client, "a@example.org", "wrong", ATTACKER).content.decode() for _ in range(5)]
     time_machine.move_to("2025-03-01 09:12:00Z")
-    pages.append(sign_in(client, "a@example.org", "wrong", "203.0.113.66").content.decode())
+    pages.append(sign_in(client, "a@example.org", "wrong", ATTACKER).content.decode())
     assert [WRONG in page for page in pages] == [True] * 10 + [False]
     assert TOO_MANY in pages[-1]
     assert sign_in(Client(), "a@example.org", PASSWORD, "198.51.100.7").status_code == 302
@@ -64,16 +65,16 @@ def test_wrong_totp_codes_for_one_account_do_not_block_another_at_the_same_addre
     secret = generate_totp_secret()
     TOTP.activate(UserFactory(email="a@example.org"), secret)
     UserFactory(email="b@example.org")
-    guesser = Client(REMOTE_ADDR="203.0.113.66")
-    assert sign_in(guesser, "a@example.org", PASSWORD, "203.0.113.66")["Location"] == reverse("mfa_authenticate")
+    guesser = Client(REMOTE_ADDR=ATTACKER)
+    assert sign_in(guesser, "a@example.org", PASSWORD, ATTACKER)["Location"] == reverse("mfa_authenticate")
     pages = [
-        guesser.post(reverse("mfa_authenticate"), {"code": "000000"}, REMOTE_ADDR="203.0.113.66").content.decode()
+        guesser.post(reverse("mfa_authenticate"), {"code": "000000"}, REMOTE_ADDR=ATTACKER).content.decode()
         for _ in range(12)
     ]
     assert ["Incorrect code." in page for page in pages] == [True] * 5 + [False] * 7
     assert TOO_MANY in pages[-1]
 
-    response = sign_in(Client(), "b@example.org", PASSWORD, "203.0.113.66")
+    response = sign_in(Client(), "b@example.org", PASSWORD, ATTACKER)
     assert response.status_code == 302
     assert response["Location"] == reverse("dashboard")
 
@@ -82,11 +83,11 @@ def test_wrong_totp_codes_for_one_account_do_not_block_another_at_the_same_addre
 def test_right_totp_code_still_works_for_the_account_below_its_limit():
     secret = generate_totp_secret()
     TOTP.activate(UserFactory(email="a@example.org"), secret)
-    client = Client(REMOTE_ADDR="203.0.113.66")
-    sign_in(client, "a@example.org", PASSWORD, "203.0.113.66")
+    client = Client(REMOTE_ADDR=ATTACKER)
+    sign_in(client, "a@example.org", PASSWORD, ATTACKER)
     for _ in range(4):
-        client.post(reverse("mfa_authenticate"), {"code": "000000"}, REMOTE_ADDR="203.0.113.66")
+        client.post(reverse("mfa_authenticate"), {"code": "000000"}, REMOTE_ADDR=ATTACKER)
     code = format_hotp_value(hotp_value(secret, int(time.time()) // 30))
-    response = client.post(reverse("mfa_authenticate"), {"code": code}, REMOTE_ADDR="203.0.113.66")
+    response = client.post(reverse("mfa_authenticate"), {"code": code}, REMOTE_ADDR=ATTACKER)
     assert response.status_code == 302
     assert response["Location"] == reverse("dashboard")

@@ -400,7 +400,8 @@ RATELIMIT_VIEW = "config.views.rate_limited"
 CREDO_TRUSTED_PROXY_COUNT = env_or_fail("CREDO_TRUSTED_PROXY_COUNT", cast=int, default=0)
 if CREDO_TRUSTED_PROXY_COUNT < 0:
     raise ImproperlyConfigured(
-        f"Environment variable CREDO_TRUSTED_PROXY_COUNT is missing or invalid: {CREDO_TRUSTED_PROXY_COUNT} < 0"
+        "Environment variable CREDO_TRUSTED_PROXY_COUNT is missing or invalid: "
+        f"{CREDO_TRUSTED_PROXY_COUNT} proxies (use 0 or more)"
     )
 RATELIMIT_IP_META_KEY = "core.client_ip.client_ip"
 # allauth reads the address through accounts.adapter.AccountAdapter.get_client_ip (the same
