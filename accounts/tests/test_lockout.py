@@ -91,3 +91,35 @@ def test_right_totp_code_still_works_for_the_account_below_its_limit():
     response = client.post(reverse("mfa_authenticate"), {"code": code}, REMOTE_ADDR=ATTACKER)
     assert response.status_code == 302
     assert response["Location"] == reverse("dashboard")
+
+
+@pytest.mark.django_db
+def test_a_browser_that_signed_in_before_is_not_locked_out_by_a_distributed_guesser(client):
+    UserFactory(email="a@example.org")
+    own = Client()
+    assert sign_in(own, "a@example.org", PASSWORD, "198.51.100.7").status_code == 302
+    own.post(reverse("account_logout"), REMOTE_ADDR="198.51.100.7")
+    for address in range(1, 11):
+        for _ in range(3):
+            sign_in(client, "a@example.org", "wrong", f"203.0.113.{address}")
+    assert TOO_MANY in sign_in(Client(), "a@example.org", PASSWORD, "198.51.100.8").content.decode()
+
+    response = sign_in(own, "A@example.org", PASSWORD, "198.51.100.7")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("dashboard")
+
+
+@pytest.mark.django_db
+def test_a_known_browser_cookie_for_another_account_or_forged_does_not_lift_the_limit(client):
+    UserFactory(email="a@example.org")
+    other = UserFactory(email="b@example.org")
+    browser = Client()
+    assert sign_in(browser, other.email, PASSWORD, "198.51.100.7").status_code == 302
+    browser.post(reverse("account_logout"), REMOTE_ADDR="198.51.100.7")
+    for address in range(1, 11):
+        for _ in range(3):
+            sign_in(client, "a@example.org", "wrong", f"203.0.113.{address}")
+    assert TOO_MANY in sign_in(browser, "a@example.org", PASSWORD, "198.51.100.7").content.decode()
+    forged = Client()
+    forged.cookies["credo_known"] = "a@example.org"
+    assert TOO_MANY in sign_in(forged, "a@example.org", PASSWORD, "198.51.100.7").content.decode()
