@@ -6,9 +6,29 @@ from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.internal.flows.login import get_authentication_records
 from allauth.core import context
+from allauth.core.internal import ratelimit
 from django.conf import settings
+from django.core import signing
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
 
+from core.client_ip import client_ip
 from core.mail import email_queue
+
+# A browser that has signed in to an account carries this signed cookie (the account's email):
+# the per-account limit, which guessers from many addresses can spend, does not refuse it.
+KNOWN_BROWSER_COOKIE = "credo_known"
+KNOWN_BROWSER_SALT = "accounts.known-browser"
+KNOWN_BROWSER_MAX_AGE = 365 * 24 * 3600
+
+
+def known_browser_email(request: HttpRequest) -> str | None:
+    try:
+        return request.get_signed_cookie(
+            KNOWN_BROWSER_COOKIE, salt=KNOWN_BROWSER_SALT, max_age=KNOWN_BROWSER_MAX_AGE
+        )
+    except (KeyError, signing.BadSignature):
+        return None
 
 
 @dataclass(frozen=True)
@@ -47,6 +67,66 @@ class AccountAdapter(DefaultAccountAdapter):
         context = {"email": email, "current_site": site, "site_url": settings.SITE_URL, **context}
         message = self.render_mail(template_prefix, email, context)
         email_queue(message=message)
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        """The address every allauth rate limit counts: core.client_ip (CREDO_TRUSTED_PROXY_COUNT)."""
+        ip = client_ip(request)
+        if not ip:
+            raise PermissionDenied("Unable to determine client IP address")
+        return ip
+
+    # Failed sign-ins. allauth counts them under one key, the account, so five wrong passwords from
+    # anywhere refused the right one from everywhere. Here "login_failed" is keyed on (account,
+    # client address) and a slower "login_failed_account" on the account alone (rates in
+    # ACCOUNT_RATE_LIMITS): a guesser locks only their own address out of that account, and many
+    # addresses together still get 30 guesses an hour. A browser that has signed in to the account
+    # before (KNOWN_BROWSER_COOKIE) is not held to the per-account limit, so such a flood cannot
+    # lock its owner out. A successful sign-in rolls back its own count in both (allauth's
+    # rollback), a password reset clears both.
+
+    def _account_attempts_key(self, request: HttpRequest, **credentials) -> str:
+        return super()._get_login_attempts_cache_key(request, **credentials)
+
+    def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials) -> str:
+        return f"{self._account_attempts_key(request, **credentials)}|{ratelimit.get_ip(request)}"
+
+    def pre_authenticate(self, request: HttpRequest, **credentials) -> None:
+        super().pre_authenticate(request, **credentials)
+        login = str(credentials.get("email", "")).lower()
+        if login and known_browser_email(request) == login:
+            return
+        account_usage = ratelimit.consume(
+            request,
+            app="allauth.account",
+            action="login_failed_account",
+            key=self._account_attempts_key(request, **credentials),
+        )
+        if not account_usage:
+            self._rollback_login_failed_rl_usage()
+            raise self.validation_error("too_many_login_attempts")
+        self._login_failed_rl_usage.usage.extend(account_usage.usage)
+
+    def post_login(self, request: HttpRequest, user, **kwargs) -> HttpResponse:
+        response = super().post_login(request, user, **kwargs)
+        response.set_signed_cookie(
+            KNOWN_BROWSER_COOKIE,
+            user.email.lower(),
+            salt=KNOWN_BROWSER_SALT,
+            max_age=KNOWN_BROWSER_MAX_AGE,
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
+        )
+        return response
+
+    def _delete_login_attempts_cached_email(self, request: HttpRequest, **credentials) -> None:
+        super()._delete_login_attempts_cached_email(request, **credentials)
+        ratelimit.clear(
+            request,
+            app="allauth.account",
+            action="login_failed_account",
+            key=self._account_attempts_key(request, **credentials),
+        )
 
     def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
         """A password typed moments ago is as good as a password typed again: right after

@@ -329,8 +329,15 @@ ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
 # allauth's rate limits are on by default; these make them explicit and a little stricter.
 # (Bandit reads the keys with "password" in them as passwords; they are rate limits.)
+# Failed sign-ins are counted per (account, client address) and, more slowly, per account
+# (accounts/adapter.py builds the keys): a guesser elsewhere neither locks the person out quickly
+# nor guesses freely from many addresses. "login_failed" is also what allauth counts wrong TOTP
+# codes under, keyed on the account being verified: one account's failures never block another
+# behind the same address. Every sign-in POST is still limited per address ("login").
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "10/m/ip,5/5m/key",
+    "login": "30/m/ip",
+    "login_failed": "5/5m/key,10/h/key",
+    "login_failed_account": "30/h/key",
     "signup": "20/m/ip",
     "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/m/key",  # nosec B105
@@ -384,3 +391,19 @@ LOGGING = {
 # django-ratelimit counts in the default cache (Redis in production). Public forms say "try
 # later" instead of answering 403; attendance codes (later) are limited per person.
 RATELIMIT_VIEW = "config.views.rate_limited"
+
+# --- The client's address behind reverse proxies ---------------------------------------------------
+# How many proxies in front of the app append to X-Forwarded-For (nginx, a load balancer): the
+# client is the address that many places from the right. 0 (the default) ignores the header and
+# uses the TCP peer. Set it only when the app can be reached through those proxies alone, or a
+# client can write its own address. Every rate limit asks core.client_ip.client_ip.
+CREDO_TRUSTED_PROXY_COUNT = env_or_fail("CREDO_TRUSTED_PROXY_COUNT", cast=int, default=0)
+if CREDO_TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(
+        "Environment variable CREDO_TRUSTED_PROXY_COUNT is missing or invalid: "
+        f"{CREDO_TRUSTED_PROXY_COUNT} proxies (use 0 or more)"
+    )
+RATELIMIT_IP_META_KEY = "core.client_ip.client_ip"
+# allauth reads the address through accounts.adapter.AccountAdapter.get_client_ip (the same
+# function); its own setting agrees in case anything in it reads the header directly.
+ALLAUTH_TRUSTED_PROXY_COUNT = CREDO_TRUSTED_PROXY_COUNT
