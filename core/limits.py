@@ -11,7 +11,7 @@ import hashlib
 import re
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -65,10 +65,8 @@ def _take(limit: Limit, value: str) -> str | None:
 
 
 def _give_back(key: str) -> None:
-    try:
+    with suppress(ValueError):  # the window ended meanwhile: nothing left to give back
         cache.decr(key)
-    except ValueError:  # the window ended meanwhile: nothing left to give back
-        pass
 
 
 @contextmanager

@@ -8,7 +8,17 @@ from django.core import signing
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
-from .models import Enrollment, FAQEntry, GuideRequest, Instructor, Program, RecordedWebinar, Resource, SchoolYear, Season
+from .models import (
+    Enrollment,
+    FAQEntry,
+    GuideRequest,
+    Instructor,
+    Program,
+    RecordedWebinar,
+    Resource,
+    SchoolYear,
+    Season,
+)
 
 
 def program_list_published() -> QuerySet[Program]:

@@ -60,7 +60,9 @@ def guide_request(request, slug: str):
             return redirect(program.get_absolute_url())
         if saved[0].question.strip():
             messages.success(request, "Thank you. Our staff have your question and will reply by email.")
-        return redirect("programs:guide_ready", slug=program.slug, token=guide_request_token(request=saved[0]))
+        return redirect(
+            "programs:guide_ready", slug=program.slug, token=guide_request_token(request=saved[0])
+        )
     return render(request, "programs/guide.html", {"program": program, "form": form})
 
 
@@ -73,17 +75,21 @@ def _guide_or_404(slug: str, token: str) -> tuple:
 
 def guide_ready(request, slug: str, token: str):
     program, guide = _guide_or_404(slug, token)
-    response = render(request, "programs/guide_ready.html", {"program": program, "guide": guide, "token": token})
+    response = render(
+        request, "programs/guide_ready.html", {"program": program, "guide": guide, "token": token}
+    )
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Referrer-Policy"] = "no-referrer"
     return response
 
 
 def guide_download(request, slug: str, token: str):
-    program, guide = _guide_or_404(slug, token)
+    _, guide = _guide_or_404(slug, token)
     if guide is None:
         raise Http404("The guide is not available yet.")
-    response = FileResponse(guide.file.open("rb"), as_attachment=True, filename=guide.file.name.rsplit("/", 1)[-1])
+    response = FileResponse(
+        guide.file.open("rb"), as_attachment=True, filename=guide.file.name.rsplit("/", 1)[-1]
+    )
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

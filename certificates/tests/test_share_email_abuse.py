@@ -90,7 +90,9 @@ def test_a_failed_link_write_does_not_use_up_the_persons_quota(client, monkeypat
     for _ in range(9):
         assert share(client, "").status_code == 302
     with monkeypatch.context() as patched:
-        patched.setattr(ShareLink, "save", lambda *args, **kwargs: (_ for _ in ()).throw(DatabaseError("down")))
+        patched.setattr(
+            ShareLink, "save", lambda *args, **kwargs: (_ for _ in ()).throw(DatabaseError("down"))
+        )
         for _ in range(3):  # the outage
             with pytest.raises(DatabaseError):
                 share(client, "")

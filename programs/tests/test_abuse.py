@@ -15,7 +15,9 @@ CONTACT = {"name": "Bo", "email": "bo@example.org", "subject": "Invoice", "messa
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("bad", ["Invoice\r\nBcc: all@example.org", "Invoice\nplease", "Tab\x0bhere", "a\u2028b"])
+@pytest.mark.parametrize(
+    "bad", ["Invoice\r\nBcc: all@example.org", "Invoice\nplease", "Tab\x0bhere", "a\u2028b"]
+)
 def test_contact_subject_with_a_line_break_is_refused_next_to_the_field_and_kept(
     bad, client, django_capture_on_commit_callbacks
 ):
@@ -57,7 +59,9 @@ def test_guide_request_name_with_a_line_break_is_refused_and_kept(client, django
         response = client.post(reverse("programs:guide", args=[program.slug]), data)
     assert response.status_code == 200
     form = response.context["form"]
-    assert form.errors == {"name": ["Please keep this on one line, without line breaks or control characters."]}
+    assert form.errors == {
+        "name": ["Please keep this on one line, without line breaks or control characters."]
+    }
     assert (form["email"].value(), form["question"].value()) == ("a@example.org", "When?")
     assert not GuideRequest.objects.exists()
     assert mail.outbox == []

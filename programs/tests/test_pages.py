@@ -147,7 +147,9 @@ def test_guide_request_form_bad_input_shows_errors_and_saves_nothing(client):
 
 
 @pytest.mark.django_db
-def test_guide_request_form_leads_to_the_download_and_mails_no_one(client, django_capture_on_commit_callbacks):
+def test_guide_request_form_leads_to_the_download_and_mails_no_one(
+    client, django_capture_on_commit_callbacks
+):
     program = ProgramFactory()
     guide = Resource(program=program, kind=Resource.Kind.GUIDE, title="Guide")
     guide.file.save("guide.pdf", ContentFile(b"%PDF-1.7 the guide"), save=True)
@@ -169,10 +171,14 @@ def test_guide_download_needs_the_forms_signed_link_for_that_program(client):
     program, other = ProgramFactory(), ProgramFactory()
     guide = Resource(program=program, kind=Resource.Kind.GUIDE, title="Guide")
     guide.file.save("guide.pdf", ContentFile(b"%PDF-1.7 the guide"), save=True)
-    response = client.post(reverse("programs:guide", args=[other.slug]), {"name": "Ana", "email": "a@example.org"})
+    response = client.post(
+        reverse("programs:guide", args=[other.slug]), {"name": "Ana", "email": "a@example.org"}
+    )
     token = response["Location"].rstrip("/").rsplit("/", 1)[1]
     assert client.get(reverse("programs:guide_download", args=[program.slug, token])).status_code == 404
-    assert client.get(reverse("programs:guide_download", args=[program.slug, "forged:token"])).status_code == 404
+    assert (
+        client.get(reverse("programs:guide_download", args=[program.slug, "forged:token"])).status_code == 404
+    )
     with time_machine.travel(timezone.now() + timedelta(days=8)):
         assert client.get(response["Location"]).status_code == 404
 
