@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
 from core import page_cache
+from core.limits import Limit, LimitReached, limits_counted
 from core.page_cache import cached_page
 from programs.selectors import enrollment_list_for_user
 
@@ -33,6 +34,24 @@ from .selectors import (
 from .services import share_link_create, share_link_email, share_link_opened, share_link_revoke
 
 NEW_LINK_KEY = "record.new_share_url"
+# Counted only when the link was made (a failed write gives its count back: core/limits.py).
+LINK_LIMIT = Limit(
+    group="certificates.link_create",
+    rate="10/h",
+    message="You have created many links in the last hour. Please wait a little.",
+)
+# Share emails go to an address the person types: limited per sender and per recipient, so the
+# site cannot be used to send many people mail, nor one person much mail from many accounts.
+EMAIL_PER_SENDER = Limit(
+    group="certificates.share_email.sender",
+    rate="20/d",
+    message="You have emailed many links today. Copy the link below instead, or email it tomorrow.",
+)
+EMAIL_PER_RECIPIENT = Limit(
+    group="certificates.share_email.recipient",
+    rate="5/d",
+    message="This address has received several links from us today. Please send it the link yourself.",
+)
 VIEWS = {ShareLink.View.COMPLETED, ShareLink.View.ALL}
 
 
@@ -125,47 +144,55 @@ def record_pdf(request):
 
 @login_required
 @require_POST
-@ratelimit(key="user", rate="10/h", method="POST", block=False, group="certificates.link_create")
 def link_create(request):
     return _link_create(request, form=_share_form(request, request.POST), item_key="")
 
 
 @login_required
 @require_POST
-@ratelimit(key="user", rate="10/h", method="POST", block=False, group="certificates.link_create")
 def link_create_item(request, key: str):
     if record_item_for_user(user=request.user, key=key) is None:
         raise Http404("No such item in your record.")
     return _link_create(request, form=ShareLinkForm(request.POST, today=timezone.localdate()), item_key=key)
 
 
+def _mailbox(address: str) -> str:
+    """The mailbox an address reaches, for counting: case and a "+tag" do not make another one."""
+    local, _, domain = address.rpartition("@")
+    return f"{local.split('+', 1)[0]}@{domain}".lower()
+
+
 def _link_create(request, *, form: ShareLinkForm, item_key: str):
     def again(form):
         return record_item(request, item_key, form=form) if item_key else record(request, form=form)
 
-    if getattr(request, "limited", False):
-        form.is_valid()
-        form.add_error(None, "You have created many links in the last hour. Please wait a little.")
-        return again(form)
     if not form.is_valid():
         return again(form)
     data = form.cleaned_data
+    uses = [(LINK_LIMIT, str(request.user.pk))]
+    if data["email_to"]:
+        uses += [(EMAIL_PER_SENDER, str(request.user.pk)), (EMAIL_PER_RECIPIENT, _mailbox(data["email_to"]))]
     try:
-        link, token = share_link_create(
-            user=request.user,
-            label=data["label"],
-            valid_through=data["valid_through"],
-            program_ids=[int(p) for p in data.get("programs", [])],
-            view=data.get("view", ShareLink.View.ALL),
-            item_key=item_key,
-        )
+        with limits_counted(*uses):
+            link, token = share_link_create(
+                user=request.user,
+                label=data["label"],
+                valid_through=data["valid_through"],
+                program_ids=[int(p) for p in data.get("programs", [])],
+                view=data.get("view", ShareLink.View.ALL),
+                item_key=item_key,
+            )
+            url = request.build_absolute_uri(reverse("certificates:shared_record", args=[token]))
+            if data["email_to"]:
+                title = link.module.title if link.module else (link.practicum.title if link.practicum else "")
+                share_link_email(link=link, url=url, to=data["email_to"], note=data["note"], item_title=title)
+    except LimitReached as reached:
+        form.add_error(None if reached.limit is LINK_LIMIT else "email_to", reached.limit.message)
+        return again(form)
     except ValidationError as error:
         form.add_error(None, error)
         return again(form)
-    url = request.build_absolute_uri(reverse("certificates:shared_record", args=[token]))
     if data["email_to"]:
-        title = link.module.title if link.module else (link.practicum.title if link.practicum else "")
-        share_link_email(link=link, url=url, to=data["email_to"], note=data["note"], item_title=title)
         messages.success(request, f"The link is on its way to {data['email_to']}.")
     request.session[NEW_LINK_KEY] = {"url": url, "item": item_key}
     # The page opens at the new link, focused (the browser focuses a fragment's focusable target).

@@ -2,12 +2,23 @@
 
 import math
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.core import signing
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
-from .models import Enrollment, FAQEntry, Instructor, Program, RecordedWebinar, Resource, SchoolYear, Season
+from .models import (
+    Enrollment,
+    FAQEntry,
+    GuideRequest,
+    Instructor,
+    Program,
+    RecordedWebinar,
+    Resource,
+    SchoolYear,
+    Season,
+)
 
 
 def program_list_published() -> QuerySet[Program]:
@@ -28,6 +39,29 @@ def program_get_published(*, slug: str) -> Program:
     if program is None:
         raise Http404("No such program.")
     return program
+
+
+GUIDE_SALT = "programs.guide"
+GUIDE_LINK_WORKS = timedelta(days=7)
+
+
+def guide_for_program(*, program: Program) -> Resource | None:
+    """The program's candidate's guide (a file), from the prefetched resources."""
+    return next((r for r in program.resources.all() if r.kind == Resource.Kind.GUIDE and r.file), None)
+
+
+def guide_request_token(*, request: GuideRequest) -> str:
+    """The signed part of the guide's download address, given to whoever filled in the form."""
+    return signing.dumps({"program": request.program_id, "request": request.pk}, salt=GUIDE_SALT)
+
+
+def guide_token_is_valid(*, program: Program, token: str) -> bool:
+    """A token made for this program's form within GUIDE_LINK_WORKS."""
+    try:
+        data = signing.loads(token, salt=GUIDE_SALT, max_age=GUIDE_LINK_WORKS)
+    except signing.BadSignature:  # also SignatureExpired
+        return False
+    return isinstance(data, dict) and data.get("program") == program.pk
 
 
 def program_school_years(*, program: Program) -> list[SchoolYear]:

@@ -16,7 +16,7 @@ from accounts.models import User
 from core.dates import access_opens_at, local_date
 from core.mail import Email, email_queue
 
-from .models import ContactMessage, Enrollment, GuideRequest, Program, Resource, SchoolYear
+from .models import ContactMessage, Enrollment, GuideRequest, Program, SchoolYear
 
 logger = logging.getLogger(__name__)
 
@@ -120,8 +120,9 @@ class GuideRequestData:
 
 
 def guide_request_create(*, program: Program, data: GuideRequestData) -> GuideRequest:
-    """Store the request, email the candidate's guide, and tell staff about any question."""
-    guide = program.resources.filter(kind=Resource.Kind.GUIDE).exclude(file="").first()
+    """Store the request and tell staff about any question. Nothing is mailed to the typed
+    address (it is unproven: the form must not mail strangers): the guide is downloaded from the
+    page the form leads to (selectors.guide_request_token)."""
     with transaction.atomic():
         request = GuideRequest.objects.create(
             program=program,
@@ -130,24 +131,12 @@ def guide_request_create(*, program: Program, data: GuideRequestData) -> GuideRe
             organization=data.organization,
             question=data.question,
         )
-        message = email_render(
-            template="programs/email/guide",
-            context={"program": program, "request": request, "guide": guide},
-            subject=f"The {program.title} candidate's guide",
-            to=[data.email],
-        )
-        if guide:
-            with guide.file.open("rb") as handle:
-                message.attach(
-                    (guide.file.name or "guide.pdf").rsplit("/", 1)[-1], handle.read(), "application/pdf"
-                )
-        email_queue(message=message)
         if data.question.strip():
             email_queue(
                 message=email_render(
                     template="programs/email/guide_question",
                     context={"program": program, "request": request},
-                    subject=f"Question from {data.name} about {program.title}",
+                    subject=f"Question about {program.title}",  # who asks is in the body only
                     to=[settings.CREDO_SUPPORT_EMAIL],
                     reply_to=[data.email],
                 )

@@ -22,6 +22,8 @@ from modules.services import attempt_start, attempt_submit
 from modules.tests.factories import JobAidFactory, LessonFactory, ModuleFactory, add_question, enroll
 from practicums.services import calendar_feed_get_or_create
 from practicums.tests.factories import PracticumFactory, make_session, register
+from programs.selectors import guide_request_token
+from programs.services import GuideRequestData, guide_request_create
 from recertification.models import Exam, ExamInvitation
 from recertification.services import credential_grant
 
@@ -55,6 +57,8 @@ TOKEN = {
     "certificates:shared_certificate",
     "practicums:my_calendar_feed",
     "recertification:exam",
+    "programs:guide_ready",
+    "programs:guide_download",
 }
 # Staff (instructors) only.
 STAFF = {
@@ -130,7 +134,12 @@ def world(db):
 
     event = seed_ce_events(program, start.date())[0]
     share_link = owner.share_links.get()
+    guide = guide_request_create(
+        program=program, data=GuideRequestData(name="A", email="a@example.org", organization="", question="")
+    )
+    guide_token = {"slug": program.slug, "token": guide_request_token(request=guide)}
     kwargs = {
+        "programs:guide_ready": guide_token, "programs:guide_download": guide_token,
         "program_detail": {"slug": program.slug}, "programs:guide": {"slug": program.slug},
         "programs:resource": {"slug": program.slug, "pk": 999}, "practicums:detail": {"pk": practicum.pk},
         "certificates:verify": {"code": certificate.verification_code}, "practicums:register": {"slug": program.slug},
@@ -212,6 +221,9 @@ def test_token_pages_made_up_tokens_are_404(world, client):
     client.force_login(world["owner"])
     assert client.get(reverse("recertification:exam", args=["made-up"])).status_code == 404
     assert client.get(reverse("certificates:verify", args=["MADEUPCODE12"])).status_code == 404
+    slug = world["kwargs"]["programs:guide"]["slug"]
+    assert client.get(reverse("programs:guide_ready", args=[slug, "made-up"])).status_code == 404
+    assert client.get(reverse("programs:guide_download", args=[slug, "made-up"])).status_code == 404
 
 
 def test_token_pages_expired_or_revoked_are_410(world, client):

@@ -93,23 +93,29 @@ def share_link_opened(*, link: ShareLink) -> None:
     # within the minute, instead of re-rendering the owner's record each time it is shared.
 
 
+SHARE_EMAIL_SUBJECT = "A record of professional learning was shared with you"
+
+
 def share_link_email(*, link: ShareLink, url: str, to: str, note: str, item_title: str = "") -> None:
     """Send the link to someone (e.g. a principal) with the person's own short message, saying
-    until when it works."""
+    until when it works. Nothing the person chose is in a header (a fixed subject, no Reply-To):
+    their name, address and message are in the body, the message marked as a quotation from them.
+    Callers limit how many go out per sender and per recipient (record_views)."""
     user = link.user
+    note = note.strip()
     context = {
         "user": user,
         "link": link,
         "item_title": item_title,
         "url": url,
-        "note": note.strip(),
+        "note": note,
+        "quoted_note": "\n".join(f"> {line}" for line in note.splitlines()),
         "site_name": settings.CREDO_SITE_NAME,
     }
     message = Email(
-        subject=f"[{settings.CREDO_SITE_NAME}] {user.full_name} shared their professional-learning record",
+        subject=f"[{settings.CREDO_SITE_NAME}] {SHARE_EMAIL_SUBJECT}",
         body=render_to_string("certificates/email/share.txt", context, using="text"),
         to=[to],
-        reply_to=[user.email],
     )
     message.attach_alternative(render_to_string("certificates/email/share.html", context), "text/html")
     email_queue(message=message)

@@ -1,13 +1,18 @@
+from datetime import timedelta
+
 import pytest
+import time_machine
 from django.core import mail
+from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
 from practicums.services import registration_create
 from practicums.tests.factories import PracticumFactory, TrackGroupFactory
-from programs.models import ContactMessage, GuideRequest, Program, RecordedWebinar
+from programs.models import ContactMessage, GuideRequest, Program, RecordedWebinar, Resource
 
 from .factories import (
     FAQFactory,
@@ -142,15 +147,40 @@ def test_guide_request_form_bad_input_shows_errors_and_saves_nothing(client):
 
 
 @pytest.mark.django_db
-def test_guide_request_form_sends_and_redirects(client, django_capture_on_commit_callbacks):
+def test_guide_request_form_leads_to_the_download_and_mails_no_one(
+    client, django_capture_on_commit_callbacks
+):
     program = ProgramFactory()
+    guide = Resource(program=program, kind=Resource.Kind.GUIDE, title="Guide")
+    guide.file.save("guide.pdf", ContentFile(b"%PDF-1.7 the guide"), save=True)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("programs:guide", args=[program.slug]), {"name": "Ana", "email": "ana@example.org"}
+            reverse("programs:guide", args=[program.slug]), {"name": "Ana", "email": "victim@example.org"}
         )
+    assert GuideRequest.objects.get().email == "victim@example.org"
+    assert mail.outbox == []  # the typed address is not mailed: the form relays nothing
     assert response.status_code == 302
-    assert GuideRequest.objects.get().email == "ana@example.org"
-    assert mail.outbox[0].to == ["ana@example.org"]
+    page = client.get(response["Location"])
+    download = f"{response['Location']}download/"
+    assert f'href="{download}"' in page.content.decode()
+    assert b"".join(client.get(download).streaming_content) == b"%PDF-1.7 the guide"
+
+
+@pytest.mark.django_db
+def test_guide_download_needs_the_forms_signed_link_for_that_program(client):
+    program, other = ProgramFactory(), ProgramFactory()
+    guide = Resource(program=program, kind=Resource.Kind.GUIDE, title="Guide")
+    guide.file.save("guide.pdf", ContentFile(b"%PDF-1.7 the guide"), save=True)
+    response = client.post(
+        reverse("programs:guide", args=[other.slug]), {"name": "Ana", "email": "a@example.org"}
+    )
+    token = response["Location"].rstrip("/").rsplit("/", 1)[1]
+    assert client.get(reverse("programs:guide_download", args=[program.slug, token])).status_code == 404
+    assert (
+        client.get(reverse("programs:guide_download", args=[program.slug, "forged:token"])).status_code == 404
+    )
+    with time_machine.travel(timezone.now() + timedelta(days=8)):
+        assert client.get(response["Location"]).status_code == 404
 
 
 @pytest.mark.django_db
@@ -204,7 +234,7 @@ def test_funding_letter_pdf_needs_login_and_contains_name(client):
 
 
 @pytest.mark.django_db
-def test_public_resource_downloads_but_guide_only_by_email(client):
+def test_public_resource_downloads_but_guide_only_after_the_form(client):
     from django.core.files.base import ContentFile
 
     from programs.models import Resource
