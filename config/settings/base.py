@@ -11,6 +11,7 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 
 from .beat import BEAT_SCHEDULE
+from .rate_limits import ACCOUNT_LIMITS
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -327,23 +328,8 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{CREDO_SITE_NAME}] "
 ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
-# allauth's rate limits are on by default; these make them explicit and a little stricter.
-# (Bandit reads the keys with "password" in them as passwords; they are rate limits.)
-# Failed sign-ins are counted per (account, client address) and, more slowly, per account
-# (accounts/adapter.py builds the keys): a guesser elsewhere neither locks the person out quickly
-# nor guesses freely from many addresses. "login_failed" is also what allauth counts wrong TOTP
-# codes under, keyed on the account being verified: one account's failures never block another
-# behind the same address. Every sign-in POST is still limited per address ("login").
-ACCOUNT_RATE_LIMITS = {
-    "login": "30/m/ip",
-    "login_failed": "5/5m/key,10/h/key",
-    "login_failed_account": "30/h/key",
-    "signup": "20/m/ip",
-    "confirm_email": "1/3m/key",
-    "reset_password": "20/m/ip,5/m/key",  # nosec B105
-    "reset_password_from_key": "20/m/ip",  # nosec B105
-    "change_password": "5/m/user",  # nosec B105
-}
+# allauth's rate limits: config/settings/rate_limits.py (each limit without Redis: docs/SECURITY.md).
+ACCOUNT_RATE_LIMITS = ACCOUNT_LIMITS
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = CREDO_SITE_NAME
 MFA_RECOVERY_CODES_SHOW_ONCE = True  # shown right after setting up the authenticator, then hidden
