@@ -7,10 +7,21 @@ from .base import DATABASES, EMAIL_BACKEND, REDIS_URL, SECRET_KEY, env, env_bool
 
 DEBUG = False
 
+# The sample values shipped in .env.example: a site started with one of them signs sessions and
+# password-reset links with a key anybody can read (tests keep this list in step with the file).
+SAMPLE_SECRET_KEYS = frozenset({"change-me-to-50-or-more-random-characters-from-a-password-manager"})
+
+if SECRET_KEY in SAMPLE_SECRET_KEYS or SECRET_KEY.lower().startswith("change-me"):
+    _secret_key = "DJANGO_SECRET_KEY (not the sample value from .env.example)"
+elif len(SECRET_KEY) < 50:
+    _secret_key = "DJANGO_SECRET_KEY (50 or more random characters)"
+else:
+    _secret_key = ""
+
 _missing = [
     name
     for name, ok in (
-        ("DJANGO_SECRET_KEY", len(SECRET_KEY) >= 50),
+        (_secret_key, not _secret_key),
         ("DATABASE_URL (PostgreSQL)", DATABASES["default"]["ENGINE"].endswith("postgresql")),
         ("REDIS_URL", bool(REDIS_URL)),
         # Set explicitly, never the cache's Redis by default: a cache evicts, a broker must not.
