@@ -11,17 +11,16 @@ DEBUG = False
 # password-reset links with a key anybody can read (tests keep this list in step with the file).
 SAMPLE_SECRET_KEYS = frozenset({"change-me-to-50-or-more-random-characters-from-a-password-manager"})
 
+_key_problem = ""  # what is wrong with the key, named after the variable
 if SECRET_KEY in SAMPLE_SECRET_KEYS or SECRET_KEY.lower().startswith("change-me"):
-    _secret_key = "DJANGO_SECRET_KEY (not the sample value from .env.example)"
+    _key_problem = "not the sample value from .env.example"
 elif len(SECRET_KEY) < 50:
-    _secret_key = "DJANGO_SECRET_KEY (50 or more random characters)"
-else:
-    _secret_key = ""
+    _key_problem = "50 or more random characters"
 
 _missing = [
     name
     for name, ok in (
-        (_secret_key, not _secret_key),
+        (f"DJANGO_SECRET_KEY ({_key_problem})", not _key_problem),
         ("DATABASE_URL (PostgreSQL)", DATABASES["default"]["ENGINE"].endswith("postgresql")),
         ("REDIS_URL", bool(REDIS_URL)),
         # Set explicitly, never the cache's Redis by default: a cache evicts, a broker must not.
