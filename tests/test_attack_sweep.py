@@ -14,7 +14,7 @@ from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from accounts.tests.factories import UserFactory
+from accounts.tests.factories import StaffFactory, UserFactory
 from certificates.services import share_link_create
 from certificates.tests.factories import issue
 from modules.models import AidSubmission
@@ -22,7 +22,7 @@ from modules.services import attempt_start, attempt_submit
 from modules.tests.factories import JobAidFactory, LessonFactory, ModuleFactory, add_question, enroll
 from practicums.services import calendar_feed_get_or_create
 from practicums.tests.factories import PracticumFactory, make_session, register
-from recertification.models import Exam, ExamInvitation
+from recertification.models import CEActivity, Exam, ExamInvitation
 from recertification.services import credential_grant
 
 UTC = ZoneInfo("UTC")
@@ -68,7 +68,7 @@ PRIVATE_OBJECTS = {
     "modules:detail", "modules:lesson", "modules:lesson_done", "modules:lesson_attachment", "modules:worksheet",
     "modules:aid_upload", "modules:assessment", "modules:attempt", "modules:submission", "practicums:move",
     "practicums:confirm_offer", "certificates:pdf", "certificates:record_item", "certificates:link_revoke",
-    "certificates:link_create_item",
+    "certificates:link_create_item", "recertification:evidence",
 }  # fmt: skip
 # Personal pages about the logged-in person only (no object of anyone else's in the URL).
 PRIVATE_SELF = {
@@ -130,6 +130,10 @@ def world(db):
 
     event = seed_ce_events(program, start.date())[0]
     share_link = owner.share_links.get()
+    activity = CEActivity.objects.create(
+        user=owner, program=program, kind="course", title="Workshop", date=start.date(), hours=2,
+        evidence=ContentFile(b"%PDF-1.7 evidence", name="evidence.pdf"), evidence_name="evidence.pdf",
+    )  # fmt: skip
     kwargs = {
         "program_detail": {"slug": program.slug}, "programs:guide": {"slug": program.slug},
         "programs:resource": {"slug": program.slug, "pk": 999}, "practicums:detail": {"pk": practicum.pk},
@@ -148,6 +152,7 @@ def world(db):
         "recertification:exam": {"token": invitation.token}, "recertification:ce_event_join": {"pk": event.pk},
         "recertification:recertify": {"slug": program.slug}, "practicums:instructor_code": {"pk": session.pk},
         "practicums:instructor_qr": {"pk": session.pk}, "practicums:instructor_checkins": {"pk": session.pk},
+        "recertification:evidence": {"pk": activity.pk},
     }  # fmt: skip
     return {
         "owner": owner,
@@ -187,6 +192,12 @@ def test_someone_elses_objects_are_404(world, client, name):
     if name not in CONTENT:
         enroll(stranger, world["invitation"].exam.program)  # personal objects: 404 even in the same program
     client.force_login(stranger)
+    assert request(client, name, url(world, name)).status_code == 404, name
+
+
+@pytest.mark.parametrize("name", sorted(PRIVATE_OBJECTS | {"recertification:exam"}))
+def test_staff_without_a_second_factor_get_no_more_than_a_participant(world, client, name):
+    client.force_login(StaffFactory())  # a superuser (every permission) who has not set up TOTP
     assert request(client, name, url(world, name)).status_code == 404, name
 
 
