@@ -7,12 +7,15 @@ from pathlib import Path
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from accounts.decorators import staff_permission_required
+from accounts.selectors import staff_may
 from core.admin import ReadOnlyInline
 from programs.models import Program
 
@@ -119,7 +122,9 @@ class CertificateDesignAdmin(admin.ModelAdmin):
         return [
             path(
                 "<int:pk>/preview.png",
-                self.admin_site.admin_view(self.preview_png),
+                self.admin_site.admin_view(
+                    staff_permission_required("certificates.view_certificatedesign")(self.preview_png)
+                ),
                 name="certificates_design_preview",
             ),
             *super().get_urls(),
@@ -173,14 +178,27 @@ class CertificateAdmin(admin.ModelAdmin):
     search_fields = ("verification_code", "name_on_certificate", "user__email", "title")
     list_select_related = ("user", "program")
     date_hierarchy = "earned_on"
-    readonly_fields = [f.name for f in Certificate._meta.fields]
+    readonly_fields = [f.name for f in Certificate._meta.fields if f.name != "pdf"] + ["pdf_file"]
+    exclude = ("pdf",)  # never a /media/ link: see pdf_file
     inlines = [EventInline]
     actions = ["resend", "hold", "release", "reissue"]
     change_list_template = "admin/certificates/certificate/change_list.html"
 
+    @admin.display(description="PDF")
+    def pdf_file(self, obj: Certificate) -> str:
+        if not obj.pdf:
+            return "—"
+        return format_html('<a href="{}">Download</a>', reverse("certificates:pdf", args=[obj.pk]))
+
     def get_urls(self):
         return [
-            path("console/", self.admin_site.admin_view(self.console), name="certificates_console"),
+            path(
+                "console/",
+                self.admin_site.admin_view(
+                    staff_permission_required("certificates.view_certificate")(self.console)
+                ),
+                name="certificates_console",
+            ),
             *super().get_urls(),
         ]
 
@@ -188,6 +206,8 @@ class CertificateAdmin(admin.ModelAdmin):
         """The issuance console: tonight's queue, held and refused certificates, recent
         batches, and a ZIP of a program's certificates."""
         if request.method == "POST":
+            if not staff_may(user=request.user, perm="certificates.change_certificate"):
+                raise PermissionDenied
             certificate = get_object_or_404(Certificate, pk=request.POST.get("certificate"))
             action = request.POST.get("action")
             if action in ("hold", "release"):

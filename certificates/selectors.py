@@ -10,6 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.selectors import staff_may
 from core.dates import date_range
 from modules.selectors import ModuleProgress, module_progress_for_user
 from practicums.models import Practicum
@@ -38,10 +39,12 @@ def certificate_hours_total(*, user: User) -> Decimal:
 
 
 def certificate_get_for_user(*, user: User, pk: int) -> Certificate:
-    """The person's own certificate, or 404 for anyone else's."""
-    certificate = (
-        Certificate.objects.filter(user=user, pk=pk).exclude(pdf="").select_related("program").first()
-    )
+    """The person's own certificate (or anyone's for staff with the permission in a TOTP-verified
+    session), or 404 for anyone else's."""
+    certificates = Certificate.objects.filter(pk=pk).exclude(pdf="").select_related("program")
+    if not staff_may(user=user, perm="certificates.view_certificate"):
+        certificates = certificates.filter(user=user)
+    certificate = certificates.first()
     if certificate is None:
         raise Http404("No such certificate.")
     return certificate

@@ -43,7 +43,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.DEBUG:  # public uploads only: private files never go through /media/ (see public_media)
+    urlpatterns.append(path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", views.public_media))

@@ -2,13 +2,16 @@
 health check. `config` is the composition root: it reads every app's selectors."""
 
 import logging
+import posixpath
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django.views.static import serve as static_serve
 
 from core import page_cache
 from core.dates import local_date
@@ -205,3 +208,17 @@ def healthz(request):
         {"status": status, "checks": checks, "failing": failing, "warnings": warnings},
         status=503 if status == "error" else 200,
     )
+
+
+# The only uploads that are public: instructors' photos and the images of certificate designs.
+# Everything else (certificate PDFs, CE evidence, job-aid uploads, course files) is private and
+# goes through its own access-checked view, under `make run` as in production.
+PUBLIC_MEDIA = ("instructors/", "certificates/designs/")
+
+
+def public_media(request, path: str):
+    """`make run` (DEBUG) serves the public uploads from MEDIA_ROOT; production serves none."""
+    name = posixpath.normpath(path).lstrip("/")
+    if not settings.DEBUG or not name.startswith(PUBLIC_MEDIA):
+        raise Http404("No such file.")
+    return static_serve(request, name, document_root=settings.MEDIA_ROOT)

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from accounts.decorators import staff_permission_required
 from core.csv_export import csv_response
 from programs.admin import HTTPS_URLS
 
@@ -58,7 +59,9 @@ class ModuleAdmin(admin.ModelAdmin):
         return [
             path(
                 "<int:pk>/results/",
-                self.admin_site.admin_view(self.results_view),
+                self.admin_site.admin_view(
+                    staff_permission_required("modules.view_attempt")(self.results_view)
+                ),
                 name="modules_module_results",
             ),
             *super().get_urls(),

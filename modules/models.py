@@ -140,8 +140,9 @@ class JobAid(CachedModel):
 
 
 def submission_to(instance: "AidSubmission", filename: str) -> str:
-    # Random folder: the stored name never reveals whose file it is, and cannot be guessed.
-    return f"uploads/aids/{secrets.token_hex(16)}/{filename}"
+    # A random name: it never reveals whose file it is, and cannot be guessed; the person's own name
+    # for it is `original_name`. Served only by modules:submission (files stored before keep theirs).
+    return f"uploads/aids/{secrets.token_hex(16)}"
 
 
 class AidSubmission(CachedModel):

@@ -9,6 +9,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.selectors import staff_may
 from core import page_cache
 from programs.models import Enrollment
 
@@ -125,9 +126,10 @@ def attempt_get_for_user(*, user: User, pk: int) -> Attempt:
 
 
 def submission_get_for_user(*, user: User, pk: int) -> AidSubmission:
-    """A completed job aid: its owner and staff may download it; anyone else gets 404."""
+    """A completed job aid: its owner, and staff with the permission in a TOTP-verified session,
+    may download it; anyone else (staff without both included) gets 404."""
     qs = AidSubmission.objects.select_related("job_aid")
-    if not user.is_staff:
+    if not staff_may(user=user, perm="modules.view_aidsubmission"):
         qs = qs.filter(user=user)
     submission = qs.filter(pk=pk).first()
     if submission is None:

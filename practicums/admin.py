@@ -8,6 +8,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from accounts.decorators import staff_permission_required
 from core.admin import ReadOnlyInline
 from core.csv_export import csv_response
 from programs.admin import HTTPS_URLS
@@ -34,6 +35,9 @@ from .services import (
     schedule_snapshot,
     session_touch,
 )
+
+# People's rosters: staff in a TOTP-verified session who may see registrations.
+roster = staff_permission_required("practicums.view_registration")
 
 
 @admin.register(TrackGroup)
@@ -96,8 +100,12 @@ class PracticumAdmin(admin.ModelAdmin):
     def get_urls(self):
         view = self.admin_site.admin_view
         return [
-            path("<int:pk>/sheet/", view(self.attendance_sheet), name="practicums_practicum_sheet"),
-            path("<int:pk>/attendance/", view(self.attendance_view), name="practicums_practicum_attendance"),
+            path("<int:pk>/sheet/", view(roster(self.attendance_sheet)), name="practicums_practicum_sheet"),
+            path(
+                "<int:pk>/attendance/",
+                view(roster(self.attendance_view)),
+                name="practicums_practicum_attendance",
+            ),
             *super().get_urls(),
         ]
 

@@ -5,16 +5,19 @@ from datetime import datetime, time, timedelta
 
 import segno
 from django.conf import settings
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from accounts.decorators import staff_permission_required
+
 from .selectors import session_get_for_instructor, session_list_for_instructor
 
-instructor_required = permission_required("practicums.view_session", raise_exception=True)
+# Staff in a TOTP-verified session with the permission (the Instructors group has it).
+instructor_required = staff_permission_required("practicums.view_session")
 
 
 def _checkin_url(code: str) -> str:

@@ -3,7 +3,9 @@ from datetime import timedelta
 
 from django.contrib import admin, messages
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.text import Truncator
 
 from core.admin import ReadOnlyInline
@@ -110,8 +112,16 @@ class CEActivityAdmin(admin.ModelAdmin):
     list_filter = ("status", "kind", "program")
     search_fields = ("title", "provider", "user__email", "user__full_name")
     list_select_related = ("user",)
-    readonly_fields = ("user", "program", "practicum", "counted_for", "reviewed_by")
+    readonly_fields = ("user", "program", "practicum", "counted_for", "reviewed_by", "evidence_file")
+    exclude = ("evidence", "evidence_name", "evidence_type")  # never a /media/ link: see evidence_file
     actions = ["approve", "reject"]
+
+    @admin.display(description="evidence")
+    def evidence_file(self, obj: CEActivity) -> str:
+        if not obj.evidence:
+            return "—"
+        url = reverse("recertification:evidence", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, obj.evidence_name or "Download")
 
     @admin.display(description="activity", ordering="title")
     def short_title(self, obj: CEActivity) -> str:

@@ -107,6 +107,12 @@ class Credential(CachedModel):
         return f"{self.number} ({self.valid_from} – {self.valid_until})"
 
 
+def evidence_to(instance: "CEActivity", filename: str) -> str:
+    # A random name: it says nothing of whose file it is and cannot be guessed; the name the person
+    # gave it is kept in `evidence_name` for the download. Served only by recertification:evidence.
+    return f"uploads/ce/{secrets.token_hex(16)}"
+
+
 class CEActivity(CachedModel):
     cache_scope = owned_by("user_id")
 
@@ -132,7 +138,9 @@ class CEActivity(CachedModel):
         max_digits=5, decimal_places=2, validators=[MinValueValidator(Decimal("0.25"))]
     )
     notes = models.TextField(blank=True)
-    evidence = models.FileField(upload_to="uploads/ce/", blank=True)
+    evidence = models.FileField(upload_to=evidence_to, blank=True)
+    evidence_name = models.CharField(max_length=255, blank=True, help_text="The uploaded file's own name.")
+    evidence_type = models.CharField(max_length=100, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     review_reason = models.CharField(max_length=300, blank=True)
     reviewed_by = models.ForeignKey(

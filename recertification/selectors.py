@@ -7,6 +7,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.selectors import staff_may
 from core.dates import local_date
 from practicums.models import Practicum, Registration
 from practicums.selectors import practicum_list_upcoming
@@ -25,6 +26,18 @@ def invitation_get_for_user(*, user: User, token: str) -> ExamInvitation:
     if invitation is None:
         raise Http404("No such exam link.")
     return invitation
+
+
+def ce_evidence_get_for_user(*, user: User, pk: int) -> CEActivity:
+    """An activity's evidence file: its owner, and staff with the permission in a TOTP-verified
+    session, may download it; anyone else (staff without both included) gets 404."""
+    activities = CEActivity.objects.exclude(evidence="")
+    if not staff_may(user=user, perm="recertification.view_ceactivity"):
+        activities = activities.filter(user=user)
+    activity = activities.filter(pk=pk).first()
+    if activity is None:
+        raise Http404("No such file.")
+    return activity
 
 
 def invitations_for_user(*, user: User) -> QuerySet[ExamInvitation]:

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -18,6 +18,7 @@ from .forms import CEActivityForm
 from .selectors import (
     ce_activities_for_user,
     ce_events_upcoming,
+    ce_evidence_get_for_user,
     ce_registered_practicum_ids,
     credentials_current_for_user,
     invitation_get_for_user,
@@ -155,6 +156,21 @@ def ce(request):
             return redirect("recertification:ce")
     context = {"panels": panels, "form": form, "registered": ce_registered_practicum_ids(user=request.user)}
     return render(request, "recertification/ce.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def evidence(request, pk: int):
+    """The evidence of a CE activity, for its owner and for staff reviewing it (never /media/)."""
+    activity = ce_evidence_get_for_user(user=request.user, pk=pk)
+    name = activity.evidence_name or activity.evidence.name.rsplit("/", 1)[-1]  # older files: their name
+    response = FileResponse(
+        activity.evidence.open("rb"),
+        as_attachment=True,
+        filename=name,
+        content_type=activity.evidence_type or "application/octet-stream",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required

@@ -14,7 +14,7 @@ from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from accounts.tests.factories import UserFactory
+from accounts.tests.factories import StaffFactory, UserFactory
 from certificates.services import share_link_create
 from certificates.tests.factories import issue
 from modules.models import AidSubmission
@@ -24,7 +24,7 @@ from practicums.services import calendar_feed_get_or_create
 from practicums.tests.factories import PracticumFactory, make_session, register
 from programs.selectors import guide_request_token
 from programs.services import GuideRequestData, guide_request_create
-from recertification.models import Exam, ExamInvitation
+from recertification.models import CEActivity, Exam, ExamInvitation
 from recertification.services import credential_grant
 
 UTC = ZoneInfo("UTC")
@@ -72,7 +72,7 @@ PRIVATE_OBJECTS = {
     "modules:detail", "modules:lesson", "modules:lesson_done", "modules:lesson_attachment", "modules:worksheet",
     "modules:aid_upload", "modules:assessment", "modules:attempt", "modules:submission", "practicums:move",
     "practicums:confirm_offer", "certificates:pdf", "certificates:record_item", "certificates:link_revoke",
-    "certificates:link_create_item",
+    "certificates:link_create_item", "recertification:evidence",
 }  # fmt: skip
 # Personal pages about the logged-in person only (no object of anyone else's in the URL).
 PRIVATE_SELF = {
@@ -138,6 +138,10 @@ def world(db):
         program=program, data=GuideRequestData(name="A", email="a@example.org", organization="", question="")
     )
     guide_token = {"slug": program.slug, "token": guide_request_token(request=guide)}
+    activity = CEActivity.objects.create(
+        user=owner, program=program, kind="course", title="Workshop", date=start.date(), hours=2,
+        evidence=ContentFile(b"%PDF-1.7 evidence", name="evidence.pdf"), evidence_name="evidence.pdf",
+    )  # fmt: skip
     kwargs = {
         "programs:guide_ready": guide_token, "programs:guide_download": guide_token,
         "program_detail": {"slug": program.slug}, "programs:guide": {"slug": program.slug},
@@ -157,6 +161,7 @@ def world(db):
         "recertification:exam": {"token": invitation.token}, "recertification:ce_event_join": {"pk": event.pk},
         "recertification:recertify": {"slug": program.slug}, "practicums:instructor_code": {"pk": session.pk},
         "practicums:instructor_qr": {"pk": session.pk}, "practicums:instructor_checkins": {"pk": session.pk},
+        "recertification:evidence": {"pk": activity.pk},
     }  # fmt: skip
     return {
         "owner": owner,
@@ -196,6 +201,12 @@ def test_someone_elses_objects_are_404(world, client, name):
     if name not in CONTENT:
         enroll(stranger, world["invitation"].exam.program)  # personal objects: 404 even in the same program
     client.force_login(stranger)
+    assert request(client, name, url(world, name)).status_code == 404, name
+
+
+@pytest.mark.parametrize("name", sorted(PRIVATE_OBJECTS | {"recertification:exam"}))
+def test_staff_without_a_second_factor_get_no_more_than_a_participant(world, client, name):
+    client.force_login(StaffFactory())  # a superuser (every permission) who has not set up TOTP
     assert request(client, name, url(world, name)).status_code == 404, name
 
 

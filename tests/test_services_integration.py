@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 import uuid
+from pathlib import Path
 
 import pytest
 from celery.exceptions import Retry
@@ -164,9 +165,44 @@ def test_production_settings_refuse_to_start_without_secrets():
     result = settings_in_subprocess("config.settings.production", {}, "print('started')")
     assert result.returncode != 0
     assert (
-        "Production settings need: DJANGO_SECRET_KEY, DATABASE_URL (PostgreSQL), REDIS_URL, "
-        "CELERY_BROKER_URL, EMAIL_URL (smtp://…)." in result.stderr
+        "Production settings need: DJANGO_SECRET_KEY (50 or more random characters), "
+        "DATABASE_URL (PostgreSQL), REDIS_URL, CELERY_BROKER_URL, EMAIL_URL (smtp://…)." in result.stderr
     )
+
+
+PRODUCTION_ENV = {
+    "DATABASE_URL": "postgres://credo:credo@127.0.0.1:5432/credo",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "CELERY_BROKER_URL": "redis://127.0.0.1:6380/0",
+    "EMAIL_URL": "smtp://127.0.0.1:25",
+}
+
+
+def test_production_settings_refuse_the_sample_secret_key_from_env_example():
+    sample = next(
+        line.split("=", 1)[1]
+        for line in (Path(__file__).resolve().parent.parent / ".env.example").read_text().splitlines()
+        if line.startswith("DJANGO_SECRET_KEY=")
+    )
+    assert len(sample) >= 50  # long enough: only its being the sample refuses it
+    env = {**PRODUCTION_ENV, "DJANGO_SECRET_KEY": sample}
+    result = settings_in_subprocess("config.settings.production", env, "print('started')")
+    assert result.returncode != 0
+    assert (
+        "Production settings need: DJANGO_SECRET_KEY (not the sample value from .env.example). "
+        "See README.md" in result.stderr
+    )
+
+
+def test_production_settings_refuse_a_short_secret_key():
+    env = {**PRODUCTION_ENV, "DJANGO_SECRET_KEY": "k3J9-vQ2_pL8" * 4}  # 48 characters
+    result = settings_in_subprocess("config.settings.production", env, "print('started')")
+    assert result.returncode != 0
+    assert "Production settings need: DJANGO_SECRET_KEY (50 or more random characters). See" in result.stderr
+    env = {**PRODUCTION_ENV, "DJANGO_SECRET_KEY": "k3J9-vQ2_pL8" * 5}  # 60 characters
+    result = settings_in_subprocess("config.settings.production", env, "print('started')")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "started"
 
 
 def test_production_settings_need_a_broker_url_of_their_own():

@@ -7,10 +7,20 @@ from .base import DATABASES, EMAIL_BACKEND, REDIS_URL, SECRET_KEY, env, env_bool
 
 DEBUG = False
 
+# The sample values shipped in .env.example: a site started with one of them signs sessions and
+# password-reset links with a key anybody can read (tests keep this list in step with the file).
+SAMPLE_SECRET_KEYS = frozenset({"change-me-to-50-or-more-random-characters-from-a-password-manager"})
+
+_key_problem = ""  # what is wrong with the key, named after the variable
+if SECRET_KEY in SAMPLE_SECRET_KEYS or SECRET_KEY.lower().startswith("change-me"):
+    _key_problem = "not the sample value from .env.example"
+elif len(SECRET_KEY) < 50:
+    _key_problem = "50 or more random characters"
+
 _missing = [
     name
     for name, ok in (
-        ("DJANGO_SECRET_KEY", len(SECRET_KEY) >= 50),
+        (f"DJANGO_SECRET_KEY ({_key_problem})", not _key_problem),
         ("DATABASE_URL (PostgreSQL)", DATABASES["default"]["ENGINE"].endswith("postgresql")),
         ("REDIS_URL", bool(REDIS_URL)),
         # Set explicitly, never the cache's Redis by default: a cache evicts, a broker must not.

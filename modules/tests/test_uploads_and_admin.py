@@ -91,7 +91,7 @@ def test_oversized_upload_is_refused_clearly(learner):
 
 
 @pytest.mark.django_db
-def test_someone_elses_upload_is_404_but_staff_may_open_it(learner, client):
+def test_someone_elses_upload_is_404_but_verified_staff_may_open_it(learner, client):
     owner_client, aid, _ = learner
     upload(owner_client, aid, "aid.pdf", PDF)
     submission = AidSubmission.objects.get()
@@ -100,7 +100,10 @@ def test_someone_elses_upload_is_404_but_staff_may_open_it(learner, client):
     assert owner_client.get(reverse("modules:submission", args=[submission.pk])).status_code == 404
     owner_client.logout()
     assert owner_client.get(reverse("modules:submission", args=[submission.pk])).status_code == 302
-    owner_client.force_login(StaffFactory())
+    staff = StaffFactory()
+    owner_client.force_login(staff)  # no second factor: no more than a participant
+    assert owner_client.get(reverse("modules:submission", args=[submission.pk])).status_code == 404
+    TOTP.activate(staff, generate_totp_secret())
     assert owner_client.get(reverse("modules:submission", args=[submission.pk])).status_code == 200
 
 

@@ -26,11 +26,11 @@ def ce_activity_log(
     """Self-reported CE: waits for staff review. Evidence is checked by content and size."""
     if hours <= 0 or not is_quarter_hours(hours):
         raise RecertificationError("Hours go in quarter-hour steps, e.g. 1.25 or 3.5.")
-    if evidence is not None:
-        validate_upload(evidence)
+    evidence_type = validate_upload(evidence) if evidence is not None else ""
     return CEActivity.objects.create(
         user=user, program=program, kind=kind, title=title, provider=provider, date=day, hours=hours,
-        notes=notes, evidence=evidence or "",
+        notes=notes, evidence=evidence or "", evidence_name=((evidence and evidence.name) or "")[:255],
+        evidence_type=evidence_type,
     )  # fmt: skip
 
 
