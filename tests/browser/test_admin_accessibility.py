@@ -111,6 +111,15 @@ def seed_one_of_each():
         date=date(2026, 8, 20),
         hours=Decimal("4.5"),
     )
+    from outbox.models import OutboxMessage
+
+    OutboxMessage.objects.create(  # a task the broker did not take (the sweep retries it)
+        task_name="accounts.email_send",
+        kwargs={"message": {"subject": "Welcome", "to": ["learner@example.org"]}},
+        next_try_at=timezone.now(),
+        attempts=1,
+        last_error="OperationalError: Error 111 connecting to redis:6379. Connection refused.",
+    )
     return staff, secret
 
 
