@@ -8,6 +8,7 @@ start-up with a message naming the variable.
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from .beat import BEAT_SCHEDULE
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "csp",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -73,6 +75,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "core.middleware.RefuseBadInputMiddleware",
+    "core.middleware.PrivatePagesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.page_cache.PageCacheMiddleware",
@@ -366,6 +371,23 @@ CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# No page has an inline script or style (STYLE.md), so the policy can be strict: only this
+# site's own files, images also as data: URIs (the TOTP QR code), no frames, no plugins.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    }
+}
+# Personal pages: `Cache-Control: private, no-store` (core/middleware.py). Everything under /me/,
+# the attendance page, modules and their lessons, the exam, shared records and account pages.
+CREDO_PRIVATE_PATHS = ["/me/", "/attendance/", "/modules/", "/exam/", "/records/", "/accounts/"]
 
 LOGGING = {
     "version": 1,
