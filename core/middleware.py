@@ -45,6 +45,7 @@ class PrivatePagesMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if request.path_info.startswith(self.prefixes) and "no-store" not in response.get("Cache-Control", ""):
+        personal = request.path_info.startswith(self.prefixes)
+        if personal and "no-store" not in response.get("Cache-Control", ""):
             response["Cache-Control"] = "private, no-store"
         return response

@@ -6,17 +6,17 @@ import re
 from urllib.parse import quote, urlencode
 
 import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.core.cache import cache
 from django.test import Client
 from django.urls import URLResolver, get_resolver
 from django.urls.resolvers import RoutePattern
 from hypothesis import given
 from hypothesis import strategies as st
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
 from accounts.tests.factories import StaffFactory
 from tests.test_attack_sweep import world  # noqa: F401  (the fixture: one person with one of everything)
-from tests.test_fuzz_forms import nasty  # noqa: F401  (and the Hypothesis profiles)
+from tests.test_fuzz_forms import nasty  # (importing it loads the Hypothesis profiles)
 
 pytestmark = pytest.mark.postgres
 
@@ -48,8 +48,9 @@ ADMIN_ROUTES = [route for route in routes() if route.startswith("admin/")]
 
 hostile = st.one_of(
     nasty,
-    st.sampled_from(["\x00", "a\x00b", "%00", "\x1b[2J", "\x7f", "AB/CD", "../../etc/passwd", "\u202e", "\ud7ff",
-                     "99999999999999999999999", "-1", "0", "١٢٣", "%", "%%", "?", "#", ";", "a" * 3000]),
+    st.sampled_from(["\x00", "a\x00b", "%00", "\x1b[2J", "\x7f", "AB/CD", "../../etc/passwd", "\u202e",
+                     "\ud7ff", "99999999999999999999999", "-1", "0", "١٢٣", "%", "%%", "?", "#", ";",
+                     "a" * 3000]),
 )  # fmt: skip
 matching = {
     # Real ids (the fixture's objects), ids past any integer column, and leading zeros.
@@ -58,8 +59,8 @@ matching = {
     "str": st.text(min_size=1, max_size=400).filter(lambda text: "/" not in text),
     "path": st.text(min_size=1, max_size=400),
 }
-QUERY_NAMES = ["token", "code", "view", "next", "program", "kind", "format", "month", "location", "page", "q", "o",
-               "p", "e", "export", "_changelist_filters", "user__id__exact", "all"]  # fmt: skip
+QUERY_NAMES = ["token", "code", "view", "next", "program", "kind", "format", "month", "location", "page", "q",
+               "o", "p", "e", "export", "_changelist_filters", "user__id__exact", "all"]  # fmt: skip
 queries = st.dictionaries(st.one_of(st.sampled_from(QUERY_NAMES), st.text(max_size=20)), hostile, max_size=4)
 
 
