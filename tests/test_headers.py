@@ -107,3 +107,21 @@ def test_a_confirmation_link_is_on_the_configured_site_whatever_the_host_header(
     [message] = mail.outbox
     assert "evil.example" not in message.body
     assert f"{settings.SITE_URL}/accounts/confirm-email/" in message.body
+
+
+def test_a_share_link_email_is_on_the_configured_site_whatever_the_host_header(
+    client, learner, settings, django_capture_on_commit_callbacks
+):
+    settings.ALLOWED_HOSTS = ["*"]
+    user, _ = learner
+    client.force_login(user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("certificates:link_create"),
+            {"label": "principal", "expiry": "30", "view": "completed", "email_to": "principal@school.example"},
+            HTTP_HOST="evil.example",
+        )
+    assert response.status_code == 302
+    [message] = mail.outbox
+    assert "evil.example" not in message.body
+    assert f"{settings.SITE_URL}/records/" in message.body
