@@ -53,7 +53,8 @@ def zip_check_size(upload: UploadedFile) -> None:
     try:
         with zipfile.ZipFile(upload) as archive:
             entries = archive.infolist()
-            if len(entries) > MAX_ZIP_ENTRIES or sum(entry.file_size for entry in entries) > MAX_UNZIPPED_BYTES:
+            declared = sum(entry.file_size for entry in entries)
+            if len(entries) > MAX_ZIP_ENTRIES or declared > MAX_UNZIPPED_BYTES:
                 raise too_big
             unpacked = 0
             for entry in entries:
@@ -63,7 +64,8 @@ def zip_check_size(upload: UploadedFile) -> None:
                         if unpacked > MAX_UNZIPPED_BYTES:
                             raise too_big
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError) as exc:
-        raise ValidationError("This Word file is damaged and cannot be opened. Please save it again.") from exc
+        damaged = "This Word file is damaged and cannot be opened. Please save it again."
+        raise ValidationError(damaged) from exc
     finally:
         upload.seek(0)
 

@@ -16,9 +16,9 @@ from modules.uploads import MAX_UNZIPPED_BYTES, MAX_ZIP_ENTRIES, validate_upload
 from .factories import JobAidFactory, enroll
 
 TOO_BIG = (
-    f"This Word file unpacks to more than {MAX_UNZIPPED_BYTES // 2**20} MB or has more than {MAX_ZIP_ENTRIES} "
-    "parts, more than any job aid or certificate needs. Please save it again with smaller pictures, or as a "
-    "PDF, and upload that."
+    f"This Word file unpacks to more than {MAX_UNZIPPED_BYTES // 2**20} MB or has more than "
+    f"{MAX_ZIP_ENTRIES} parts, more than any job aid or certificate needs. "
+    "Please save it again with smaller pictures, or as a PDF, and upload that."
 )
 
 
