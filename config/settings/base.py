@@ -8,10 +8,11 @@ start-up with a message naming the variable.
 from pathlib import Path
 
 import environ
-from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from .beat import BEAT_SCHEDULE
+from .headers import CONTENT_SECURITY_POLICY as HEADERS_CSP
+from .headers import PRIVATE_PATHS
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -371,23 +372,8 @@ CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-# No page has an inline script or style (STYLE.md), so the policy can be strict: only this
-# site's own files, images also as data: URIs (the TOTP QR code), no frames, no plugins.
-CONTENT_SECURITY_POLICY = {
-    "DIRECTIVES": {
-        "default-src": [SELF],
-        "script-src": [SELF],
-        "style-src": [SELF],
-        "img-src": [SELF, "data:"],
-        "frame-ancestors": [NONE],
-        "form-action": [SELF],
-        "base-uri": [NONE],
-        "object-src": [NONE],
-    }
-}
-# Personal pages: `Cache-Control: private, no-store` (core/middleware.py). Everything under /me/,
-# the attendance page, modules and their lessons, the exam, shared records and account pages.
-CREDO_PRIVATE_PATHS = ["/me/", "/attendance/", "/modules/", "/exam/", "/records/", "/accounts/"]
+CONTENT_SECURITY_POLICY = HEADERS_CSP  # strict: config/settings/headers.py
+CREDO_PRIVATE_PATHS = PRIVATE_PATHS  # answered `private, no-store`
 
 LOGGING = {
     "version": 1,
