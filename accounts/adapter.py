@@ -1,6 +1,6 @@
 import time
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
@@ -45,6 +45,17 @@ def site_from_settings() -> SiteFromSettings:
     return SiteFromSettings(name=settings.CREDO_SITE_NAME, domain=urlsplit(settings.SITE_URL).netloc)
 
 
+def on_site(url: str) -> str:
+    """`url`'s path, query and fragment on the configured site (CREDO_SITE_URL), whatever host
+    and port the request that built it named in its Host header."""
+    bits = urlsplit(url)
+    return settings.SITE_URL + urlunsplit(("", "", bits.path, bits.query, bits.fragment))
+
+
+def _is_link(name: str, value: object) -> bool:
+    return name.endswith("_url") and isinstance(value, str) and "://" in value
+
+
 class AccountAdapter(DefaultAccountAdapter):
     """allauth hooks: store the profile fields from sign-up, and send mail through the queue."""
 
@@ -60,10 +71,20 @@ class AccountAdapter(DefaultAccountAdapter):
             user.save()
         return user
 
+    def get_reset_password_from_key_url(self, key: str) -> str:
+        return on_site(super().get_reset_password_from_key_url(key))
+
+    def get_email_confirmation_url(self, request, emailconfirmation) -> str:
+        return on_site(super().get_email_confirmation_url(request, emailconfirmation))
+
     def send_mail(self, template_prefix, email, context):
         # The same context allauth's own send_mail gives its templates ("Hello from {{
-        # current_site.name }}!"), with the site from settings.
+        # current_site.name }}!"), with the site from settings. Every link in it is on the
+        # configured site (`signup_url`, `password_reset_url`… are built from the request).
         site = site_from_settings()
+        context = {
+            name: on_site(value) if _is_link(name, value) else value for name, value in context.items()
+        }
         context = {"email": email, "current_site": site, "site_url": settings.SITE_URL, **context}
         message = self.render_mail(template_prefix, email, context)
         email_queue(message=message)

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from django import forms
 
-from .models import ShareLink
+from .models import CODE_ALPHABET, ShareLink
 
 MAX_PDF_BYTES = 10 * 1024 * 1024
 
@@ -21,6 +21,16 @@ class VerifyForm(forms.Form):
         help_text="We check that it is byte for byte the file we issued.",
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
     )
+
+    def clean_code(self) -> str:
+        """The code without dashes and spaces, in capitals; only letters a code can have (it
+        becomes part of the verification page's address)."""
+        code = self.cleaned_data.get("code", "").replace("-", "").replace(" ", "").upper()
+        if code and (len(code) != 12 or any(letter not in CODE_ALPHABET for letter in code)):
+            raise forms.ValidationError(
+                "That is not a certificate code: it has 12 letters and digits, e.g. ACDE-FGHJ-KMNP."
+            )
+        return code
 
     def clean_pdf(self):
         upload = self.cleaned_data.get("pdf")

@@ -182,7 +182,7 @@ def _link_create(request, *, form: ShareLinkForm, item_key: str):
                 view=data.get("view", ShareLink.View.ALL),
                 item_key=item_key,
             )
-            url = request.build_absolute_uri(reverse("certificates:shared_record", args=[token]))
+            url = settings.SITE_URL + reverse("certificates:shared_record", args=[token])  # not the Host
             if data["email_to"]:
                 title = link.module.title if link.module else (link.practicum.title if link.practicum else "")
                 share_link_email(link=link, url=url, to=data["email_to"], note=data["note"], item_title=title)

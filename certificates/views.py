@@ -90,7 +90,5 @@ def verify(request):
                 certificate = certificate_find_by_pdf_hash(sha256=digest.hexdigest())
                 result = {"checked_file": upload.name, "certificate": certificate}
             else:
-                return redirect(
-                    "certificates:verify", code=form.cleaned_data["code"].replace("-", "").strip().upper()
-                )
+                return redirect("certificates:verify", code=form.cleaned_data["code"])
     return render(request, "certificates/verify_form.html", {"form": form, "result": result})

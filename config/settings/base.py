@@ -11,6 +11,8 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 
 from .beat import BEAT_SCHEDULE
+from .headers import CONTENT_SECURITY_POLICY as HEADERS_CSP
+from .headers import PRIVATE_PATHS
 from .rate_limits import ACCOUNT_LIMITS
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -58,6 +60,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "csp",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -74,6 +77,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "core.middleware.RefuseBadInputMiddleware",
+    "core.middleware.PrivatePagesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.page_cache.PageCacheMiddleware",
@@ -359,6 +365,8 @@ CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+CONTENT_SECURITY_POLICY = HEADERS_CSP  # strict: config/settings/headers.py
+CREDO_PRIVATE_PATHS = PRIVATE_PATHS  # answered `private, no-store`
 
 LOGGING = {
     "version": 1,
@@ -379,10 +387,8 @@ LOGGING = {
 RATELIMIT_VIEW = "config.views.rate_limited"
 
 # --- The client's address behind reverse proxies ---------------------------------------------------
-# How many proxies in front of the app append to X-Forwarded-For (nginx, a load balancer): the
-# client is the address that many places from the right. 0 (the default) ignores the header and
-# uses the TCP peer. Set it only when the app can be reached through those proxies alone, or a
-# client can write its own address. Every rate limit asks core.client_ip.client_ip.
+# Proxies in front of the app that append to X-Forwarded-For; 0 (default) ignores the header.
+# Every rate limit asks core.client_ip.client_ip (README, "Production set-up").
 CREDO_TRUSTED_PROXY_COUNT = env_or_fail("CREDO_TRUSTED_PROXY_COUNT", cast=int, default=0)
 if CREDO_TRUSTED_PROXY_COUNT < 0:
     raise ImproperlyConfigured(
@@ -390,6 +396,5 @@ if CREDO_TRUSTED_PROXY_COUNT < 0:
         f"{CREDO_TRUSTED_PROXY_COUNT} proxies (use 0 or more)"
     )
 RATELIMIT_IP_META_KEY = "core.client_ip.client_ip"
-# allauth reads the address through accounts.adapter.AccountAdapter.get_client_ip (the same
-# function); its own setting agrees in case anything in it reads the header directly.
+# allauth reads it through AccountAdapter.get_client_ip; its own setting agrees.
 ALLAUTH_TRUSTED_PROXY_COUNT = CREDO_TRUSTED_PROXY_COUNT

@@ -44,6 +44,17 @@ class Journey:
     def __init__(self, browser, base_url: str, name: str):
         self.context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
         self.page = self.context.new_page()
+        # What the Content-Security-Policy blocked (an inline script or style, a foreign file):
+        # the browser says so on the console; every journey ends with none.
+        self.blocked: list[str] = []
+        self.page.on(
+            "console",
+            lambda message: (
+                self.blocked.append(f"{self.page.url}: {message.text}")
+                if "Content Security Policy" in message.text
+                else None
+            ),
+        )
         self.base = base_url
         self.folder = SHOTS / name
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -108,6 +119,7 @@ def journey(chromium, live_server, request):
     yield make
     for j in journeys:
         j.close()
+    assert [line for j in journeys for line in j.blocked] == []
 
 
 def totp_now(secret: str) -> str:
