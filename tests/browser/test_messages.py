@@ -90,7 +90,7 @@ def test_a_failed_share_link_far_down_the_record_puts_focus_on_its_summary_then_
     expect(page).to_have_title(re.compile("^Error: My PL Record"))
     expect(page.locator("#error-summary")).to_be_focused()
     expect(page.locator("#error-summary")).to_be_in_viewport(ratio=1)
-    page.wait_for_function("window.scrollY > 1000")  # the form is far down the page
+    page.wait_for_function("() => window.scrollY > 1000")  # the form is far down the page
     page.screenshot(path=str(j.folder / "record-error-summary.png"))  # what the person sees
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")  # the link "Enter the address your message should go to."
@@ -101,7 +101,7 @@ def test_a_failed_share_link_far_down_the_record_puts_focus_on_its_summary_then_
         page.keyboard.press("Enter")
     expect(page).not_to_have_title(re.compile("^Error"))
     # The message is announced once the page has loaded; the new link is focused, ready to copy.
-    page.wait_for_function("window.__announced.length > 0")
+    page.wait_for_function("() => window.__announced.length > 0")
     assert page.evaluate("window.__announced") == [
         ["status", "The link is on its way to principal@example.org."]
     ]
@@ -144,7 +144,7 @@ def test_a_timed_attempt_says_one_minute_left_and_its_timer_stays_in_view(journe
     assert page.evaluate("window.__announced") == [["assertive", "1 minute left."]]  # 10 and 5: never ahead
 
     page.keyboard.press("End")  # scrolled to the end of the questions: the time left still shows
-    page.wait_for_function("window.scrollY > 500")
+    page.wait_for_function("() => window.scrollY > 500")
     assert page.locator(".countdown-bar").evaluate("e => e.getBoundingClientRect().top") == 0
     page.screenshot(path=str(j.folder / "sticky-timer.png"))
 
@@ -157,6 +157,6 @@ def test_a_saved_profile_is_announced_in_a_live_region_filled_after_load(journey
     tab_to(page, "main button[type=submit]")
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    page.wait_for_function("window.__announced.length > 0")
+    page.wait_for_function("() => window.__announced.length > 0")
     assert page.evaluate("window.__announced") == [["status", "Your profile has been saved."]]
     expect(page.locator(".message-success")).to_have_text("Your profile has been saved.")
