@@ -107,7 +107,8 @@ class Journey:
 
 
 @pytest.fixture
-def journey(chromium, live_server, request):
+def journey(chromium, live_server, request, settings):
+    settings.SITE_URL = live_server.url  # emailed links point at the site (never at the Host header)
     journeys = []
 
     def make(suffix: str = "") -> Journey:
