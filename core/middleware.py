@@ -58,12 +58,12 @@ ADMIN_PATH = "/admin/"
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
     """django-csp's policy (config/settings/headers.py), with one exception: Django's own admin
-    sets `style=` attributes from its templates and widgets (the filter boxes, the calendar), so
-    under ADMIN_PATH (config/urls.py) inline style attributes, and only those, are allowed (`style-src-attr`).
-    No inline script anywhere, the admin included."""
+    sets inline styles from its templates and widgets (the filter boxes, the calendar), so under
+    ADMIN_PATH (config/urls.py, staff with TOTP only) inline styles are allowed. No inline script
+    anywhere, the admin included."""
 
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only=report_only)
         if request.path.startswith(ADMIN_PATH):
-            parts.update = {**(parts.update or {}), "style-src-attr": [UNSAFE_INLINE]}
+            parts.update = {**(parts.update or {}), "style-src": [UNSAFE_INLINE]}
         return parts

@@ -120,7 +120,8 @@ def journey(chromium, live_server, request, settings):
     yield make
     for j in journeys:
         j.close()
-    assert [line for j in journeys for line in j.blocked] == []
+    blocked = [line for j in journeys for line in j.blocked]
+    assert blocked == [], "\n".join(blocked[:3])
 
 
 def totp_now(secret: str) -> str:
