@@ -29,6 +29,14 @@ def seed(database_url: str) -> tuple[str, list[str]]:
     import django
 
     django.setup()
+    code, people = seed_check_in_world(people=PEOPLE, prefix="bench", csrf=CSRF)
+    return code, [cookie for _, cookie in people]
+
+
+def seed_check_in_world(*, people: int, prefix: str, csrf: str) -> tuple[str, list[tuple[str, str]]]:
+    """In the configured database: a practicum whose first session runs now, `people` people
+    registered for it, each signed in. The session's code and each person's (email, cookie).
+    Also the seed of tests/test_faults_postgres.py."""
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
@@ -39,17 +47,18 @@ def seed(database_url: str) -> tuple[str, list[str]]:
     from programs.models import Enrollment, Program
 
     now = timezone.now()
-    program = Program.objects.create(slug="bench", title="Bench", kind="certification", status="published",
+    program = Program.objects.create(slug=prefix, title=prefix.title(), kind="certification", status="published",
                                      summary="", description="")  # fmt: skip
-    practicum = Practicum.objects.create(program=program, title="Bench practicum", format="in_person",
+    practicum = Practicum.objects.create(program=program, title=f"{prefix.title()} practicum", format="in_person",
                                          starts_on=now.date(), ends_on=now.date() + timedelta(days=1),
-                                         capacity=PEOPLE, appraised_hours=8)  # fmt: skip
-    Session.objects.create(practicum=practicum, title="Day 1", starts_at=now - timedelta(hours=1),
-                           ends_at=now + timedelta(hours=1))  # fmt: skip
+                                         capacity=people, appraised_hours=8)  # fmt: skip
+    day1 = Session.objects.create(practicum=practicum, title="Day 1", starts_at=now - timedelta(hours=1),
+                                  ends_at=now + timedelta(hours=1))  # fmt: skip
     Session.objects.create(practicum=practicum, title="Day 2", starts_at=now + timedelta(days=1),
                            ends_at=now + timedelta(days=1, hours=8))  # fmt: skip
     users = User.objects.bulk_create(
-        User(email=f"bench{i}@example.org", full_name=f"Bench {i}", password="!") for i in range(PEOPLE)
+        User(email=f"{prefix}{i}@example.org", full_name=f"{prefix.title()} {i}", password="!")
+        for i in range(people)
     )
     enrollments = Enrollment.objects.bulk_create(
         Enrollment(user=u, program=program, registered_at=now, access_opens_at=now) for u in users
@@ -58,16 +67,15 @@ def seed(database_url: str) -> tuple[str, list[str]]:
         Registration(user=u, practicum=practicum, enrollment=e, status="confirmed")
         for u, e in zip(users, enrollments, strict=True)
     )
-    cookies = []
+    signed_in = []
     for user in users:
         store = SessionStore()
         store[SESSION_KEY] = str(user.pk)
         store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
         store.create()
-        cookies.append(f"sessionid={store.session_key}; csrftoken={CSRF}")
-    code = practicum.sessions.get(title="Day 1").code
-    return code, cookies
+        signed_in.append((user.email, f"sessionid={store.session_key}; csrftoken={csrf}"))
+    return day1.code, signed_in
 
 
 def main() -> None:

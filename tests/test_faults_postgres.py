@@ -30,53 +30,19 @@ HEALTHZ_LIMIT = 5.0  # seconds: bounded, whatever the database does
 
 def seed() -> None:
     """Run in a subprocess on the test's cluster (DATABASE_URL): migrate, then a practicum with a
-    session running now, PEOPLE registered people and a signed-in session each. Prints the
-    session's code and the people's (email, session cookie) as JSON."""
+    session running now, PEOPLE registered people and a signed-in session each (the attendance
+    burst benchmark's seed). Prints the session's code and the people's (email, session cookie)
+    as JSON."""
     import django
 
     django.setup()
-    from datetime import timedelta
-
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
-    from django.utils import timezone
 
-    from accounts.models import User
-    from practicums.models import Practicum, Registration, Session
-    from programs.models import Enrollment, Program
+    from bench.bench_attendance_burst import seed_check_in_world
 
     call_command("migrate", verbosity=0)
-    now = timezone.now()
-    program = Program.objects.create(slug="faults", title="Faults", kind="certification", status="published",
-                                     summary="", description="")  # fmt: skip
-    practicum = Practicum.objects.create(program=program, title="Faults practicum", format="in_person",
-                                         starts_on=now.date(), ends_on=now.date() + timedelta(days=1),
-                                         capacity=PEOPLE, appraised_hours=8)  # fmt: skip
-    day1 = Session.objects.create(practicum=practicum, title="Day 1", starts_at=now - timedelta(hours=1),
-                                  ends_at=now + timedelta(hours=1))  # fmt: skip
-    Session.objects.create(practicum=practicum, title="Day 2", starts_at=now + timedelta(days=1),
-                           ends_at=now + timedelta(days=1, hours=8))  # fmt: skip
-    users = User.objects.bulk_create(
-        User(email=f"person{i}@example.org", full_name=f"Person {i}", password="!") for i in range(PEOPLE)
-    )
-    enrollments = Enrollment.objects.bulk_create(
-        Enrollment(user=u, program=program, registered_at=now, access_opens_at=now) for u in users
-    )
-    Registration.objects.bulk_create(
-        Registration(user=u, practicum=practicum, enrollment=e, status="confirmed")
-        for u, e in zip(users, enrollments, strict=True)
-    )
-    people = []
-    for user in users:
-        store = SessionStore()
-        store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        store.create()
-        people.append([user.email, f"sessionid={store.session_key}; csrftoken={CSRF}"])
-    print(json.dumps({"code": day1.code, "people": people}))
+    code, people = seed_check_in_world(people=PEOPLE, prefix="person", csrf=CSRF)
+    print(json.dumps({"code": code, "people": people}))
 
 
 def server_env(database_url: str) -> dict[str, str]:
