@@ -25,6 +25,7 @@ from redis.exceptions import RedisError
 logger = logging.getLogger(__name__)
 
 RETRY_AFTER = 5.0  # seconds a server is left alone after a failure
+DEFAULT_TIMEOUT = 0.5  # seconds a socket call may take, unless OPTIONS say otherwise
 _down_until: dict[str, float] = {}
 _undeleted: dict[str, set[str]] = {}  # server -> raw keys whose delete failed
 _lock = threading.Lock()
@@ -38,6 +39,8 @@ class ResilientRedisCache(RedisCache):
     def __init__(self, server, params) -> None:
         options = dict(params.get("OPTIONS", {}))
         fallback = options.pop("FALLBACK", "none")
+        for name in ("SOCKET_CONNECT_TIMEOUT", "SOCKET_TIMEOUT"):  # never wait forever on a hung Redis
+            options.setdefault(name, DEFAULT_TIMEOUT)
         super().__init__(server, {**params, "OPTIONS": options})
         self._server = str(server)
         fallback_params = {"TIMEOUT": params.get("TIMEOUT", 300), "OPTIONS": {"MAX_ENTRIES": 10000}}
