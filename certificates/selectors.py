@@ -54,7 +54,7 @@ def certificate_get_by_code(*, code: str) -> Certificate | None:
     normalized = code.replace("-", "").replace(" ", "").upper()
     return (
         Certificate.objects.filter(verification_code=normalized)
-        .select_related("program", "superseded_by")
+        .select_related("program", "superseded_by", "supersedes")
         .first()
     )
 

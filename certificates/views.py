@@ -2,10 +2,13 @@ import hashlib
 import io
 import zipfile
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods
+from django_ratelimit.core import get_usage
 from django_ratelimit.decorators import ratelimit
 
 from .forms import VerifyForm
@@ -17,6 +20,7 @@ from .selectors import (
     certificate_hours_total,
     certificate_list_for_user,
 )
+from .verify_json import certificate_verification, not_found, too_many, wants_json
 
 
 @login_required
@@ -61,12 +65,35 @@ def download_all(request):
     return response
 
 
+def lookup_rate(group, request) -> str:
+    return settings.CREDO_VERIFY_LOOKUP_RATE
+
+
 def verify_code(request, code: str):
-    """Public: valid, superseded or revoked, with what the certificate says; unknown is a 404."""
+    """Public: valid, superseded or revoked, with what the certificate says; unknown is a 404.
+    The same as JSON for `Accept: application/json` (verify_json.py); both limited per address."""
+    as_json = wants_json(request)
+    usage = get_usage(request, group="verify-lookup", key="ip", rate=lookup_rate, increment=True)
+    if usage is not None and usage["should_limit"]:
+        retry_after = max(1, usage["time_left"])
+        response = too_many(retry_after) if as_json else render(request, "429.html", status=429)
+        response["Retry-After"] = str(retry_after)
+    else:
+        response = _verify_answer(request, code, as_json=as_json)
+    patch_vary_headers(response, ["Accept"])  # one address, two answers: caches keep them apart
+    return response
+
+
+def _verify_answer(request, code: str, *, as_json: bool):
     certificate = certificate_get_by_code(code=code)
     if certificate is None:
+        if as_json:
+            return not_found(code)
         return render(request, "certificates/verify_unknown.html", {"code": code}, status=404)
-    response = render(request, "certificates/verify.html", {"certificate": certificate})
+    if as_json:
+        response = JsonResponse(certificate_verification(certificate=certificate))
+    else:
+        response = render(request, "certificates/verify.html", {"certificate": certificate})
     response["X-Robots-Tag"] = "noindex"
     return response
 

@@ -14,6 +14,7 @@ from .beat import BEAT_SCHEDULE
 from .headers import CONTENT_SECURITY_POLICY as HEADERS_CSP
 from .headers import PRIVATE_PATHS
 from .rate_limits import ACCOUNT_LIMITS
+from .sharing import CREDO_LINKEDIN_ORGANIZATION_ID, CREDO_VERIFY_LOOKUP_RATE  # noqa: F401 (settings)
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -238,8 +239,7 @@ CELERY_TASK_IGNORE_RESULT = True
 # Crontab schedules are read in Pacific time: the certificate email runs at 20:00 there in both
 # PST and PDT. (Messages and stored times stay UTC.)
 CELERY_TIMEZONE = "America/Los_Angeles"
-# What beat runs when: config/settings/beat.py.
-CELERY_BEAT_SCHEDULE = BEAT_SCHEDULE
+CELERY_BEAT_SCHEDULE = BEAT_SCHEDULE  # what beat runs when: config/settings/beat.py
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
