@@ -2,7 +2,7 @@
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db.models import QuerySet, Sum
@@ -19,6 +19,7 @@ from programs.models import Program
 from programs.selectors import enrollments_for_record
 
 from .models import Certificate, ShareLink
+from .signals import certificate_expiry
 
 
 def certificate_list_for_user(*, user: User) -> QuerySet[Certificate]:
@@ -29,6 +30,16 @@ def certificate_list_for_user(*, user: User) -> QuerySet[Certificate]:
         .select_related("program")
         .order_by("-earned_on", "-issued_at")
     )
+
+
+def certificate_expiry_dates(*, certificates: list[Certificate]) -> dict[int, date]:
+    """{certificate id: the last day it is valid} for those that expire (certifications: the
+    apps to the right answer, `signals.certificate_expiry`)."""
+    dates: dict[int, date] = {}
+    if certificates:
+        for _receiver, answer in certificate_expiry.send(sender=Certificate, certificates=certificates):
+            dates |= answer or {}
+    return dates
 
 
 def certificate_hours_total(*, user: User) -> Decimal:

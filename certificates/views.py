@@ -12,8 +12,10 @@ from django_ratelimit.core import get_usage
 from django_ratelimit.decorators import ratelimit
 
 from .forms import VerifyForm
+from .linkedin import linkedin_links
 from .models import Certificate
 from .selectors import (
+    certificate_expiry_dates,
     certificate_find_by_pdf_hash,
     certificate_get_by_code,
     certificate_get_for_user,
@@ -26,6 +28,11 @@ from .verify_json import certificate_verification, not_found, too_many, wants_js
 @login_required
 def mine(request):
     certificates = list(certificate_list_for_user(user=request.user))
+    linkedin = linkedin_links(
+        certificates=certificates, expiry=certificate_expiry_dates(certificates=certificates)
+    )
+    for certificate in certificates:
+        certificate.linkedin = linkedin.get(certificate.pk)
     return render(
         request,
         "certificates/mine.html",

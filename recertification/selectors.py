@@ -1,5 +1,6 @@
 """Reads for the exam, credentials and continuing education."""
 
+from collections.abc import Iterable
 from datetime import date
 
 from django.db.models import QuerySet
@@ -8,12 +9,29 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.selectors import staff_may
+from certificates.models import Certificate
 from core.dates import local_date
 from practicums.models import Practicum, Registration
 from practicums.selectors import practicum_list_upcoming
 from programs.models import Program
 
 from .models import CEActivity, Credential, ExamInvitation
+
+
+def credential_expiry_by_certificate(*, certificates: Iterable[Certificate]) -> dict[int, date]:
+    """{certificate id: its credential's last valid day} for certification and recertification
+    certificates (each names its credential in `source_key`, "credential:<id>"; re-issued
+    versions keep it)."""
+    prefix = Certificate.source_key_for_credential(0).removesuffix("0")
+    wanted = {
+        int(c.source_key.removeprefix(prefix)): c.pk
+        for c in certificates
+        if c.source_key.startswith(prefix) and c.source_key.removeprefix(prefix).isdigit()
+    }
+    if not wanted:
+        return {}
+    periods = Credential.objects.filter(pk__in=wanted).values_list("pk", "valid_until")
+    return {wanted[pk]: valid_until for pk, valid_until in periods}
 
 
 def invitation_get_for_user(*, user: User, token: str) -> ExamInvitation:
