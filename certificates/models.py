@@ -1,6 +1,7 @@
 import secrets
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 
@@ -40,6 +41,43 @@ class CertificateDesign(CachedModel):
 
     def __str__(self) -> str:
         return f"Certificate design for {self.program}"
+
+
+COLOR = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Write a colour like #17406d.")
+
+
+class BadgeDesign(CachedModel):
+    """How a program's badge image looks (the Open Badges credential's picture): drawn by
+    `badge_images.badge_image_png`; a program without one gets the default look."""
+
+    program = models.OneToOneField(Program, on_delete=models.CASCADE, related_name="badge_design")
+    label = models.CharField(
+        max_length=60,
+        blank=True,
+        help_text="The words in the middle, e.g. the program's short name. Empty: the program's title.",
+    )
+    ribbon = models.CharField(
+        max_length=20,
+        blank=True,
+        help_text='The word on the ribbon. Empty: "Certified" for a certification, "Completed" for a series.',
+    )
+    use_certificate_colors = models.BooleanField(
+        "use the certificate design's colours",
+        default=True,
+        help_text="Untick to use the two colours below instead.",
+    )
+    primary_color = models.CharField(max_length=7, default="#17406d", validators=[COLOR])
+    accent_color = models.CharField(max_length=7, default="#b8892b", validators=[COLOR])
+    emblem = models.ImageField(
+        upload_to="certificates/badges/",
+        blank=True,
+        help_text="Optional: a PNG or JPEG shown above the words (square works best), at most 2 MB and "
+        "2000 × 2000 pixels. Empty: a star.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Badge design for {self.program}"
 
 
 def certificate_pdf_to(instance: "Certificate", filename: str) -> str:
