@@ -288,3 +288,6 @@ class EmailBatchAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+
+from . import badge_admin  # noqa: E402, F401 (registers the badge design's admin)
