@@ -61,7 +61,7 @@ def test_a_live_event_set_gets_a_prefilled_add_to_linkedin_link(client, settings
     }
     assert 'target="_blank"' in tag
     assert 'rel="noopener"' in tag
-    assert text == "Add to LinkedIn: Summer live events — Teaching with Evidence (opens in a new tab)"
+    assert text == "Add to LinkedIn (Summer live events — Teaching with Evidence, opens in a new tab)"
 
 
 @pytest.mark.django_db

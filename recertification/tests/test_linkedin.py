@@ -34,7 +34,7 @@ def test_a_certification_link_has_issue_and_expiry_month_of_its_credential(clien
         "certId": certificate.display_code,
         "certUrl": f"https://credo.example/verify/{certificate.verification_code}/",
     }
-    assert text == "Add to LinkedIn: Certified Learning Practitioner (opens in a new tab)"
+    assert text == "Add to LinkedIn (Certified Learning Practitioner, opens in a new tab)"
 
 
 @pytest.mark.django_db

@@ -34,7 +34,7 @@ def seed_one_of_each():
     from allauth.mfa.totp.internal.auth import TOTP
 
     from accounts.tests.factories import StaffFactory, UserFactory
-    from certificates.models import Certificate, CertificateDesign, EmailBatch
+    from certificates.models import BadgeDesign, Certificate, CertificateDesign, EmailBatch
     from certificates.services import batch_start
     from certificates.tests.factories import issue
     from modules.models import AidSubmission, JobAid, Module
@@ -84,6 +84,7 @@ def seed_one_of_each():
         user=registration.user, practicum=practicums[0], completed_at=past, completed_on=past.date()
     )
     CertificateDesign.objects.get_or_create(program=program)
+    BadgeDesign.objects.get_or_create(program=program)
     if not Certificate.objects.exists():
         issue(learner, program)
     batch_start(run_for=timezone.localdate())
