@@ -131,7 +131,7 @@ def badge_draw(look: BadgeLook) -> bytes:
     ink = ink_on(look.primary)
     top = c - 250
     if look.emblem:
-        _emblem(image, look.emblem, c, c - 175, 110)
+        _emblem(image, look.emblem, c, c - 165, 100)
         top = c - 50
     else:
         _star(draw, c, c - 170, 70, accent)

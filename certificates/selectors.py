@@ -38,7 +38,8 @@ def certificate_expiry_dates(*, certificates: list[Certificate]) -> dict[int, da
     dates: dict[int, date] = {}
     if certificates:
         for _receiver, answer in certificate_expiry.send(sender=Certificate, certificates=certificates):
-            dates |= answer or {}
+            if isinstance(answer, dict):  # a receiver with nothing to say returns None
+                dates |= answer
     return dates
 
 

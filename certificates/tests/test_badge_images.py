@@ -84,7 +84,7 @@ def test_staff_colours_words_and_emblem_change_the_badge():
     assert badge_image_png(program=program) != coloured
     design.emblem.save("emblem.png", SimpleUploadedFile("emblem.png", image_file("emblem.png")))
     with_emblem = badge_image_png(program=program)
-    assert pixel(with_emblem, (256, 169))[:3] == (0xCC, 0x33, 0x00)  # the emblem's middle
+    assert pixel(with_emblem, (256, 174))[:3] == (0xCC, 0x33, 0x00)  # the emblem's middle
 
 
 @pytest.mark.django_db
