@@ -22,7 +22,7 @@ OB_CONTEXT = [
 OB_SCHEMA = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json"
 
 # OB 3.0 AchievementType (an extensible vocabulary; these are its CTDL terms).
-ACHIEVEMENT_TYPES = {
+ACHIEVEMENT_TYPES: dict[str, str] = {
     Certificate.Kind.MODULE: "CertificateOfCompletion",
     Certificate.Kind.SET: "CertificateOfCompletion",
     Certificate.Kind.CERTIFICATION: "Certification",

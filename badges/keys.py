@@ -34,7 +34,7 @@ def private_key_from_file(path: str, passphrase: str = "") -> rsa.RSAPrivateKey:
         if data.lstrip().startswith(b"-----BEGIN"):
             key = serialization.load_pem_private_key(data, password=secret)
         else:
-            key = pkcs12.load_key_and_certificates(data, secret)[0]
+            key = pkcs12.load_key_and_certificates(data, secret)[0]  # type: ignore[assignment]  # None: below
     except (ValueError, TypeError) as exc:
         raise KeyProblem(f"the badge key file {path} is not a readable PEM or PKCS#12 key: {exc}") from exc
     if not isinstance(key, rsa.RSAPrivateKey):

@@ -173,7 +173,7 @@ def status_list_jws(*, status_list: StatusList) -> str:
     )
     url = status_list_url(status_list.pk)
     now = timezone.now()
-    document = {
+    document: dict = {
         "@context": ["https://www.w3.org/ns/credentials/v2"],
         "id": url,
         "type": ["VerifiableCredential", "BitstringStatusListCredential"],
