@@ -63,7 +63,7 @@ class VerifyForm(forms.Form):
         data = super().clean()
         given = [name for name in ("code", "pdf", "badge", "badge_text") if data.get(name)]
         if not given and not self.errors:
-            raise forms.ValidationError("Enter a certificate code or choose a certificate PDF or badge.")
+            raise forms.ValidationError("Enter a certificate code or choose a certificate PDF.")
         return data
 
 

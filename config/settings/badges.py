@@ -3,9 +3,9 @@
 - CREDO_BADGE_KEY_FILE: an RSA key of 2048 bits or more, as a PEM file or a PKCS#12 (.p12/.pfx)
   file; CREDO_BADGE_KEY_PASSPHRASE if the file is encrypted. Production refuses to start without
   a usable one (production.py).
-- Without it, `make run` (local settings) signs with a demo key generated on first use at
+- Without it, `make run` (and the tests) sign with a demo key generated on first use at
   CREDO_BADGE_DEMO_KEY (under var/, git-ignored): nothing to configure for a newcomer. Production
-  and test settings set CREDO_BADGE_DEMO_KEY to "" (tests make their own key).
+  settings set CREDO_BADGE_DEMO_KEY to "" (badges/tests use their own keys).
 """
 
 from pathlib import Path

@@ -27,4 +27,3 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {}
 # Serve static files straight from the finders (no collectstatic needed outside production).
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
-CREDO_BADGE_DEMO_KEY = ""  # tests make their own key (badges/tests/conftest.py)
