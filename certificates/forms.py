@@ -5,6 +5,7 @@ from django import forms
 from .models import CODE_ALPHABET, ShareLink
 
 MAX_PDF_BYTES = 10 * 1024 * 1024
+MAX_BADGE_BYTES = 2 * 1024 * 1024
 
 
 class VerifyForm(forms.Form):
@@ -21,6 +22,26 @@ class VerifyForm(forms.Form):
         help_text="We check that it is byte for byte the file we issued.",
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
     )
+
+    badge = forms.FileField(
+        label="Or a badge image (PNG)",
+        required=False,
+        help_text="An Open Badge downloaded from My Certificates: we check the credential baked into it.",
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,.png"}),
+    )
+    badge_text = forms.CharField(
+        label="Or a badge credential (.jwt)",
+        required=False,
+        max_length=100_000,
+        help_text="Paste the text of a .jwt badge file.",
+        widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "off", "spellcheck": "false"}),
+    )
+
+    def clean_badge(self):
+        upload = self.cleaned_data.get("badge")
+        if upload and upload.size > MAX_BADGE_BYTES:
+            raise forms.ValidationError("That image is larger than any badge we issue (2 MB).")
+        return upload
 
     def clean_code(self) -> str:
         """The code without dashes and spaces, in capitals; only letters a code can have (it
@@ -40,7 +61,8 @@ class VerifyForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if not data.get("code") and not data.get("pdf") and not self.errors:
+        given = [name for name in ("code", "pdf", "badge", "badge_text") if data.get(name)]
+        if not given and not self.errors:
             raise forms.ValidationError("Enter a certificate code or choose a certificate PDF.")
         return data
 

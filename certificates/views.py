@@ -11,6 +11,8 @@ from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import get_usage
 from django_ratelimit.decorators import ratelimit
 
+from badges.selectors import badge_check
+
 from .forms import VerifyForm
 from .linkedin import linkedin_links
 from .models import Certificate
@@ -117,7 +119,10 @@ def verify(request):
             form.add_error(None, "Too many checks from here in a short time. Please wait a few minutes.")
         elif form.is_valid():
             upload = form.cleaned_data.get("pdf")
-            if upload:
+            badge, badge_text = form.cleaned_data.get("badge"), form.cleaned_data.get("badge_text")
+            if badge or badge_text:  # an Open Badge: badges.selectors says what it proves
+                result = {"badge": badge_check(token=badge_text, png=badge.read() if badge else None)}
+            elif upload:
                 digest = hashlib.sha256()
                 for chunk in upload.chunks():
                     digest.update(chunk)

@@ -37,6 +37,7 @@ urlpatterns = [
     path("", include("modules.urls")),
     path("", include("certificates.urls")),
     path("", include("recertification.urls")),
+    path("", include("badges.urls")),
     # allauth's page, plus the "Continue" of the staff onboarding (accounts/middleware.py)
     path("accounts/2fa/recovery-codes/", account_views.recovery_codes),
     path("accounts/", include("allauth.urls")),

@@ -93,3 +93,14 @@ def ce_registered_practicum_ids(*, user: User) -> set[int]:
 
 def today_for(program: Program) -> date:
     return local_date(timezone.now(), program.zone)
+
+
+def credential_valid_until_for_certificate(*, certificate: Certificate) -> date | None:
+    """The last day the certification period stated by a certification (or recertification)
+    certificate is valid, or None for a certificate that does not expire."""
+    prefix = Certificate.source_key_for_credential(0).removesuffix("0")
+    if not certificate.source_key.startswith(prefix):
+        return None
+    pk = certificate.source_key.removeprefix(prefix)
+    credential = Credential.objects.filter(pk=int(pk)).only("valid_until").first() if pk.isdigit() else None
+    return credential.valid_until if credential else None

@@ -21,6 +21,16 @@ ALLOWED: dict[str, set[str]] = {
     "practicums": {"outbox", "core", "accounts", "programs"},
     "certificates": {"outbox", "core", "accounts", "programs", "modules", "practicums"},
     "recertification": {"outbox", "core", "accounts", "programs", "modules", "practicums", "certificates"},
+    "badges": {
+        "outbox",
+        "core",
+        "accounts",
+        "programs",
+        "modules",
+        "practicums",
+        "certificates",
+        "recertification",
+    },
 }
 PACKAGES = set(ALLOWED) | {"config"}
 
@@ -34,6 +44,9 @@ EXCEPTIONS: set[tuple[str, str]] = {
     # with practicums' tests (or tests/) once someone moves them.
     ("programs/tests/test_pages.py", "practicums"),
     ("programs/tests/test_services.py", "practicums"),
+    # The public /verify/ page also checks an Open Badge (issue #18): its view asks
+    # badges.selectors.jws_check. It moves to config (the composition root) if the page grows.
+    ("certificates/views.py", "badges"),
 }
 
 

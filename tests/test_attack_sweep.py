@@ -15,6 +15,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.tests.factories import StaffFactory, UserFactory
+from badges.models import SigningKey, StatusList
+from badges.services import credential_jws
 from certificates.services import share_link_create
 from certificates.tests.factories import issue
 from modules.models import AidSubmission
@@ -50,6 +52,7 @@ PUBLIC = {
     "home", "program_detail", "instructors", "healthz", "robots", "programs:catalog", "programs:guide", "programs:resource",
     "programs:contact", "programs:webinars", "practicums:schedule", "practicums:calendar", "practicums:detail",
     "certificates:verify_form", "certificates:verify", "help:index", "help:page",
+    "badges:issuer", "badges:achievement", "badges:image", "badges:key", "badges:status_list", "badges:did",
 }  # fmt: skip
 # Opened by a token instead of (or on top of) a login.
 TOKEN = {
@@ -72,7 +75,7 @@ PRIVATE_OBJECTS = {
     "modules:detail", "modules:lesson", "modules:lesson_done", "modules:lesson_attachment", "modules:worksheet",
     "modules:aid_upload", "modules:assessment", "modules:attempt", "modules:submission", "practicums:move",
     "practicums:confirm_offer", "certificates:pdf", "certificates:record_item", "certificates:link_revoke",
-    "certificates:link_create_item", "recertification:evidence",
+    "certificates:link_create_item", "recertification:evidence", "badges:download_jwt", "badges:download_png",
 }  # fmt: skip
 # Personal pages about the logged-in person only (no object of anyone else's in the URL).
 PRIVATE_SELF = {
@@ -121,6 +124,7 @@ def world(db):
         size=8,
     )
     certificate = issue(owner, program)
+    credential_jws(certificate=certificate)  # a signing key and a status list to fetch
     _, share_token = share_link_create(
         user=owner, label="", valid_through=datetime.now(UTC).date() + timedelta(days=7), program_ids=[]
     )
@@ -162,6 +166,9 @@ def world(db):
         "recertification:recertify": {"slug": program.slug}, "practicums:instructor_code": {"pk": session.pk},
         "practicums:instructor_qr": {"pk": session.pk}, "practicums:instructor_checkins": {"pk": session.pk},
         "recertification:evidence": {"pk": activity.pk},
+        "badges:achievement": {"key": f"module-{module.pk}"}, "badges:image": {"slug": program.slug},
+        "badges:key": {"kid": SigningKey.objects.get().kid}, "badges:status_list": {"pk": StatusList.objects.get().pk},
+        "badges:download_jwt": {"pk": certificate.pk}, "badges:download_png": {"pk": certificate.pk},
     }  # fmt: skip
     return {
         "owner": owner,

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 from celery.exceptions import Retry
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 from django.core import mail
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMultiAlternatives
@@ -194,20 +196,47 @@ def test_production_settings_refuse_the_sample_secret_key_from_env_example():
     )
 
 
-def test_production_settings_refuse_a_short_secret_key():
-    env = {**PRODUCTION_ENV, "DJANGO_SECRET_KEY": "k3J9-vQ2_pL8" * 4}  # 48 characters
+@pytest.fixture
+def badge_key_env(tmp_path) -> dict:
+    """A usable Open Badges key, which production settings require (decision 0016)."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    path = tmp_path / "badge.pem"
+    path.write_bytes(key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption()))
+    return {"CREDO_BADGE_KEY_FILE": str(path)}
+
+
+def test_production_settings_refuse_to_start_without_a_usable_badge_key(tmp_path, badge_key_env):
+    env = {**PRODUCTION_ENV, "DJANGO_SECRET_KEY": "k3J9-vQ2_pL8" * 5}
+    result = settings_in_subprocess("config.settings.production", env, "print('started')")
+    assert result.returncode != 0
+    assert "Production settings need CREDO_BADGE_KEY_FILE: set it to an RSA key" in result.stderr
+    (tmp_path / "junk.pem").write_text("-----BEGIN PRIVATE KEY-----\nnonsense\n")
+    result = settings_in_subprocess(
+        "config.settings.production", {**env, "CREDO_BADGE_KEY_FILE": str(tmp_path / "junk.pem")}, "print(1)"
+    )
+    assert "is not a readable PEM or PKCS#12 key" in result.stderr
+    result = settings_in_subprocess(
+        "config.settings.production", {**env, **badge_key_env}, "print(repr(settings.CREDO_BADGE_DEMO_KEY))"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "''"
+
+
+def test_production_settings_refuse_a_short_secret_key(badge_key_env):
+    env = {**PRODUCTION_ENV, **badge_key_env, "DJANGO_SECRET_KEY": "k3J9-vQ2_pL8" * 4}  # 48 characters
     result = settings_in_subprocess("config.settings.production", env, "print('started')")
     assert result.returncode != 0
     assert "Production settings need: DJANGO_SECRET_KEY (50 or more random characters). See" in result.stderr
-    env = {**PRODUCTION_ENV, "DJANGO_SECRET_KEY": "k3J9-vQ2_pL8" * 5}  # 60 characters
+    env = {**PRODUCTION_ENV, **badge_key_env, "DJANGO_SECRET_KEY": "k3J9-vQ2_pL8" * 5}  # 60 characters
     result = settings_in_subprocess("config.settings.production", env, "print('started')")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "started"
 
 
-def test_production_settings_need_a_broker_url_of_their_own():
+def test_production_settings_need_a_broker_url_of_their_own(badge_key_env):
     # The broker never defaults to the cache's Redis in production: a cache evicts, a broker must not.
     env = {
+        **badge_key_env,
         "DJANGO_SECRET_KEY": "x" * 60,
         "DATABASE_URL": "postgres://credo:credo@127.0.0.1:5432/credo",
         "REDIS_URL": "redis://127.0.0.1:6379/0",
@@ -243,8 +272,9 @@ def test_s3_bucket_setting_switches_default_storage():
     assert result.stdout.strip() == "S3Storage"
 
 
-def test_production_settings_pass_deploy_checks():
+def test_production_settings_pass_deploy_checks(badge_key_env):
     env = {
+        **badge_key_env,
         "DJANGO_SECRET_KEY": "x" * 20 + "-deploy-check-" + "y" * 30,
         "DATABASE_URL": "postgres://credo:credo@127.0.0.1:5432/credo",
         "REDIS_URL": "redis://127.0.0.1:6379/0",

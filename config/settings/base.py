@@ -10,6 +10,7 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from .badges import *  # noqa: F403 (the Open Badges signing key: CREDO_BADGE_*)
 from .beat import BEAT_SCHEDULE
 from .headers import CONTENT_SECURITY_POLICY as HEADERS_CSP
 from .headers import PRIVATE_PATHS
@@ -73,6 +74,7 @@ INSTALLED_APPS = [
     "practicums",
     "certificates",
     "recertification",
+    "badges",  # Open Badges 3.0 for every certificate (decision 0016)
     "config",
 ]
 
@@ -382,8 +384,7 @@ LOGGING = {
     },
 }
 
-# django-ratelimit counts in the default cache (Redis in production). Public forms say "try
-# later" instead of answering 403; attendance codes (later) are limited per person.
+# django-ratelimit counts in the default cache (Redis in production); public forms say "try later".
 RATELIMIT_VIEW = "config.views.rate_limited"
 
 # --- The client's address behind reverse proxies ---------------------------------------------------
@@ -396,5 +397,4 @@ if CREDO_TRUSTED_PROXY_COUNT < 0:
         f"{CREDO_TRUSTED_PROXY_COUNT} proxies (use 0 or more)"
     )
 RATELIMIT_IP_META_KEY = "core.client_ip.client_ip"
-# allauth reads it through AccountAdapter.get_client_ip; its own setting agrees.
-ALLAUTH_TRUSTED_PROXY_COUNT = CREDO_TRUSTED_PROXY_COUNT
+ALLAUTH_TRUSTED_PROXY_COUNT = CREDO_TRUSTED_PROXY_COUNT  # allauth's get_client_ip agrees

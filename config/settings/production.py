@@ -2,6 +2,9 @@
 
 from django.core.exceptions import ImproperlyConfigured
 
+from badges.keys import KeyProblem, private_key_from_file
+
+from .badges import CREDO_BADGE_KEY_FILE, CREDO_BADGE_KEY_PASSPHRASE
 from .base import *  # noqa: F403 (settings modules extend the base namespace on purpose)
 from .base import DATABASES, EMAIL_BACKEND, REDIS_URL, SECRET_KEY, env, env_bool, env_or_fail
 
@@ -33,6 +36,17 @@ if _missing:
     raise ImproperlyConfigured(
         "Production settings need: " + ", ".join(_missing) + ". See README.md, 'Production set-up'."
     )
+
+# Open Badges (decision 0016): a real key or no start; never the demo key of `make run`.
+CREDO_BADGE_DEMO_KEY = ""
+try:
+    if not CREDO_BADGE_KEY_FILE:
+        raise KeyProblem("set it to an RSA key of 2048 bits or more (PEM or PKCS#12)")
+    private_key_from_file(CREDO_BADGE_KEY_FILE, CREDO_BADGE_KEY_PASSPHRASE)
+except KeyProblem as exc:
+    raise ImproperlyConfigured(
+        f"Production settings need CREDO_BADGE_KEY_FILE: {exc}. See decision 0016."
+    ) from exc
 
 STORAGES["staticfiles"] = {  # noqa: F405 (from base)
     "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
