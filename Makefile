@@ -29,6 +29,7 @@ run: export DJANGO_SETTINGS_MODULE = config.settings.local
 run: export CREDO_SITE_URL := $(CREDO_SITE_URL)
 run: $(BIN)/.base-installed
 	@mkdir -p var/mail
+	$(BIN)/python manage.py signing_demo_keys
 	$(BIN)/python manage.py migrate --noinput -v 0
 	$(BIN)/python manage.py seed_demo
 	@echo ""

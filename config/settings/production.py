@@ -4,6 +4,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403 (settings modules extend the base namespace on purpose)
 from .base import DATABASES, EMAIL_BACKEND, REDIS_URL, SECRET_KEY, env, env_bool, env_or_fail
+from .signing import signing_config
 
 DEBUG = False
 
@@ -33,6 +34,9 @@ if _missing:
     raise ImproperlyConfigured(
         "Production settings need: " + ", ".join(_missing) + ". See README.md, 'Production set-up'."
     )
+
+# Every certificate PDF is signed unless CREDO_SIGNING=off; start-up refuses "on" without a usable key.
+CREDO_SIGNING = signing_config(enabled_default=True)
 
 STORAGES["staticfiles"] = {  # noqa: F405 (from base)
     "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"

@@ -1,0 +1,65 @@
+"""Signing on, with a demo key made once per test session under a temp dir (test settings keep
+signing off so that the other tests stay as fast as before). Import the fixtures you use."""
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from reportlab.pdfgen import canvas
+
+from signing.demo import demo_keys_write
+from signing.keys import signer_forget
+
+PASSPHRASE = "test-passphrase"  # nosec B105
+
+
+@dataclass(frozen=True)
+class Keys:
+    ca: Path
+    p12: Path
+
+
+def keys_make(directory: Path, *, label: str, key_type: str = "rsa") -> Keys:
+    ca, p12 = demo_keys_write(
+        directory=directory, organisation="Credo Test", passphrase=PASSPHRASE, key_type=key_type, label=label
+    )
+    return Keys(ca=ca, p12=p12)
+
+
+@pytest.fixture(scope="session")
+def demo_keys(tmp_path_factory) -> Keys:
+    return keys_make(tmp_path_factory.mktemp("signing"), label="demo")
+
+
+def signing_use(settings, keys: Keys) -> None:
+    settings.CREDO_SIGNING = {
+        **settings.CREDO_SIGNING,
+        "ENABLED": True,
+        "BACKEND": "pkcs12",
+        "PKCS12_PATH": str(keys.p12),
+        "PKCS12_PASSPHRASE": PASSPHRASE,
+    }
+    signer_forget()
+
+
+@pytest.fixture
+def signing_on(settings, demo_keys) -> Keys:
+    signing_use(settings, demo_keys)
+    yield demo_keys
+    signer_forget()
+
+
+def simple_pdf(text: str = "A certificate") -> bytes:
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer)
+    page.drawString(72, 720, text)
+    page.save()
+    return buffer.getvalue()
+
+
+def one_byte_changed(data: bytes) -> bytes:
+    """A copy with one byte of the first page content changed (inside what the signature covers;
+    a byte of the signature's zero padding would not count)."""
+    at = data.index(b"stream") + 20
+    return data[:at] + bytes([data[at] ^ 0x01]) + data[at + 1 :]
