@@ -1,4 +1,3 @@
-import hashlib
 import io
 import zipfile
 
@@ -11,12 +10,12 @@ from django_ratelimit.decorators import ratelimit
 from .forms import VerifyForm
 from .models import Certificate
 from .selectors import (
-    certificate_find_by_pdf_hash,
     certificate_get_by_code,
     certificate_get_for_user,
     certificate_hours_total,
     certificate_list_for_user,
 )
+from .verify_pdf import certificate_pdf_check
 
 
 @login_required
@@ -74,7 +73,7 @@ def verify_code(request, code: str):
 @require_http_methods(["GET", "POST"])
 @ratelimit(key="ip", rate="30/10m", method="POST", block=False)
 def verify(request):
-    """Look up a code, or check an uploaded PDF against the SHA-256 of every issued file."""
+    """Look up a code, or check an uploaded PDF: its SHA-256 against every issued file, and its signature."""
     bound = request.method == "POST"
     form = VerifyForm(request.POST if bound else None, request.FILES if bound else None)
     result = None
@@ -84,11 +83,7 @@ def verify(request):
         elif form.is_valid():
             upload = form.cleaned_data.get("pdf")
             if upload:
-                digest = hashlib.sha256()
-                for chunk in upload.chunks():
-                    digest.update(chunk)
-                certificate = certificate_find_by_pdf_hash(sha256=digest.hexdigest())
-                result = {"checked_file": upload.name, "certificate": certificate}
+                result = certificate_pdf_check(data=upload.read(), name=upload.name)
             else:
                 return redirect("certificates:verify", code=form.cleaned_data["code"])
     return render(request, "certificates/verify_form.html", {"form": form, "result": result})

@@ -8,8 +8,27 @@ class SigningCertificateAdmin(admin.ModelAdmin):
     """Read-only but for `retired_at` (withdraw a key that leaked)."""
 
     list_display = ["subject", "sha256", "not_before", "not_after", "first_used_at", "retired_at"]
-    fields = ["subject", "issuer", "serial", "sha256", "not_before", "not_after", "first_used_at", "retired_at", "pem"]
-    readonly_fields = ["subject", "issuer", "serial", "sha256", "not_before", "not_after", "first_used_at", "pem"]
+    fields = [
+        "subject",
+        "issuer",
+        "serial",
+        "sha256",
+        "not_before",
+        "not_after",
+        "first_used_at",
+        "retired_at",
+        "pem",
+    ]
+    readonly_fields = [
+        "subject",
+        "issuer",
+        "serial",
+        "sha256",
+        "not_before",
+        "not_after",
+        "first_used_at",
+        "pem",
+    ]
 
     def has_add_permission(self, request) -> bool:
         return False

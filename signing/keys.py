@@ -112,7 +112,9 @@ def _pkcs12_signer(config: dict) -> signers.Signer:
             f"CREDO_SIGNING is on but CREDO_SIGNING_PKCS12_PATH ({config['PKCS12_PATH'] or 'unset'}) "
             "names no file. Set it and CREDO_SIGNING_PKCS12_PASSPHRASE, or CREDO_SIGNING=off."
         )
-    loaded = signers.SimpleSigner.load_pkcs12(str(path), passphrase=config["PKCS12_PASSPHRASE"].encode() or None)
+    loaded = signers.SimpleSigner.load_pkcs12(
+        str(path), passphrase=config["PKCS12_PASSPHRASE"].encode() or None
+    )
     if loaded is None:
         raise ImproperlyConfigured(
             f"CREDO_SIGNING is on but the PKCS#12 file {path} cannot be opened: wrong "

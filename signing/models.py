@@ -16,9 +16,13 @@ class SigningCertificate(CachedModel):
     not_before = models.DateTimeField()
     not_after = models.DateTimeField()
     pem = models.TextField("Certificate (PEM)", help_text="The public certificate only.")
-    first_used_at = models.DateTimeField(help_text="When this process or an earlier one first signed with it.")
+    first_used_at = models.DateTimeField(
+        help_text="When this process or an earlier one first signed with it."
+    )
     retired_at = models.DateTimeField(
-        null=True, blank=True, help_text="Set if the key was withdrawn: files it signed later are not accepted."
+        null=True,
+        blank=True,
+        help_text="Set if the key was withdrawn: files it signed later are not accepted.",
     )
 
     class Meta:

@@ -1,5 +1,5 @@
 """Settings shared by every environment, read from the environment here (signing keys: signing.py) through
-django-environ; `local`, `test` and `production` change defaults and add checks. Bad values name their variable.
+django-environ; `local`, `test` and `production` change defaults and add checks. Bad values name the variable.
 """
 
 from pathlib import Path

@@ -12,7 +12,7 @@ from django.core.exceptions import ImproperlyConfigured
 from .base import VAR_DIR, env_bool, env_or_fail
 
 DEMO_DIR = VAR_DIR / "signing"
-DEMO_PASSPHRASE = "demo"  # the throw-away demo key's, written next to it under var/ anyway  # nosec B105
+DEMO_PASSPHRASE = "demo"  # noqa: S105 (the throw-away demo key's, under var/ anyway)  # nosec B105
 
 
 def signing_config(*, enabled_default: bool, demo: bool = False) -> dict:
@@ -20,7 +20,8 @@ def signing_config(*, enabled_default: bool, demo: bool = False) -> dict:
     backend = env_or_fail("CREDO_SIGNING_BACKEND", default="pkcs12")
     if backend not in {"pkcs12", "pkcs11"}:
         raise ImproperlyConfigured(
-            f"Environment variable CREDO_SIGNING_BACKEND is missing or invalid: {backend!r} (use pkcs12 or pkcs11)"
+            f"Environment variable CREDO_SIGNING_BACKEND is missing or invalid: {backend!r} "
+            "(use pkcs12 or pkcs11)"
         )
     use_demo = demo and backend == "pkcs12" and not env_or_fail("CREDO_SIGNING_PKCS12_PATH", default="")
     return {

@@ -6,7 +6,7 @@ from django.utils import timezone
 from signing.models import SigningCertificate
 from signing.pdf import Outcome, pdf_sign, pdf_signature_check
 
-from .fixtures import demo_keys, keys_make, one_byte_changed, signing_on, signing_use, simple_pdf  # noqa: F401
+from .fixtures import keys_make, one_byte_changed, signing_use, simple_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +73,7 @@ def test_files_signed_with_an_earlier_key_stay_valid_after_rotation(settings, si
     signing_use(settings, keys_make(tmp_path, label="second"))
     new = pdf_sign(data=simple_pdf())
     key_b = SigningCertificate.objects.exclude(pk=key_a.pk).get()
-    assert [(r.outcome, r.signed_by) for r in map(lambda d: pdf_signature_check(data=d), (old, new))] == [
+    assert [(r.outcome, r.signed_by) for r in (pdf_signature_check(data=d) for d in (old, new))] == [
         (Outcome.VALID, key_a),
         (Outcome.VALID, key_b),
     ]
