@@ -9,8 +9,7 @@ from signing.pdf import Outcome, SignatureReport, pdf_signature_check
 
 from .models import Certificate, CertificateEvent
 from .selectors import certificate_find_by_pdf_hash
-
-SIGNED_REASON = "signed"  # the re-issue reason of `certificates_sign_existing`
+from .services.signed_copies import SIGNED_REASON
 
 
 class Verdict:

@@ -55,6 +55,14 @@ def pdf_sign(*, data: bytes) -> bytes:
     return signed.getvalue()
 
 
+def pdf_is_signed(*, data: bytes) -> bool:
+    """Whether the PDF carries a signature at all (cheap: no validation)."""
+    try:
+        return bool(PdfFileReader(io.BytesIO(data), strict=False).embedded_signatures)
+    except Exception:  # noqa: BLE001 (unreadable: not signed as far as anyone can tell)
+        return False
+
+
 class Outcome:
     UNSIGNED = "unsigned"  # no signature at all
     VALID = "valid"  # our registered key, valid when it signed, every byte as signed

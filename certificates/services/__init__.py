@@ -36,6 +36,7 @@ from .share_links import (  # noqa: F401  (re-exported: callers import them from
     share_link_revoke,
     share_link_zone,
 )
+from .signed_copies import SIGNED_REASON, certificates_sign_existing  # noqa: F401  (re-exported)
 
 logger = logging.getLogger(__name__)
 

@@ -63,3 +63,35 @@ def one_byte_changed(data: bytes) -> bytes:
     a byte of the signature's zero padding would not count)."""
     at = data.index(b"stream") + 20
     return data[:at] + bytes([data[at] ^ 0x01]) + data[at + 1 :]
+
+
+def tool(name: str) -> str:
+    """A Debian tool's path; skips locally and fails in CI without it (conftest.service_missing)."""
+    import shutil
+
+    from conftest import service_missing
+
+    found = shutil.which(name)
+    if found is None:
+        service_missing(f"needs {name} (Debian packages poppler-utils, libnss3-tools, softhsm2, opensc)")
+    return found
+
+
+def pdfsig(data: bytes, *, ca: Path, directory: Path) -> str:
+    """poppler's own verdict on the PDF's signature, trusting `ca` through an NSS database."""
+    import subprocess
+
+    nss = directory / "nss"
+    if not nss.exists():
+        nss.mkdir()
+        subprocess.run([tool("certutil"), "-N", "--empty-password", "-d", f"sql:{nss}"], check=True)
+        subprocess.run(
+            [tool("certutil"), "-A", "-n", "credo-ca", "-t", "C,C,", "-i", str(ca), "-d", f"sql:{nss}"],
+            check=True,
+        )
+    path = directory / "checked.pdf"
+    path.write_bytes(data)
+    done = subprocess.run(
+        [tool("pdfsig"), "-nssdir", f"sql:{nss}", str(path)], capture_output=True, text=True, check=False
+    )
+    return done.stdout + done.stderr
