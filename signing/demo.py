@@ -2,6 +2,8 @@
 demo-signing.p12, named "<site> (demo)". Never for production: the passphrase is in the settings."""
 
 import datetime
+import shutil
+import tempfile
 from pathlib import Path
 
 from cryptography import x509
@@ -88,8 +90,16 @@ def demo_keys_write(
 
 
 def demo_keys_ensure(*, directory: Path, organisation: str, passphrase: str) -> bool:
-    """Make the demo keys unless they exist (idempotent); True if it made them."""
-    if (directory / "demo-signing.p12").exists() and (directory / "demo-ca.pem").exists():
+    """Make the demo keys unless they exist (idempotent); True if it made them. Made in a scratch
+    directory renamed into place, so two processes starting at once never mix two CAs' files."""
+    if (directory / "demo-signing.p12").exists():
         return False
-    demo_keys_write(directory=directory, organisation=organisation, passphrase=passphrase)
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(dir=directory.parent, prefix=".signing-"))
+    demo_keys_write(directory=scratch, organisation=organisation, passphrase=passphrase)
+    try:
+        scratch.rename(directory)  # atomic; fails if another process got there first
+    except OSError:
+        shutil.rmtree(scratch)
+        return False
     return True

@@ -84,8 +84,11 @@ def test_a_pkcs11_token_signs_a_pdf_that_validates(settings, token):
     assert "Credo Test (token)" in reports[0].subject
 
 
-def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", **env}
+def manage(
+    *args: str, settings_module: str = "config.settings.test", **env: str
+) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CREDO_SIGNING"))}
+    environment = {**clean, "DJANGO_SETTINGS_MODULE": settings_module, **env}
     return subprocess.run(  # noqa: S603 (this Python, our manage.py)
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -118,6 +121,22 @@ def test_start_up_refuses_signing_on_without_a_usable_key(tmp_path):
         CREDO_SIGNING_PKCS12_PASSPHRASE=PASSPHRASE,
     )
     assert (good.returncode, good.stdout) == (0, "System check identified no issues (0 silenced).\n")
+
+
+def test_production_signs_by_default_so_it_refuses_to_start_without_a_key():
+    production = {
+        "DJANGO_SECRET_KEY": "x" * 60,
+        "DATABASE_URL": "postgres://credo:credo@127.0.0.1:5432/credo",
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
+        "CELERY_BROKER_URL": "redis://127.0.0.1:6380/0",
+        "EMAIL_URL": "smtp://127.0.0.1:25",
+    }
+    refused = manage("check", settings_module="config.settings.production", **production)
+    assert refused.returncode == 1
+    assert (
+        "ImproperlyConfigured: CREDO_SIGNING is on but CREDO_SIGNING_PKCS12_PATH (unset) names no file."
+        in (refused.stderr)
+    )
 
 
 def test_the_demo_keys_are_made_once(settings, tmp_path, capsys):
