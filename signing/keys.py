@@ -38,18 +38,30 @@ class TemplateSigner:
 
     _template: "_Template | None" = None
 
-    async def async_sign(self, data_digest: bytes, digest_algorithm: str, **kwargs) -> cms.ContentInfo:
-        plain = (
-            digest_algorithm == DIGEST
-            and kwargs.get("use_pades")
-            and not kwargs.get("dry_run")
-            and kwargs.get("timestamper") is None
-            and kwargs.get("encap_content_info") is None
-        )
-        if not plain:
+    async def async_sign(
+        self,
+        data_digest: bytes,
+        digest_algorithm: str,
+        dry_run=False,
+        use_pades=False,
+        timestamper=None,
+        signed_attr_settings: PdfCMSSignedAttributes | None = None,
+        is_pdf_sig=True,
+        encap_content_info=None,
+    ) -> cms.ContentInfo:
+        kwargs = {
+            "dry_run": dry_run,
+            "use_pades": use_pades,
+            "timestamper": timestamper,
+            "signed_attr_settings": signed_attr_settings,
+            "is_pdf_sig": is_pdf_sig,
+            "encap_content_info": encap_content_info,
+        }
+        plain = digest_algorithm == DIGEST and use_pades and not dry_run and timestamper is None
+        if not plain or encap_content_info is not None or not is_pdf_sig:
             return await super().async_sign(data_digest, digest_algorithm, **kwargs)  # type: ignore[misc]
         if self._template is None:
-            self._template = await self._template_build(kwargs.get("signed_attr_settings"))
+            self._template = await self._template_build(signed_attr_settings)
         t = self._template
         attrs = t.attrs[: t.attrs_digest_at] + data_digest + t.attrs[t.attrs_digest_at + len(data_digest) :]
         signature = await self.async_sign_raw(attrs, DIGEST)  # type: ignore[attr-defined]

@@ -7,11 +7,13 @@ CREDO_SIGNING_TSA_URL: a timestamp authority (PAdES B-T) instead of none (B-B). 
 is usable is checked when the apps load (signing/apps.py): "on" without one stops start-up.
 """
 
+from pathlib import Path
+
 from django.core.exceptions import ImproperlyConfigured
 
-from .base import VAR_DIR, env_bool, env_or_fail
+from .base import env_bool, env_or_fail
 
-DEMO_DIR = VAR_DIR / "signing"
+DEMO_DIR = Path(__file__).resolve().parent.parent.parent / "var" / "signing"  # base.VAR_DIR / "signing"
 DEMO_PASSPHRASE = "demo"  # noqa: S105 (the throw-away demo key's, under var/ anyway)  # nosec B105
 
 
