@@ -29,6 +29,7 @@ run: export DJANGO_SETTINGS_MODULE = config.settings.local
 run: export CREDO_SITE_URL := $(CREDO_SITE_URL)
 run: $(BIN)/.base-installed
 	@mkdir -p var/mail
+	$(BIN)/python manage.py signing_demo_keys
 	$(BIN)/python manage.py migrate --noinput -v 0
 	$(BIN)/python manage.py seed_demo
 	@echo ""
@@ -48,7 +49,7 @@ format: $(BIN)/.dev-installed
 test: export DJANGO_SETTINGS_MODULE = config.settings.test
 test: $(BIN)/.dev-installed lint
 	$(BIN)/mypy */services.py */services/*.py */selectors.py $(filter-out core/admin.py,$(wildcard core/*.py))
-	$(BIN)/bandit -q -r core outbox accounts config programs modules practicums certificates recertification -x "*/tests/*,*/migrations/*"
+	$(BIN)/bandit -q -r core outbox accounts config programs modules practicums signing certificates recertification -x "*/tests/*,*/migrations/*"
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
 

@@ -19,6 +19,7 @@ from core import page_cache
 from core.limits import Limit, LimitReached, limits_counted
 from core.page_cache import cached_page
 from programs.selectors import enrollment_list_for_user
+from signing.pdf import pdf_sign
 
 from .forms import RecordShareLinkForm, ShareLinkForm
 from .models import ShareLink
@@ -136,7 +137,7 @@ def record_pdf(request):
             "printed_on": timezone.localdate(),
         },
     )
-    pdf = HTML(string=html, url_fetcher=url_fetcher).write_pdf()
+    pdf = pdf_sign(data=HTML(string=html, url_fetcher=url_fetcher).write_pdf())
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = 'attachment; filename="my-pl-record.pdf"'
     return response

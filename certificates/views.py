@@ -1,4 +1,3 @@
-import hashlib
 import io
 import zipfile
 
@@ -18,13 +17,13 @@ from .linkedin import linkedin_links
 from .models import Certificate
 from .selectors import (
     certificate_expiry_dates,
-    certificate_find_by_pdf_hash,
     certificate_get_by_code,
     certificate_get_for_user,
     certificate_hours_total,
     certificate_list_for_user,
 )
 from .verify_json import certificate_verification, not_found, too_many, wants_json
+from .verify_pdf import certificate_pdf_check
 
 
 @login_required
@@ -110,7 +109,7 @@ def _verify_answer(request, code: str, *, as_json: bool):
 @require_http_methods(["GET", "POST"])
 @ratelimit(key="ip", rate="30/10m", method="POST", block=False)
 def verify(request):
-    """Look up a code, or check an uploaded PDF against the SHA-256 of every issued file."""
+    """Look up a code, or check an uploaded PDF: its SHA-256 against every issued file, and its signature."""
     bound = request.method == "POST"
     form = VerifyForm(request.POST if bound else None, request.FILES if bound else None)
     result = None
@@ -123,11 +122,7 @@ def verify(request):
             if badge or badge_text:  # an Open Badge: badges.selectors says what it proves
                 result = {"badge": badge_check(token=badge_text, png=badge.read() if badge else None)}
             elif upload:
-                digest = hashlib.sha256()
-                for chunk in upload.chunks():
-                    digest.update(chunk)
-                certificate = certificate_find_by_pdf_hash(sha256=digest.hexdigest())
-                result = {"checked_file": upload.name, "certificate": certificate}
+                result = certificate_pdf_check(data=upload.read(), name=upload.name)
             else:
                 return redirect("certificates:verify", code=form.cleaned_data["code"])
     return render(request, "certificates/verify_form.html", {"form": form, "result": result})

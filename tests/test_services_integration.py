@@ -177,6 +177,7 @@ PRODUCTION_ENV = {
     "REDIS_URL": "redis://127.0.0.1:6379/0",
     "CELERY_BROKER_URL": "redis://127.0.0.1:6380/0",
     "EMAIL_URL": "smtp://127.0.0.1:25",
+    "CREDO_SIGNING": "off",  # production signs by default and refuses to start without a key
 }
 
 
@@ -241,6 +242,7 @@ def test_production_settings_need_a_broker_url_of_their_own(badge_key_env):
         "DATABASE_URL": "postgres://credo:credo@127.0.0.1:5432/credo",
         "REDIS_URL": "redis://127.0.0.1:6379/0",
         "EMAIL_URL": "smtp://127.0.0.1:25",
+        "CREDO_SIGNING": "off",
     }
     result = settings_in_subprocess("config.settings.production", env, "print('started')")
     assert result.returncode != 0
@@ -281,6 +283,7 @@ def test_production_settings_pass_deploy_checks(badge_key_env):
         "CELERY_BROKER_URL": "redis://127.0.0.1:6380/0",
         "EMAIL_URL": "smtp://127.0.0.1:25",
         "DJANGO_ALLOWED_HOSTS": "credo.example",
+        "CREDO_SIGNING": "off",
     }
     clean = {
         k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_", "CELERY_"))

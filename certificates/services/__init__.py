@@ -23,6 +23,7 @@ from outbox.services import outbox_enqueue
 from practicums.models import Practicum
 from programs.models import Program
 from programs.services import email_render
+from signing.pdf import pdf_sign
 
 from ..models import Certificate, CertificateDesign, CertificateEvent, EmailBatch
 from ..rendering import CertificateValues, DesignError, DesignValues, renderer_for
@@ -35,6 +36,7 @@ from .share_links import (  # noqa: F401  (re-exported: callers import them from
     share_link_revoke,
     share_link_zone,
 )
+from .signed_copies import SIGNED_REASON, certificates_sign_existing  # noqa: F401  (re-exported)
 
 logger = logging.getLogger(__name__)
 
@@ -100,7 +102,7 @@ def render_fast(renderer, values: CertificateValues) -> bytes:
 
 
 def _store_pdf(certificate: Certificate) -> None:
-    pdf = render_certificate_pdf(certificate)
+    pdf = pdf_sign(data=render_certificate_pdf(certificate))
     certificate.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
     certificate.pdf.save(f"{certificate.verification_code}.pdf", ContentFile(pdf), save=False)
 

@@ -1,8 +1,5 @@
-"""Settings shared by every environment.
-
-Everything that comes from the environment is read here, in one place, through django-environ.
-`local`, `test` and `production` only change defaults and add checks. A bad value fails at
-start-up with a message naming the variable.
+"""Settings shared by every environment, read from the environment here (signing keys: signing.py) through
+django-environ; `local`, `test` and `production` change defaults and add checks. Bad values name the variable.
 """
 
 from pathlib import Path
@@ -72,6 +69,7 @@ INSTALLED_APPS = [
     "programs",
     "modules",
     "practicums",
+    "signing",  # PDF signatures and their keys (imports only core)
     "certificates",
     "recertification",
     "badges",  # Open Badges 3.0 for every certificate (decision 0016)
@@ -397,4 +395,6 @@ if CREDO_TRUSTED_PROXY_COUNT < 0:
         f"{CREDO_TRUSTED_PROXY_COUNT} proxies (use 0 or more)"
     )
 RATELIMIT_IP_META_KEY = "core.client_ip.client_ip"
-ALLAUTH_TRUSTED_PROXY_COUNT = CREDO_TRUSTED_PROXY_COUNT  # allauth's get_client_ip agrees
+# allauth reads it through AccountAdapter.get_client_ip; its own setting agrees.
+ALLAUTH_TRUSTED_PROXY_COUNT = CREDO_TRUSTED_PROXY_COUNT
+from .signing import CREDO_SIGNING  # noqa: E402, F401 (PDF signing keys, after the helpers it uses)

@@ -7,6 +7,7 @@ from badges.keys import KeyProblem, private_key_from_file
 from .badges import CREDO_BADGE_KEY_FILE, CREDO_BADGE_KEY_PASSPHRASE
 from .base import *  # noqa: F403 (settings modules extend the base namespace on purpose)
 from .base import DATABASES, EMAIL_BACKEND, REDIS_URL, SECRET_KEY, env, env_bool, env_or_fail
+from .signing import signing_config
 
 DEBUG = False
 
@@ -47,6 +48,9 @@ except KeyProblem as exc:
     raise ImproperlyConfigured(
         f"Production settings need CREDO_BADGE_KEY_FILE: {exc}. See decision 0016."
     ) from exc
+
+# Every certificate PDF is signed unless CREDO_SIGNING=off; start-up refuses "on" without a usable key.
+CREDO_SIGNING = signing_config(enabled_default=True)
 
 STORAGES["staticfiles"] = {  # noqa: F405 (from base)
     "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"

@@ -1,0 +1,1 @@
+from .fixtures import demo_keys, signing_on  # noqa: F401 (fixtures)
