@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.serialization import pkcs12
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, pkcs12
 from django.core.management import call_command
 
 from signing.keys import signer_forget
@@ -123,8 +124,15 @@ def test_start_up_refuses_signing_on_without_a_usable_key(tmp_path):
     assert (good.returncode, good.stdout) == (0, "System check identified no issues (0 silenced).\n")
 
 
-def test_production_signs_by_default_so_it_refuses_to_start_without_a_key():
+def test_production_signs_by_default_so_it_refuses_to_start_without_a_key(tmp_path):
+    badge_key = tmp_path / "badge.pem"  # production also needs the Open Badges key (decision 0016)
+    badge_key.write_bytes(
+        rsa.generate_private_key(public_exponent=65537, key_size=2048).private_bytes(
+            Encoding.PEM, PrivateFormat.PKCS8, NoEncryption()
+        )
+    )
     production = {
+        "CREDO_BADGE_KEY_FILE": str(badge_key),
         "DJANGO_SECRET_KEY": "x" * 60,
         "DATABASE_URL": "postgres://credo:credo@127.0.0.1:5432/credo",
         "REDIS_URL": "redis://127.0.0.1:6379/0",
