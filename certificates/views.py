@@ -18,7 +18,6 @@ from .selectors import (
     certificate_list_for_user,
 )
 
-
 PREPARING_REFRESH_SECONDS = 3  # a PDF is rendered seconds after its certificate is issued
 
 

@@ -197,22 +197,3 @@ def test_the_nightly_email_renders_a_pdf_that_is_still_missing():
     assert (name, kind) == (f"certificate-{certificate.display_code}.pdf", "application/pdf")
     assert hashlib.sha256(content).hexdigest() == certificate.pdf_sha256 != ""
     assert certificate.email_state == Certificate.Email.SENT
-
-
-def test_the_dashboard_says_the_certification_certificate_is_being_prepared(client):
-    from recertification.models import Credential
-
-    certificate = issue(key="credential:1", rendered=False)
-    Credential.objects.create(
-        user=certificate.user, program=certificate.program, number="CLP-1", certificate=certificate,
-        valid_from=date(2026, 11, 20), valid_until=date(2029, 11, 19),
-    )  # fmt: skip
-    client.force_login(certificate.user)
-    download = reverse("certificates:pdf", args=[certificate.pk])
-    html = client.get(reverse("dashboard")).content.decode()
-    assert "Your certificate is being prepared" in html
-    assert download not in html
-    certificate_render(certificate_id=certificate.pk)
-    html = client.get(reverse("dashboard")).content.decode()
-    assert "being prepared" not in html
-    assert download in html
