@@ -187,7 +187,7 @@ class CertificateAdmin(admin.ModelAdmin):
     @admin.display(description="PDF")
     def pdf_file(self, obj: Certificate) -> str:
         if not obj.pdf:
-            return "—"
+            return "Being prepared (rendered by a worker)"
         return format_html('<a href="{}">Download</a>', reverse("certificates:pdf", args=[obj.pk]))
 
     def get_urls(self):

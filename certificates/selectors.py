@@ -52,8 +52,8 @@ def certificate_hours_total(*, user: User) -> Decimal:
 
 def certificate_get_for_user(*, user: User, pk: int) -> Certificate:
     """The person's own certificate (or anyone's for staff with the permission in a TOTP-verified
-    session), or 404 for anyone else's."""
-    certificates = Certificate.objects.filter(pk=pk).exclude(pdf="").select_related("program")
+    session), or 404 for anyone else's. Its PDF may not be rendered yet (`pdf` empty)."""
+    certificates = Certificate.objects.filter(pk=pk).select_related("program")
     if not staff_may(user=user, perm="certificates.view_certificate"):
         certificates = certificates.filter(user=user)
     certificate = certificates.first()

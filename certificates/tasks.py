@@ -1,15 +1,23 @@
-from datetime import date
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from celery import shared_task
 from django.conf import settings
+from django.db import DatabaseError
 from django.utils import timezone
 
 from core.dates import local_date
 
-from .services import batch_start, certificates_send_for_person
+from .services import (
+    batch_start,
+    certificate_render,
+    certificates_render_missing,
+    certificates_send_for_person,
+)
 
 BATCH_ZONE = "America/Los_Angeles"
+# A certificate still without its PDF this long after issue lost its task (render_missing, beat).
+RENDER_LOST_AFTER = timedelta(minutes=10)
 
 
 def batch_day(run_for: str | None) -> date:
@@ -44,3 +52,19 @@ def send_person(
         base = settings.CREDO_EMAIL_RETRY_BASE_SECONDS
         raise self.retry(countdown=min(1800, base * 2**self.request.retries))
     return outcome.sent
+
+
+@shared_task(name="certificates.render", bind=True, max_retries=5, acks_late=True)
+def render(self, *, certificate_id: int) -> bool:
+    """Render and store a new certificate's PDF, queued when the certificate is saved (safe to run
+    twice: see the service). A storage or database hiccup is retried; the sweep catches the rest."""
+    try:
+        return certificate_render(certificate_id=certificate_id)
+    except (OSError, DatabaseError) as exc:
+        raise self.retry(exc=exc, countdown=min(300, 5 * 2**self.request.retries)) from exc
+
+
+@shared_task(name="certificates.render_missing")
+def render_missing() -> int:
+    """Every 5 minutes (beat): the PDFs whose `certificates.render` was lost."""
+    return certificates_render_missing(older_than=RENDER_LOST_AFTER)

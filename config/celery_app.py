@@ -17,6 +17,7 @@ app.autodiscover_tasks()
 ON_DEMAND_TASKS: dict[str, str] = {
     "accounts.email_send": "queued for each email when the transaction that wrote it commits",
     "certificates.send_person": "queued per person by the nightly batch, and by a staff resend",
+    "certificates.render": "queued for each certificate when the transaction that issues it commits",
 }
 
 

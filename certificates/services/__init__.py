@@ -5,7 +5,7 @@ import hashlib
 import logging
 import smtplib
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -107,6 +107,33 @@ def _store_pdf(certificate: Certificate) -> None:
     certificate.pdf.save(f"{certificate.verification_code}.pdf", ContentFile(pdf), save=False)
 
 
+def certificate_render(*, certificate_id: int) -> bool:
+    """Store the PDF of a certificate issued without one (task `certificates.render`). Safe twice or
+    at once: the UPDATE that still finds no PDF keeps its file, a loser deletes its own."""
+    certificate = Certificate.objects.filter(pk=certificate_id, pdf="").select_related("program").first()
+    if certificate is None:
+        return False  # rendered already, or gone
+    _store_pdf(certificate)
+    stored = Certificate.objects.filter(pk=certificate_id, pdf="").update(
+        pdf=certificate.pdf.name, pdf_sha256=certificate.pdf_sha256
+    )  # not quiet: the person's cached pages renew and show the download
+    if not stored:
+        certificate.pdf.delete(save=False)
+    return bool(stored)
+
+
+def certificates_render_missing(*, older_than: timedelta, limit: int = 200) -> int:
+    """The PDFs whose task was lost: issued over `older_than` ago and still none, oldest first."""
+    ids = Certificate.objects.filter(pdf="", issued_at__lt=timezone.now() - older_than).order_by("issued_at")
+    return sum(certificate_render(certificate_id=pk) for pk in ids.values_list("pk", flat=True)[:limit])
+
+
+def _render_after_commit(certificate: Certificate) -> None:
+    from ..tasks import render  # the task module imports this one
+
+    outbox_enqueue(task=render, kwargs={"certificate_id": certificate.pk})  # decision 0012
+
+
 def _certificate_new(
     *,
     user: User,
@@ -153,7 +180,8 @@ def certificate_issue(
     by: User | None = None,
 ) -> Certificate:
     """Issue the certificate for something earned, once: a second call returns the live one.
-    The PDF is rendered now and stored; later edits to the name or design never change it."""
+    Its PDF is rendered by a worker once the caller's transaction commits (`certificate_render`)
+    and never changes after; the verify page works at once."""
     existing = Certificate.objects.filter(
         user=user, source_key=source_key, status=Certificate.Status.LIVE
     ).first()
@@ -170,15 +198,14 @@ def certificate_issue(
         hours=hours,
         earned_on=earned_on,
     )
-    _store_pdf(certificate)
     try:
         with transaction.atomic():
             certificate.save()
             CertificateEvent.objects.create(
                 certificate=certificate, action=CertificateEvent.Action.ISSUED, by=by
             )
-    except IntegrityError:  # issued concurrently: keep the one that won
-        certificate.pdf.delete(save=False)
+            _render_after_commit(certificate)
+    except IntegrityError:  # issued concurrently: keep the one that won (its render is queued)
         return Certificate.objects.get(user=user, source_key=source_key, status=Certificate.Status.LIVE)
     return certificate
 
@@ -206,8 +233,8 @@ def certificate_reissue(*, certificate: Certificate, by: User | None, reason: st
             earned_on=old.earned_on,
             supersedes=old,
         )
-        _store_pdf(new)
         new.save()
+        _render_after_commit(new)
         CertificateEvent.objects.create(
             certificate=old, action=CertificateEvent.Action.SUPERSEDED, by=by, reason=reason
         )
@@ -341,6 +368,9 @@ def certificates_send_for_person(
         if not certificates:
             return SendOutcome()
         ids = [c.pk for c in certificates]
+        for certificate in (c for c in certificates if not c.pdf):  # never without it: render it now
+            certificate_render(certificate_id=certificate.pk)
+            certificate.refresh_from_db(fields=["pdf", "pdf_sha256"])
         try:
             message = certificates_email_message(certificates[0].user, certificates, resend=bool(only))
             with get_connection() as connection:

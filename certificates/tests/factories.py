@@ -3,6 +3,8 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from django.test import TestCase
+
 from accounts.tests.factories import UserFactory
 from certificates.models import Certificate
 from certificates.services import certificate_issue
@@ -25,16 +27,23 @@ def issue(
     title="Writing learning objectives",
     earned_on=date(2026, 11, 20),
     hours="3",
+    rendered=True,
 ):
-    return certificate_issue(
-        user=user or UserFactory(),
-        program=program or ProgramFactory(title="Certified Learning Practitioner"),
-        kind=Certificate.Kind.MODULE,
-        source_key=key,
-        title=title,
-        hours=Decimal(hours),
-        earned_on=earned_on,
-    )
+    """A certificate issued as a completion issues it; `rendered`: its PDF task has run (eagerly,
+    as the issuing transaction's commit runs it), otherwise it is still being prepared."""
+    user, program = user or UserFactory(), program or ProgramFactory(title="Certified Learning Practitioner")
+    with TestCase.captureOnCommitCallbacks(execute=rendered):
+        certificate = certificate_issue(
+            user=user,
+            program=program,
+            kind=Certificate.Kind.MODULE,
+            source_key=key,
+            title=title,
+            hours=Decimal(hours),
+            earned_on=earned_on,
+        )
+    certificate.refresh_from_db()
+    return certificate
 
 
 def build_person(n_modules: int = 2, n_sessions: int = 3, django_capture_on_commit_callbacks=None):

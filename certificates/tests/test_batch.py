@@ -115,10 +115,10 @@ def test_management_command_runs_batch_for_a_date():
 def test_management_command_sync_sends_in_this_process_without_a_worker(monkeypatch):
     """With Celery not eager (as in production), --sync still sends before it returns: nothing
     is queued for a worker that may not be running."""
+    certificate = issue(earned_on=date(2026, 11, 18))  # its PDF rendered (eagerly) when issued
     monkeypatch.setitem(celery_app.conf, "task_always_eager", False)
     queued = []
     monkeypatch.setattr("celery.app.task.Task.apply_async", lambda *a, **k: queued.append((a, k)))
-    certificate = issue(earned_on=date(2026, 11, 18))
     call_command("send_certificates", "--date", "2026-11-18", "--sync", stdout=StringIO())
     assert queued == []
     assert [m.to for m in mail.outbox] == [[certificate.user.email]]
@@ -194,7 +194,9 @@ def test_staff_resend_with_the_broker_down_is_kept_and_sent_by_the_sweep(
     from outbox.models import OutboxMessage
     from outbox.services import outbox_sweep
 
+    broker_down.up()  # issued (its PDF rendered) before the outage
     certificate = issue(UserFactory(email="again@example.org"), earned_on=date(2026, 11, 20))
+    broker_down.down()
     with django_capture_on_commit_callbacks(execute=True):
         certificate_resend(certificate=certificate, by=None)  # no error though the broker is down
     assert list(OutboxMessage.objects.values_list("task_name", "kwargs", "attempts")) == [

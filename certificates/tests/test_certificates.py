@@ -92,7 +92,7 @@ def test_on_demand_module_completion_issues_certificate_once(django_capture_on_c
 
 
 @pytest.mark.django_db
-def test_issued_pdf_never_changes_reissue_makes_new_version():
+def test_issued_pdf_never_changes_reissue_makes_new_version(django_capture_on_commit_callbacks):
     user = UserFactory(full_name="Old Name")
     certificate = issue(user)
     original = stored(certificate)
@@ -101,8 +101,10 @@ def test_issued_pdf_never_changes_reissue_makes_new_version():
     design = CertificateDesign.objects.create(program=certificate.program, primary_color="#aa0000")
     assert stored(Certificate.objects.get(pk=certificate.pk)) == original  # edits do not touch an issued PDF
     staff = StaffFactory()
-    new = certificate_reissue(certificate=certificate, by=staff, reason="Name corrected")
+    with django_capture_on_commit_callbacks(execute=True):  # the new version's PDF task runs
+        new = certificate_reissue(certificate=certificate, by=staff, reason="Name corrected")
     certificate.refresh_from_db()
+    new.refresh_from_db()
     assert certificate.status == "superseded"
     assert (new.version, new.supersedes_id, new.status) == (2, certificate.pk, "live")
     assert "New Name" in pdf_text(stored(new))

@@ -13,6 +13,9 @@ BEAT_SCHEDULE: dict = {
     "expire-waitlist-offers": {"task": "practicums.expire_waitlist_offers", "schedule": 15 * 60},
     # Due from 24 h (in person) / 1 h (virtual) before a session until it starts: any run sends.
     "session-reminders": {"task": "practicums.send_session_reminders", "schedule": 5 * 60},
+    # A certificate's PDF is rendered by `certificates.render` after it is issued; this renders
+    # the ones whose task was lost (certificates.tasks.RENDER_LOST_AFTER).
+    "render-missing-certificates": {"task": "certificates.render_missing", "schedule": 5 * 60},
     "nightly-certificate-email": {
         "task": "certificates.nightly_batch",
         "schedule": crontab(hour=20, minute=0),

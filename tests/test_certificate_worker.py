@@ -1,0 +1,90 @@
+"""A certificate's PDF comes from a real worker (issue #18 §0): a check-in that completes a set
+saves the certificate in the request, and `celery -A config worker` (a process of its own, Redis
+broker, this test's PostgreSQL database, files on disk) stores its PDF within seconds."""
+
+import hashlib
+import os
+import time
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from conftest import _reset_connection_pools, celery_env, celery_process, celery_stop, service_missing
+
+pytestmark = [pytest.mark.postgres, pytest.mark.redis]
+SECONDS = 10  # "for seconds at most": from the check-in's response to the stored PDF
+
+
+@pytest.fixture
+def render_worker(transactional_db, settings, tmp_path):
+    """One worker process (solo pool) and this process publishing to its Redis database."""
+    if connection.vendor != "postgresql" or not os.environ.get("REDIS_URL"):
+        service_missing("needs PostgreSQL (DATABASE_URL) and Redis (REDIS_URL)")
+    import redis
+
+    from config.celery_app import app
+
+    broker_url = os.environ["REDIS_URL"].rsplit("/", 1)[0] + "/6"  # a Redis database of its own
+    redis.Redis.from_url(broker_url).flushdb()
+    settings.STORAGES = {
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    previous = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
+    app.conf.update(broker_url=broker_url, task_always_eager=False)
+    _reset_connection_pools(app)
+    worker = celery_process(
+        "worker", "--pool=solo", "-l", "WARNING", "--without-gossip", "--without-mingle",
+        "-n", f"render-{uuid.uuid4().hex[:8]}@%h", env=celery_env(broker_url=broker_url, media_root=tmp_path),
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while not app.control.ping(timeout=1):
+            assert time.monotonic() < deadline, "the worker did not start"
+        yield
+    finally:
+        celery_stop([worker])
+        app.conf.update(previous)
+        _reset_connection_pools(app)
+        redis.Redis.from_url(broker_url).flushdb()
+
+
+def test_a_check_in_that_completes_a_set_gets_its_pdf_from_the_worker_within_seconds(
+    render_worker, client, monkeypatch
+):
+    from accounts.tests.factories import UserFactory
+    from certificates.models import Certificate
+    from practicums.tests.factories import PracticumFactory, make_session, register
+    from programs.tests.factories import SeriesFactory
+
+    user = UserFactory(full_name="Wren Worker")
+    practicum = PracticumFactory(program=SeriesFactory(), title="Virtual Sessions 1–6")
+    register(user, practicum)
+    now = timezone.now()
+    session = make_session(practicum, "Session 1", now - timedelta(minutes=30), now + timedelta(minutes=30))
+    client.force_login(user)
+
+    def in_the_request(certificate):
+        raise AssertionError("the check-in request rendered the PDF")
+
+    monkeypatch.setattr("certificates.services.render_certificate_pdf", in_the_request)  # this process only
+    response = client.post(reverse("practicums:attendance"), {"code": session.code})
+    answered = time.monotonic()
+    assert response.status_code == 302
+    certificate = Certificate.objects.get(user=user)  # saved by the request, with its ISSUED event
+    assert list(certificate.events.values_list("action", flat=True)) == ["issued"]
+    while not Certificate.objects.filter(pk=certificate.pk).exclude(pdf="").exists():
+        assert time.monotonic() - answered < SECONDS, f"no PDF {SECONDS} s after the check-in"
+        time.sleep(0.1)
+    certificate.refresh_from_db()
+    with certificate.pdf.open("rb") as handle:
+        pdf = handle.read()
+    assert pdf.startswith(b"%PDF")
+    assert hashlib.sha256(pdf).hexdigest() == certificate.pdf_sha256
