@@ -89,7 +89,7 @@ def test_the_record_pdf_is_signed(signing_on, client):
 
 
 def test_signing_existing_certificates_makes_signed_versions_and_the_old_file_still_verifies(
-    settings, demo_keys, client, capsys
+    settings, demo_keys, client, capsys, django_capture_on_commit_callbacks
 ):
     unsigned = issue()  # issued before signing was switched on
     old_file = stored(unsigned)
@@ -98,7 +98,8 @@ def test_signing_existing_certificates_makes_signed_versions_and_the_old_file_st
     revoked.status = Certificate.Status.REVOKED
     revoked.save()
     signing_use(settings, demo_keys)
-    call_command("certificates_sign_existing", batch_size=1)
+    with django_capture_on_commit_callbacks(execute=True):  # the signed versions' render tasks run
+        call_command("certificates_sign_existing", batch_size=1)
     assert capsys.readouterr().out == (
         "Signed 1 certificates as new versions; 0 were already signed, 0 have no file, 0 changed meanwhile.\n"
     )
