@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 from celery import Celery
+from celery.signals import task_postrun, task_prerun
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
@@ -33,3 +34,17 @@ def prepare_filesystem_broker() -> None:
 def _on_configure(sender, **kwargs) -> None:
     if str(sender.conf.broker_url).startswith("filesystem://"):
         prepare_filesystem_broker()
+
+
+@task_prerun.connect
+@task_postrun.connect
+def _database_connection_checked(task=None, **kwargs) -> None:
+    """What Django does around every request: drop the connection if it broke or outlived
+    CONN_MAX_AGE. Celery's fix-up keeps it between tasks (CELERY_DB_REUSE_MAX, settings/tasks.py).
+    Not for a task run eagerly: it runs inside its caller's transaction (a request, a test)."""
+    from django.db import close_old_connections
+
+    if task is None or getattr(task.request, "is_eager", False):
+        return
+
+    close_old_connections()

@@ -88,3 +88,55 @@ def test_a_check_in_that_completes_a_set_gets_its_pdf_from_the_worker_within_sec
         pdf = handle.read()
     assert pdf.startswith(b"%PDF")
     assert hashlib.sha256(pdf).hexdigest() == certificate.pdf_sha256
+
+
+def _pdf_within(certificate_id: int, seconds: float) -> bool:
+    from certificates.models import Certificate
+
+    deadline = time.monotonic() + seconds
+    while not Certificate.objects.filter(pk=certificate_id).exclude(pdf="").exists():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True
+
+
+def test_the_worker_keeps_its_database_connection_and_replaces_one_that_died(render_worker):
+    """A worker reuses its PostgreSQL connection between tasks (a new one per task cost more than a
+    render) and, like Django around a request, drops a broken one before the next task."""
+    from accounts.tests.factories import UserFactory
+    from certificates.models import Certificate
+    from certificates.tasks import render
+    from programs.tests.factories import ProgramFactory
+
+    user, program = UserFactory(full_name="Wren Worker"), ProgramFactory()
+    first, second, third = (
+        Certificate.objects.create(  # as issued, before its render task is published
+            user=user,
+            program=program,
+            kind="module",
+            source_key=f"module:{n}",
+            title=f"Module {n}",
+            name_on_certificate="Wren Worker",
+            appraised_hours=2,
+            earned_on=timezone.localdate(),
+            issued_at=timezone.now(),
+        )
+        for n in (1, 2, 3)
+    )
+    worker_backends = """SELECT pid FROM pg_stat_activity WHERE datname = current_database()
+                         AND pid <> pg_backend_pid() AND backend_type = 'client backend'"""
+    render.delay(certificate_id=first.pk)
+    assert _pdf_within(first.pk, SECONDS)
+    with connection.cursor() as cursor:
+        cursor.execute(worker_backends)
+        before = {row[0] for row in cursor.fetchall()}
+    render.delay(certificate_id=second.pk)
+    assert _pdf_within(second.pk, SECONDS)
+    with connection.cursor() as cursor:
+        cursor.execute(worker_backends)
+        assert {row[0] for row in cursor.fetchall()} == before  # the same connection served both
+        cursor.execute("SELECT pg_terminate_backend(pid) FROM unnest(%s) AS pid", [sorted(before)])
+    render.delay(certificate_id=third.pk)
+    assert _pdf_within(third.pk, SECONDS), "the worker kept using its dead connection"
+    assert Certificate.objects.exclude(pdf="").count() == 3
