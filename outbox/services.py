@@ -13,6 +13,8 @@ Every task queued here must tolerate running twice (STYLE.md says every task is 
 """
 
 import logging
+import threading
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -76,8 +78,7 @@ def outbox_sweep(*, limit: int = SWEEP_BATCH) -> int:
 def _publish_after_commit(*, message_id: int, task: Task | str, kwargs: dict[str, Any]) -> None:
     app = current_app if isinstance(task, str) else task.app
     try:
-        with _connection(app) as connection:
-            _publish(app, task, kwargs, connection=connection)
+        _publish_kept(app, task, kwargs)
     except Exception as exc:  # noqa: BLE001 (the request has committed: nothing may reach it; the sweep retries)
         try:
             _failed(message=OutboxMessage(pk=message_id, attempts=0), exc=exc, retry_in=timedelta(0))
@@ -88,6 +89,39 @@ def _publish_after_commit(*, message_id: int, task: Task | str, kwargs: dict[str
         OutboxMessage.objects.filter(pk=message_id).delete()
     except DatabaseError:  # published already: the sweep will publish it again (at least once)
         logger.exception("Outbox: message %s was published but its row could not be deleted", message_id)
+
+
+_kept = threading.local()
+
+
+def _publish_kept(app: Celery, task: Task | str, kwargs: dict[str, Any]) -> None:
+    """Publish on this thread's kept connection (a new one per publish cost more than the rest
+    of a check-in's certificate). A kept connection the broker dropped (a restart) fails at once
+    and is replaced by a new one, tried once; one that timed out (a hung broker) is not retried,
+    so a request never waits more than PUBLISH_TIMEOUT for the broker."""
+    key = (id(app), str(app.conf.broker_url))
+    kept = getattr(_kept, "connections", None)
+    if kept is None:
+        kept = _kept.connections = {}
+    connection = kept.pop(key, None)
+    if connection is not None:
+        started = time.monotonic()
+        try:
+            _publish(app, task, kwargs, connection=connection)
+        except Exception:
+            connection.release()
+            if time.monotonic() - started > PUBLISH_TIMEOUT / 4:
+                raise
+        else:
+            kept[key] = connection
+            return
+    connection = _connection(app)
+    try:
+        _publish(app, task, kwargs, connection=connection)
+    except Exception:
+        connection.release()
+        raise
+    kept[key] = connection
 
 
 def _connection(app: Celery) -> Connection:

@@ -77,3 +77,47 @@ def test_mail_queued_while_redis_is_down_is_delivered_when_it_is_back(
     finally:
         app.conf.update(previous)
         _reset_connection_pools(app)
+
+
+@pytest.mark.redis
+def test_publishing_keeps_one_broker_connection_and_replaces_it_after_a_broker_restart(
+    transactional_db, redis_process
+):
+    """A new broker connection per publish cost more than a check-in's certificate: the process
+    keeps one. After the broker restarts, the next publish goes out at once on a new connection
+    (not a minute later by the sweep)."""
+    import redis
+
+    from config.celery_app import app
+    from outbox.services import outbox_enqueue
+
+    keys = ("broker_url", "task_always_eager", "broker_connection_timeout")
+    previous = {key: app.conf[key] for key in keys}
+    broker = redis_process
+    client = redis.Redis.from_url(broker.url)
+
+    try:
+        app.conf.update(broker_url=broker.url, task_always_eager=False, broker_connection_timeout=3)
+        _reset_connection_pools(app)
+
+        def connections_made() -> int:
+            return client.info("stats")["total_connections_received"]
+
+        outbox_enqueue(task="tests.nothing", kwargs={"n": 0})  # autocommit: published at once
+        made = connections_made()
+        for n in range(1, 5):
+            outbox_enqueue(task="tests.nothing", kwargs={"n": n})
+        assert connections_made() == made  # four more publishes, no new connection
+        assert client.llen("celery") == 5
+        assert OutboxMessage.objects.count() == 0
+        broker.stop()
+        broker.start()
+        client = redis.Redis.from_url(broker.url)
+        started = time.monotonic()
+        outbox_enqueue(task="tests.nothing", kwargs={"n": 5})
+        assert time.monotonic() - started < 1
+        assert OutboxMessage.objects.count() == 0  # published, not left to the sweep
+        assert client.llen("celery") >= 1
+    finally:
+        app.conf.update(previous)
+        _reset_connection_pools(app)
