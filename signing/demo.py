@@ -33,7 +33,8 @@ def demo_keys_write(
     directory.mkdir(parents=True, exist_ok=True)
     now = datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=5)
     ca_key = ec.generate_private_key(ec.SECP256R1())
-    ca_name = _name(f"{organisation} ({label} CA)", organisation)
+    own = label == "self"  # scripts/make_keys.py: the organisation's own CA, named plainly
+    ca_name = _name(f"{organisation} CA" if own else f"{organisation} ({label} CA)", organisation)
     ca = (
         x509.CertificateBuilder()
         .subject_name(ca_name)
@@ -56,7 +57,7 @@ def demo_keys_write(
     )
     certificate = (
         x509.CertificateBuilder()
-        .subject_name(_name(f"{organisation} ({label})", organisation))
+        .subject_name(_name(organisation if own else f"{organisation} ({label})", organisation))
         .issuer_name(ca_name)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
@@ -78,7 +79,7 @@ def demo_keys_write(
     ca_path, p12_path = directory / f"{label}-ca.pem", directory / f"{label}-signing.p12"
     ca_path.write_bytes(ca.public_bytes(serialization.Encoding.PEM))
     bundle = pkcs12.serialize_key_and_certificates(
-        f"{organisation} ({label})".encode(),
+        (organisation if own else f"{organisation} ({label})").encode(),
         key,
         certificate,
         [ca],

@@ -298,3 +298,37 @@ def test_production_settings_pass_deploy_checks(badge_key_env):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_the_keys_docker_compose_makes_let_production_start_signing_and_are_made_once(tmp_path):
+    """docker-compose's `keys` service (scripts/make_keys.py) runs before the production settings,
+    which refuse to start without a signing and a badge key: its keys must satisfy them, and a
+    restart must not replace them (that would rotate every key on each `up`)."""
+    root = Path(__file__).resolve().parent.parent
+    passphrase = "correct-horse-battery-staple"
+    env = {
+        **os.environ,
+        "CREDO_SITE_NAME": "Westfield Learning",
+        "CREDO_SIGNING_PKCS12_PASSPHRASE": passphrase,
+    }
+    make = [sys.executable, str(root / "scripts" / "make_keys.py"), str(tmp_path / "keys")]
+    first = subprocess.run(make, env=env, capture_output=True, text=True, check=True, timeout=60)
+    assert "(new" in first.stdout
+    made = {p.name: p.read_bytes() for p in (tmp_path / "keys").iterdir()}
+    assert sorted(made) == ["badge.pem", "self-ca.pem", "self-signing.p12"]
+    again = subprocess.run(make, env=env, capture_output=True, text=True, check=True, timeout=60)
+    assert again.stdout.count("already there") == 2
+    assert {p.name: p.read_bytes() for p in (tmp_path / "keys").iterdir()} == made
+    production = {
+        **PRODUCTION_ENV,
+        "DJANGO_SECRET_KEY": "k3J9-vQ2_pL8" * 5,
+        "CREDO_SIGNING": "on",
+        "CREDO_SIGNING_PKCS12_PATH": str(tmp_path / "keys" / "self-signing.p12"),
+        "CREDO_SIGNING_PKCS12_PASSPHRASE": passphrase,
+        "CREDO_BADGE_KEY_FILE": str(tmp_path / "keys" / "badge.pem"),
+        "CREDO_BADGE_KEY_PASSPHRASE": passphrase,
+    }
+    code = "from signing.keys import signer_current as s; print(s().signer.signing_cert.subject.native)"
+    result = settings_in_subprocess("config.settings.production", production, code)
+    assert result.returncode == 0, result.stderr
+    assert "'common_name': 'Westfield Learning'" in result.stdout
