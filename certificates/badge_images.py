@@ -195,8 +195,9 @@ def _label(draw: ImageDraw.ImageDraw, text: str, c: int, top: int, *, bottom: in
         height = round(size * 1.15)
         if lines and len(lines) <= 3 and height * len(lines) <= bottom - top:
             break
+    lines = lines or [text]
     y = top + (bottom - top - height * len(lines)) / 2 + height / 2
-    for line in lines or [text]:
+    for line in lines:
         draw.text((c, y), line, font=face, fill=ink, anchor="mm")
         y += height
 
@@ -237,9 +238,9 @@ def _emblem(image: Image.Image, name: str, x: int, y: int, radius: int) -> None:
     from django.core.files.storage import default_storage
 
     with default_storage.open(name, "rb") as handle:
-        emblem = Image.open(handle)
-        emblem.load()
-    emblem = emblem.convert("RGBA")
+        opened = Image.open(handle)
+        opened.load()
+    emblem = opened.convert("RGBA")
     emblem.thumbnail((round(radius * 1.45), round(radius * 1.45)), Image.Resampling.LANCZOS)
     draw = ImageDraw.Draw(image)
     draw.ellipse((x - radius, y - radius, x + radius, y + radius), fill=(255, 255, 255))

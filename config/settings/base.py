@@ -14,7 +14,7 @@ from .rate_limits import ACCOUNT_LIMITS
 from .sharing import CREDO_LINKEDIN_ORGANIZATION_ID, CREDO_VERIFY_LOOKUP_RATE  # noqa: F401 (settings)
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
-VAR_DIR = BASE_DIR / "var"
+VAR_DIR: Path = BASE_DIR / "var"
 
 env = environ.Env()
 
@@ -144,7 +144,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis, cache and Celery -------------------------------------------------------------------
-REDIS_URL = env_or_fail("REDIS_URL", default="")
+REDIS_URL: str = env_or_fail("REDIS_URL", default="")
 
 
 def _redis_cache(fallback: str) -> dict:
