@@ -39,7 +39,8 @@ def test_revoking_asks_for_a_reason_then_revokes_the_valid_ones(client):
     assert "This field is required." in empty.content.decode()
     assert Certificate.objects.filter(status=Certificate.Status.REVOKED).count() == 0
 
-    done = client.post(reverse(URL), {**chosen, "confirm": "Revoke", "reason": "Issued in error"}, follow=True)
+    reason = {"confirm": "Revoke", "reason": "Issued in error"}
+    done = client.post(reverse(URL), {**chosen, **reason}, follow=True)
     assert "Revoked 1 certificate(s)." in done.content.decode()
     live.refresh_from_db()
     old.refresh_from_db()

@@ -18,7 +18,7 @@ from modules.services import attempt_start, attempt_submit, lesson_mark_done, mo
 from modules.tests.factories import LessonFactory, ModuleFactory, add_question, enroll
 from programs.tests.factories import ProgramFactory
 from signing.keys import signer_forget
-from signing.tests.fixtures import demo_keys, one_byte_changed, pdfsig, signing_on  # noqa: F401 (fixtures)
+from signing.tests.fixtures import one_byte_changed, pdfsig
 from tests.browser.conftest import submit, totp_now
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(300)]
@@ -35,7 +35,9 @@ def module_completed(user, title: str) -> None:
     enroll(user, program)
     lesson_mark_done(user=user, lesson=module.lessons.get())
     attempt = attempt_start(user=user, assessment=module.assessment)
-    attempt_submit(attempt=attempt, answers={str(question.pk): [str(question.choices.get(is_correct=True).pk)]})
+    attempt_submit(
+        attempt=attempt, answers={str(question.pk): [str(question.choices.get(is_correct=True).pk)]}
+    )
     module_complete(user=user, module=module)
 
 
