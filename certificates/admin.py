@@ -7,9 +7,11 @@ from pathlib import Path
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -26,6 +28,7 @@ from .services import (
     certificate_hold,
     certificate_reissue,
     certificate_resend,
+    certificate_revoke,
     design_values_of,
 )
 
@@ -157,6 +160,12 @@ class CertificateDesignAdmin(admin.ModelAdmin):
         return HttpResponse(png, content_type="image/png")
 
 
+class RevokeForm(forms.Form):
+    reason = forms.CharField(
+        max_length=300, help_text="Kept in the certificate's history; the holder's badge shows as revoked."
+    )
+
+
 class EventInline(ReadOnlyInline):
     model = CertificateEvent
     fields = ("at", "action", "by", "reason")
@@ -181,7 +190,7 @@ class CertificateAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in Certificate._meta.fields if f.name != "pdf"] + ["pdf_file"]
     exclude = ("pdf",)  # never a /media/ link: see pdf_file
     inlines = [EventInline]
-    actions = ["resend", "hold", "release", "reissue"]
+    actions = ["resend", "hold", "release", "reissue", "revoke"]
     change_list_template = "admin/certificates/certificate/change_list.html"
 
     @admin.display(description="PDF")
@@ -279,6 +288,29 @@ class CertificateAdmin(admin.ModelAdmin):
             f"Re-issued {done} certificate(s); the old versions are marked superseded.",
             messages.SUCCESS,
         )
+
+    @admin.action(description="Revoke the selected certificates (asks for a reason)", permissions=["change"])
+    def revoke(self, request, queryset):
+        """A confirmation page with a reason first; then each live certificate is revoked (its
+        verify page, verify JSON and badge status list say so at once)."""
+        live = queryset.filter(status=Certificate.Status.LIVE).select_related("user")
+        form = RevokeForm(request.POST if "confirm" in request.POST else None)
+        if not form.is_valid():
+            context = {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": "Revoke certificates",
+                "certificates": live,
+                "form": form,
+                "checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            }
+            return TemplateResponse(request, "admin/certificates/certificate/revoke.html", context)
+        done = 0
+        for certificate in live:
+            certificate_revoke(certificate=certificate, by=request.user, reason=form.cleaned_data["reason"])
+            done += 1
+        self.message_user(request, f"Revoked {done} certificate(s).", messages.SUCCESS)
+        return None
 
 
 @admin.register(EmailBatch)

@@ -25,8 +25,6 @@ from .selectors import (
 from .verify_json import certificate_verification, not_found, too_many, wants_json
 from .verify_pdf import certificate_pdf_check
 
-PREPARING_REFRESH_SECONDS = 3  # a PDF is rendered seconds after its certificate is issued
-
 
 @login_required
 def mine(request):
@@ -39,10 +37,8 @@ def mine(request):
     context = {
         "certificates": certificates,
         "total_hours": certificate_hours_total(user=request.user),
-        # The page reloads itself (a <meta> refresh: no script) only while a PDF is on its way.
-        "refresh_seconds": PREPARING_REFRESH_SECONDS
-        if any(c.status == Certificate.Status.LIVE and not c.pdf for c in certificates)
-        else None,
+        # While a PDF is on its way the page checks again by itself (static/js/preparing.js).
+        "preparing": any(c.status == Certificate.Status.LIVE and not c.pdf for c in certificates),
     }
     return render(request, "certificates/mine.html", context)
 
@@ -51,8 +47,7 @@ def mine(request):
 def pdf(request, pk: int):
     certificate = certificate_get_for_user(user=request.user, pk=pk)
     if not certificate.pdf:  # issued a moment ago: its PDF is being rendered by a worker
-        context = {"certificate": certificate, "refresh_seconds": PREPARING_REFRESH_SECONDS}
-        response = render(request, "certificates/preparing.html", context)
+        response = render(request, "certificates/preparing.html", {"certificate": certificate})
         response["Cache-Control"] = "private, no-store"
         return response
     response = FileResponse(

@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import service_missing
+from signing.tests.fixtures import demo_keys, signing_on  # noqa: F401 (fixtures: signing on with a demo key)
 
 CHROMIUM = "/usr/bin/chromium"
 SHOTS = Path(__file__).resolve().parent.parent.parent / "var" / "screenshots" / "journeys"
