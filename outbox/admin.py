@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from core.admin import LargeTableAdmin
+
 from .models import OutboxMessage
 
 
@@ -8,7 +10,7 @@ def _refused(self, request, obj=None) -> bool:
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(admin.ModelAdmin):
+class OutboxMessageAdmin(LargeTableAdmin, admin.ModelAdmin):
     """Read only: a row here is work the task queue has not taken yet (the sweep retries it
     every minute). Many rows, or old ones, mean the broker is down or refusing."""
 
