@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from accounts.decorators import staff_permission_required
 from core.admin import LargeTableAdmin
 from core.csv_export import csv_response
-from programs.admin import HTTPS_URLS
+from programs.admin import HTTPS_URLS, SeasonFilter
 
 from .models import (
     AidSubmission,
@@ -50,7 +50,8 @@ class ModuleAdmin(admin.ModelAdmin):
         "is_published",
         "results",
     )
-    list_filter = ("program", "is_on_demand", "is_published", "season")
+    list_filter = ("program", "is_on_demand", "is_published", ("season", SeasonFilter))
+    list_select_related = ("program", "season__school_year")
     list_editable = ("order",)
     search_fields = ("title", "summary")
     inlines = [LessonInline, JobAidInline]

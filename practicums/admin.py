@@ -44,6 +44,7 @@ roster = staff_permission_required("practicums.view_registration")
 class TrackGroupAdmin(admin.ModelAdmin):
     list_display = ("name", "program", "season", "order")
     list_filter = ("program",)
+    list_select_related = ("program", "season__school_year")
 
 
 class RegistrationInline(ReadOnlyInline):
