@@ -74,13 +74,16 @@ def with_labelled_fields(admin_class: type) -> type:
 class CredoAdminSite(admin.AdminSite):
     """The default admin site (see CredoAdminConfig)."""
 
-    # Libraries' admins over a table with a row or more per person: no full counts either.
-    large_library_tables = frozenset({"account.emailaddress", "mfa.authenticator"})
+    # Admins over a large table that cannot import this module (libraries' admins, with a row or
+    # more per person; the outbox, below core): they get LargeTableAdmin here.
+    large_tables_registered_elsewhere = frozenset(
+        {"account.emailaddress", "mfa.authenticator", "outbox.outboxmessage"}
+    )
 
     def register(self, model_or_iterable, admin_class=None, **options):
         admin_class = admin_class or admin.ModelAdmin
         models = [model_or_iterable] if isinstance(model_or_iterable, type) else list(model_or_iterable)
-        large = any(m._meta.label_lower in self.large_library_tables for m in models)
+        large = any(m._meta.label_lower in self.large_tables_registered_elsewhere for m in models)
         if large and not issubclass(admin_class, LargeTableAdmin):
             admin_class = type(admin_class.__name__, (LargeTableAdmin, admin_class), {})
         return super().register(model_or_iterable, with_labelled_fields(admin_class), **options)

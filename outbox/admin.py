@@ -1,7 +1,5 @@
 from django.contrib import admin
 
-from core.admin import LargeTableAdmin
-
 from .models import OutboxMessage
 
 
@@ -10,7 +8,7 @@ def _refused(self, request, obj=None) -> bool:
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(LargeTableAdmin, admin.ModelAdmin):
+class OutboxMessageAdmin(admin.ModelAdmin):
     """Read only: a row here is work the task queue has not taken yet (the sweep retries it
     every minute). Many rows, or old ones, mean the broker is down or refusing."""
 
