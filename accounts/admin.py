@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
+from core.admin import LargeTableAdmin
+
 from .models import User
 
 
@@ -18,7 +20,7 @@ class UserChangeFormEmail(UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(LargeTableAdmin, DjangoUserAdmin):
     form = UserChangeFormEmail
     add_form = UserCreationForm
     list_display = ("email", "full_name", "organization", "is_staff", "is_active", "date_joined")

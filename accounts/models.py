@@ -75,6 +75,9 @@ class User(CachedModel, AbstractBaseUser, PermissionsMixin):
     class Meta:
         ordering = ["full_name", "email"]
         constraints = [models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique")]
+        # The admin's list of people is ordered by name; searches by email, name and organisation
+        # use trigram indexes on PostgreSQL (accounts/migrations/0003_admin_indexes.py).
+        indexes = [models.Index(fields=["full_name", "email"], name="accounts_user_name_email")]
 
     def __str__(self) -> str:
         return f"{self.full_name} <{self.email}>" if self.full_name else self.email

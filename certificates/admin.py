@@ -18,7 +18,7 @@ from django.utils.html import format_html
 
 from accounts.decorators import staff_permission_required
 from accounts.selectors import staff_may
-from core.admin import ReadOnlyInline
+from core.admin import LargeTableAdmin, ReadOnlyInline
 from programs.models import Program
 
 from .models import Certificate, CertificateDesign, CertificateEvent, EmailBatch
@@ -172,7 +172,7 @@ class EventInline(ReadOnlyInline):
 
 
 @admin.register(Certificate)
-class CertificateAdmin(admin.ModelAdmin):
+class CertificateAdmin(LargeTableAdmin, admin.ModelAdmin):
     list_display = (
         "display_code",
         "name_on_certificate",
@@ -314,7 +314,7 @@ class CertificateAdmin(admin.ModelAdmin):
 
 
 @admin.register(EmailBatch)
-class EmailBatchAdmin(admin.ModelAdmin):
+class EmailBatchAdmin(LargeTableAdmin, admin.ModelAdmin):
     list_display = ("run_for", "started_at", "triggered_by", "people", "sent", "failed", "refused")
     readonly_fields = [f.name for f in EmailBatch._meta.fields]
 

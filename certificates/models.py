@@ -146,7 +146,13 @@ class Certificate(CachedModel):
                 name="certificates_one_live_per_thing",
             )
         ]
-        indexes = [models.Index(fields=["email_state", "earned_on"]), models.Index(fields=["user", "status"])]
+        indexes = [
+            models.Index(fields=["email_state", "earned_on"]),
+            models.Index(fields=["user", "status"]),
+            models.Index(fields=["-earned_on", "-issued_at"], name="certificates_earned"),
+            models.Index(fields=["status", "-earned_on"], name="certificates_status_earned"),
+            models.Index(fields=["program", "-earned_on"], name="certificates_program_earned"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} — {self.name_on_certificate} ({self.display_code})"

@@ -5,7 +5,14 @@ inlines, gets labelled fields (`AccessibleFieldsMixin`), so a new model cannot e
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
+from django.core.paginator import Paginator
+from django.db import connections
+from django.db.models import QuerySet
 from django.forms.utils import pretty_name
+from django.utils.functional import cached_property
+
+# Below this many rows (by PostgreSQL's estimate) a changelist counts exactly: the count is cheap.
+ESTIMATE_ABOVE = 10_000
 
 
 def _label_widget(widget: forms.Widget, label: str) -> None:
@@ -67,9 +74,19 @@ def with_labelled_fields(admin_class: type) -> type:
 class CredoAdminSite(admin.AdminSite):
     """The default admin site (see CredoAdminConfig)."""
 
+    # Admins over a large table that cannot import this module (libraries' admins, with a row or
+    # more per person; the outbox, below core): they get LargeTableAdmin here.
+    large_tables_registered_elsewhere = frozenset(
+        {"account.emailaddress", "mfa.authenticator", "outbox.outboxmessage"}
+    )
+
     def register(self, model_or_iterable, admin_class=None, **options):
-        admin_class = with_labelled_fields(admin_class or admin.ModelAdmin)
-        return super().register(model_or_iterable, admin_class, **options)
+        admin_class = admin_class or admin.ModelAdmin
+        models = [model_or_iterable] if isinstance(model_or_iterable, type) else list(model_or_iterable)
+        large = any(m._meta.label_lower in self.large_tables_registered_elsewhere for m in models)
+        if large and not issubclass(admin_class, LargeTableAdmin):
+            admin_class = type(admin_class.__name__, (LargeTableAdmin, admin_class), {})
+        return super().register(model_or_iterable, with_labelled_fields(admin_class), **options)
 
 
 class CredoAdminConfig(AdminConfig):
@@ -89,3 +106,42 @@ class ReadOnlyInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
+
+
+def estimated_rows(queryset: QuerySet) -> int | None:
+    """PostgreSQL's own estimate of a table's rows (pg_class.reltuples, kept by autovacuum and
+    ANALYZE), or None elsewhere and for a table never analysed (-1 since PostgreSQL 14)."""
+    connection = connections[queryset.db]
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reltuples FROM pg_class WHERE oid = to_regclass(%s)", [queryset.model._meta.db_table]
+        )
+        row = cursor.fetchone()
+    return int(row[0]) if row and row[0] >= 0 else None
+
+
+class EstimatedCountPaginator(Paginator):
+    """Pages of a large table without COUNT(*) over all of it: an unfiltered list on PostgreSQL
+    takes the planner's estimate (the last page number is then approximate, which a list of
+    hundreds of thousands of rows can afford); a filtered or searched list, a small table and
+    SQLite count exactly."""
+
+    @cached_property
+    def count(self) -> int:
+        queryset = self.object_list
+        if isinstance(queryset, QuerySet) and not queryset.query.where:
+            estimate = estimated_rows(queryset)
+            if estimate is not None and estimate > ESTIMATE_ABOVE:
+                return estimate
+        return super().count
+
+
+class LargeTableAdmin:
+    """For the changelist of a table that grows with people and years (people, enrollments,
+    registrations, attendance, attempts, certificates…): no second COUNT for "(N total)" and no
+    exact COUNT of the unfiltered table. Put it before admin.ModelAdmin in the bases."""
+
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator

@@ -7,8 +7,9 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from accounts.decorators import staff_permission_required
+from core.admin import LargeTableAdmin
 from core.csv_export import csv_response
-from programs.admin import HTTPS_URLS
+from programs.admin import HTTPS_URLS, SeasonFilter
 
 from .models import (
     AidSubmission,
@@ -49,7 +50,8 @@ class ModuleAdmin(admin.ModelAdmin):
         "is_published",
         "results",
     )
-    list_filter = ("program", "is_on_demand", "is_published", "season")
+    list_filter = ("program", "is_on_demand", "is_published", ("season", SeasonFilter))
+    list_select_related = ("program", "season__school_year")
     list_editable = ("order",)
     search_fields = ("title", "summary")
     inlines = [LessonInline, JobAidInline]
@@ -163,7 +165,7 @@ class AssessmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Attempt)
-class AttemptAdmin(admin.ModelAdmin):
+class AttemptAdmin(LargeTableAdmin, admin.ModelAdmin):
     list_display = (
         "user",
         "assessment",
@@ -184,7 +186,7 @@ class AttemptAdmin(admin.ModelAdmin):
 
 
 @admin.register(ModuleCompletion)
-class ModuleCompletionAdmin(admin.ModelAdmin):
+class ModuleCompletionAdmin(LargeTableAdmin, admin.ModelAdmin):
     list_display = ("user", "module", "completed_on", "completed_at")
     list_filter = ("module__program", "module")
     search_fields = ("user__email", "user__full_name")
@@ -193,7 +195,7 @@ class ModuleCompletionAdmin(admin.ModelAdmin):
 
 
 @admin.register(AidSubmission)
-class AidSubmissionAdmin(admin.ModelAdmin):
+class AidSubmissionAdmin(LargeTableAdmin, admin.ModelAdmin):
     list_display = ("original_name", "user", "job_aid", "content_type", "size", "uploaded_at", "download")
     list_filter = ("job_aid__module",)
     search_fields = ("user__email", "original_name")

@@ -204,6 +204,10 @@ class Attempt(CachedModel):
 
     class Meta:
         ordering = ["-started_at"]
+        indexes = [
+            models.Index(fields=["-started_at"], name="modules_attempt_started"),
+            models.Index(fields=["assessment", "-started_at"], name="modules_attempt_assess_started"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "assessment", "number"], name="modules_attempt_number_unique"
@@ -234,6 +238,10 @@ class ModuleCompletion(CachedModel):
 
     class Meta:
         ordering = ["-completed_at"]
+        indexes = [
+            models.Index(fields=["-completed_at"], name="modules_completion_at"),
+            models.Index(fields=["module", "-completed_at"], name="modules_completion_module_at"),
+        ]
         constraints = [models.UniqueConstraint(fields=["user", "module"], name="modules_completed_once")]
 
     def __str__(self) -> str:

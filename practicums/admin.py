@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from accounts.decorators import staff_permission_required
-from core.admin import ReadOnlyInline
+from core.admin import LargeTableAdmin, ReadOnlyInline
 from core.csv_export import csv_response
 from programs.admin import HTTPS_URLS
 
@@ -44,6 +44,7 @@ roster = staff_permission_required("practicums.view_registration")
 class TrackGroupAdmin(admin.ModelAdmin):
     list_display = ("name", "program", "season", "order")
     list_filter = ("program",)
+    list_select_related = ("program", "season__school_year")
 
 
 class RegistrationInline(ReadOnlyInline):
@@ -84,7 +85,7 @@ class SessionInline(admin.TabularInline):
 
 
 @admin.register(Practicum)
-class PracticumAdmin(admin.ModelAdmin):
+class PracticumAdmin(LargeTableAdmin, admin.ModelAdmin):
     form = PracticumForm
     formfield_overrides = HTTPS_URLS
     list_display = (
@@ -231,7 +232,7 @@ class PracticumAdmin(admin.ModelAdmin):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
+class RegistrationAdmin(LargeTableAdmin, admin.ModelAdmin):
     list_display = ("user", "practicum", "status", "created_at", "offer_expires_at")
     list_filter = ("status", "practicum__program", "practicum")
     search_fields = ("user__email", "user__full_name", "practicum__title")
@@ -240,7 +241,7 @@ class RegistrationAdmin(admin.ModelAdmin):
 
 
 @admin.register(RegistrationMove)
-class RegistrationMoveAdmin(admin.ModelAdmin):
+class RegistrationMoveAdmin(LargeTableAdmin, admin.ModelAdmin):
     """The history of moves between practicums: who, from where, to where, by whom, why."""
 
     list_display = ("user", "from_practicum", "to_practicum", "moved_by", "moved_at", "reason")
@@ -256,7 +257,7 @@ class RegistrationMoveAdmin(admin.ModelAdmin):
 
 
 @admin.register(AttendanceCorrection)
-class AttendanceCorrectionAdmin(admin.ModelAdmin):
+class AttendanceCorrectionAdmin(LargeTableAdmin, admin.ModelAdmin):
     """Every manual attendance change: who, whose, which session, why."""
 
     list_display = ("attendee", "session", "action", "reason", "corrected_by", "corrected_at")
@@ -275,7 +276,7 @@ class AttendanceCorrectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(admin.ModelAdmin):
+class AttendanceAdmin(LargeTableAdmin, admin.ModelAdmin):
     list_display = ("user", "session", "recorded_at", "source")
     list_filter = ("source", "session__practicum")
     search_fields = ("user__email", "user__full_name")
@@ -292,11 +293,12 @@ class AttendanceAdmin(admin.ModelAdmin):
 
 
 @admin.register(SetCompletion)
-class SetCompletionAdmin(admin.ModelAdmin):
+class SetCompletionAdmin(LargeTableAdmin, admin.ModelAdmin):
     list_display = ("user", "practicum", "completed_on", "completed_at")
     list_filter = ("practicum__program",)
     search_fields = ("user__email", "user__full_name")
     list_select_related = ("user", "practicum")
+    raw_id_fields = ("user", "practicum")
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -10,8 +10,8 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 
-from core.admin import ReadOnlyInline
-from core.csv_export import csv_response
+from core.admin import LargeTableAdmin, ReadOnlyInline
+from core.csv_export import csv_response, streamed
 from programs.models import Enrollment, Program
 
 from .models import Practicum, Registration
@@ -66,7 +66,7 @@ class CSVImportForm(forms.Form):
 # import practicums (dependency direction: programs ← practicums). Splitting it (a base admin in
 # programs, re-registered from here with the practicum parts) would leave two places to read.
 @admin.register(Enrollment)
-class EnrollmentAdmin(admin.ModelAdmin):
+class EnrollmentAdmin(LargeTableAdmin, admin.ModelAdmin):
     list_display = ("user", "program", "status", "registered_at", "access_opens_at", "source")
     list_filter = ("program", "status", "registrations__practicum", "source")
     search_fields = ("user__email", "user__full_name", "user__organization")
@@ -131,7 +131,7 @@ def _enrollment_rows(enrollments: QuerySet[Enrollment]) -> Iterator[list[object]
         "practicums",
     ]
     rows = enrollments.select_related("user", "program").prefetch_related("registrations__practicum")
-    for e in rows:
+    for e in streamed(rows):
         practicums = "; ".join(
             f"{r.practicum.title} ({r.get_status_display()})"
             for r in e.registrations.all()

@@ -184,7 +184,11 @@ class Registration(CachedModel):
                 name="practicums_one_live_registration",
             )
         ]
-        indexes = [models.Index(fields=["practicum", "status"])]
+        indexes = [
+            models.Index(fields=["practicum", "status"]),
+            models.Index(fields=["created_at", "id"], name="practicums_reg_created"),
+            models.Index(fields=["status", "created_at"], name="practicums_reg_status_created"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} → {self.practicum} ({self.get_status_display()})"
@@ -295,6 +299,9 @@ class Attendance(CachedModel):
 
     class Meta:
         ordering = ["recorded_at"]
+        indexes = [
+            models.Index(fields=["recorded_at"], name="practicums_att_recorded"),
+        ]
         constraints = [models.UniqueConstraint(fields=["user", "session"], name="practicums_attended_once")]
 
     def __str__(self) -> str:
@@ -342,6 +349,9 @@ class SetCompletion(CachedModel):
 
     class Meta:
         ordering = ["-completed_at"]
+        indexes = [
+            models.Index(fields=["-completed_at"], name="practicums_setdone_at"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["user", "practicum"], name="practicums_set_completed_once")
         ]

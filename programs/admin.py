@@ -22,6 +22,14 @@ from .models import (
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 
 
+class SeasonFilter(admin.RelatedFieldListFilter):
+    """A filter by season: a season is named with its school year, fetched with it."""
+
+    def field_choices(self, field, request, model_admin):
+        seasons = Season.objects.select_related("school_year")
+        return [(season.pk, str(season)) for season in seasons]
+
+
 class FAQInline(admin.StackedInline):
     model = FAQEntry
     extra = 0
@@ -85,6 +93,7 @@ class SchoolYearAdmin(admin.ModelAdmin):
 @admin.register(Instructor)
 class InstructorAdmin(admin.ModelAdmin):
     list_display = ("name", "title", "user", "order")
+    list_select_related = ("user",)
     search_fields = ("name", "bio")
     filter_horizontal = ("programs",)
     autocomplete_fields = ("user",)
@@ -94,6 +103,7 @@ class InstructorAdmin(admin.ModelAdmin):
 class RecordedWebinarAdmin(admin.ModelAdmin):
     formfield_overrides = HTTPS_URLS
     list_display = ("title", "program", "recorded_on")
+    list_select_related = ("program",)
     list_filter = ("program",)
     date_hierarchy = "recorded_on"
 
@@ -101,6 +111,7 @@ class RecordedWebinarAdmin(admin.ModelAdmin):
 @admin.register(GuideRequest)
 class GuideRequestAdmin(admin.ModelAdmin):
     list_display = ("name", "email", "organization", "program", "created_at", "has_question")
+    list_select_related = ("program",)
     list_filter = ("program",)
     search_fields = ("name", "email", "organization", "question")
     readonly_fields = ("program", "name", "email", "organization", "question", "created_at")

@@ -218,6 +218,11 @@ class Enrollment(CachedModel):
 
     class Meta:
         ordering = ["-registered_at"]
+        indexes = [
+            models.Index(fields=["-registered_at"], name="programs_enr_registered"),
+            models.Index(fields=["program", "-registered_at"], name="programs_enr_prog_registered"),
+            models.Index(fields=["status", "-registered_at"], name="programs_enr_status_registered"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "program"],

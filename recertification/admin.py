@@ -8,14 +8,14 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
-from core.admin import ReadOnlyInline
-from core.csv_export import csv_response
+from core.admin import LargeTableAdmin, ReadOnlyInline
+from core.csv_export import csv_response, streamed
 
 from .models import CEActivity, Credential, Exam, ExamInvitation, InvitationEvent
+from .selectors import credentials_with_ce_hours
 from .services import (
     RecertificationError,
     ce_activity_review,
-    ce_hours_counting,
     credential_status,
     exam_invitation_extend,
     exam_invitation_resend,
@@ -33,8 +33,9 @@ class InvitationEventInline(ReadOnlyInline):
 
 
 @admin.register(ExamInvitation)
-class ExamInvitationAdmin(admin.ModelAdmin):
+class ExamInvitationAdmin(LargeTableAdmin, admin.ModelAdmin):
     list_display = ("user", "practicum", "issued_at", "expires_at", "emailed_at")
+    list_select_related = ("user", "practicum")
     list_filter = ("exam__program",)
     search_fields = ("user__email", "user__full_name")
     readonly_fields = ("user", "exam", "practicum", "issued_at", "expires_at", "emailed_at")
@@ -76,7 +77,7 @@ class ExpiringFilter(admin.SimpleListFilter):
 
 
 @admin.register(Credential)
-class CredentialAdmin(admin.ModelAdmin):
+class CredentialAdmin(LargeTableAdmin, admin.ModelAdmin):
     list_display = ("number", "user", "program", "valid_from", "valid_until", "status", "ce_hours")
     list_filter = ("program", ExpiringFilter)
     search_fields = ("number", "user__email", "user__full_name")
@@ -87,13 +88,16 @@ class CredentialAdmin(admin.ModelAdmin):
     def has_add_permission(self, request) -> bool:
         return False
 
+    def get_queryset(self, request):
+        return credentials_with_ce_hours(super().get_queryset(request))
+
     @admin.display(description="status")
     def status(self, obj: Credential) -> str:
         return credential_status(obj, timezone.localdate())
 
     @admin.display(description="CE hours")
     def ce_hours(self, obj: Credential) -> str:
-        return f"{ce_hours_counting(credential=obj):g} / {obj.program.ce_hours_required:g}"
+        return f"{obj.ce_hours_counted:g} / {obj.program.ce_hours_required:g}"
 
     @admin.action(description="Export holders and their CE hours as CSV")
     def export_csv(self, request, queryset):
@@ -101,7 +105,7 @@ class CredentialAdmin(admin.ModelAdmin):
 
 
 @admin.register(CEActivity)
-class CEActivityAdmin(admin.ModelAdmin):
+class CEActivityAdmin(LargeTableAdmin, admin.ModelAdmin):
     """The review queue: filter on "Waiting for review", approve in bulk; to reject, write the
     reason the holder will see in the list, save, then use "Reject"."""
 
@@ -165,7 +169,7 @@ def _holder_rows(credentials: QuerySet[Credential]) -> Iterator[list[object]]:
         "required",
     ]
     today = timezone.localdate()
-    for c in credentials.select_related("user", "program", "renewal"):
+    for c in streamed(credentials_with_ce_hours(credentials.select_related("user", "program", "renewal"))):
         yield [
             c.number,
             c.user.full_name,
@@ -174,6 +178,6 @@ def _holder_rows(credentials: QuerySet[Credential]) -> Iterator[list[object]]:
             c.valid_from,
             c.valid_until,
             credential_status(c, today),
-            ce_hours_counting(credential=c),
+            c.ce_hours_counted,
             c.program.ce_hours_required,
         ]

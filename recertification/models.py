@@ -45,6 +45,9 @@ class ExamInvitation(CachedModel):
 
     class Meta:
         ordering = ["-issued_at"]
+        indexes = [
+            models.Index(fields=["-issued_at"], name="recert_invitation_issued"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "practicum"], name="recertification_one_invitation_per_practicum"
@@ -97,6 +100,10 @@ class Credential(CachedModel):
 
     class Meta:
         ordering = ["-valid_from"]
+        indexes = [
+            models.Index(fields=["valid_until"], name="recert_credential_until"),
+            models.Index(fields=["program", "-valid_from"], name="recert_credential_program_from"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "program", "valid_from"], name="recertification_one_period_start"
@@ -161,6 +168,10 @@ class CEActivity(CachedModel):
 
     class Meta:
         ordering = ["-date", "-created_at"]
+        indexes = [
+            models.Index(fields=["-date", "-created_at"], name="recert_ce_date"),
+            models.Index(fields=["status", "-date"], name="recert_ce_status_date"),
+        ]
         verbose_name = "CE activity"
         verbose_name_plural = "CE activities"
         constraints = [

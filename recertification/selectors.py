@@ -2,8 +2,10 @@
 
 from collections.abc import Iterable
 from datetime import date
+from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -104,3 +106,26 @@ def credential_valid_until_for_certificate(*, certificate: Certificate) -> date 
     pk = certificate.source_key.removeprefix(prefix)
     credential = Credential.objects.filter(pk=int(pk)).only("valid_until").first() if pk.isdigit() else None
     return credential.valid_until if credential else None
+
+
+def credentials_with_ce_hours(credentials: QuerySet[Credential]) -> QuerySet[Credential]:
+    """`credentials` with `ce_hours_counted` (what services.ce_hours_counting computes for one),
+    in the same query: a list or an export of thousands of holders asks once, not once a row."""
+    if "ce_hours_counted" in credentials.query.annotations:
+        return credentials
+    hours = (
+        CEActivity.objects.filter(
+            user=OuterRef("user"),
+            program=OuterRef("program"),
+            status=CEActivity.Status.APPROVED,
+            date__gte=OuterRef("valid_from"),
+            date__lte=OuterRef("valid_until"),
+            counted_for__isnull=True,
+        )
+        .values("user")
+        .annotate(total=Sum("hours"))
+        .values("total")
+    )
+    return credentials.annotate(
+        ce_hours_counted=Coalesce(Subquery(hours), Value(Decimal(0)), output_field=DecimalField())
+    )

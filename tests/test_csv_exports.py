@@ -6,10 +6,13 @@ from datetime import date
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.db import connection
 from django.http import StreamingHttpResponse
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.tests.factories import StaffFactory, UserFactory
+from core import csv_export
 from modules.services import attempt_start, attempt_submit
 from modules.tests.factories import ModuleFactory, add_question, enroll
 from practicums.services import registration_create
@@ -93,3 +96,54 @@ def test_module_results_export_quotes_a_formula_question(staff_client):
     rows = rows_of(response)
     assert rows[1][0] == "'@Module"
     assert rows[-1] == [QUOTED, "1", "100.0"]
+
+
+def _consume(response) -> tuple[list[list[str]], list[str]]:
+    """The rows of a streamed export and the SQL run while the client read it."""
+    with CaptureQueriesContext(connection) as queries:
+        rows = rows_of(response)
+    return rows, [q["sql"] for q in queries.captured_queries]
+
+
+@pytest.mark.django_db
+def test_enrollment_export_reads_the_rows_a_chunk_at_a_time(staff_client, monkeypatch):
+    monkeypatch.setattr(csv_export, "EXPORT_CHUNK_SIZE", 2)
+    practicum = PracticumFactory(title="Practicum — Denver")
+    for i in range(5):
+        registration_create(
+            user=UserFactory(full_name=f"@Person {i}"),
+            program=practicum.program,
+            practicum_ids=[practicum.pk],
+        )
+    response = staff_client.post(
+        reverse("admin:programs_enrollment_changelist"),
+        {"action": "export_csv", "_selected_action": list(Enrollment.objects.values_list("pk", flat=True))},
+    )
+    rows, sql = _consume(response)
+    assert sorted(row[0] for row in rows[1:]) == [f"'@Person {i}" for i in range(5)]
+    assert {row[-1] for row in rows[1:]} == {"Practicum — Denver (Confirmed)"}
+    # 5 rows in chunks of 2: each chunk fetches its own registrations (never all rows at once).
+    assert sum('FROM "practicums_registration"' in q for q in sql) == 3
+
+
+def _export_credentials(client, people: int) -> tuple[list[list[str]], list[str]]:
+    module = ModuleFactory()
+    for _ in range(people):
+        user = UserFactory()
+        enroll(user, module.program)
+        credential_grant(user=user, program=module.program, passed_on=date(2026, 1, 10))
+    response = client.post(
+        reverse("admin:recertification_credential_changelist"),
+        {"action": "export_csv", "_selected_action": list(Credential.objects.values_list("pk", flat=True))},
+    )
+    return _consume(response)
+
+
+@pytest.mark.django_db
+def test_credential_export_runs_the_same_queries_for_2_and_12_holders(staff_client):
+    rows, small = _export_credentials(staff_client, 2)
+    assert len(rows) == 3
+    rows, large = _export_credentials(staff_client, 10)
+    assert len(rows) == 13
+    assert {row[-2] for row in rows[1:]} == {"0"}  # CE hours counted, summed in the same query
+    assert len(large) == len(small)

@@ -121,6 +121,16 @@ def seed_one_of_each():
         attempts=1,
         last_error="OperationalError: Error 111 connecting to redis:6379. Connection refused.",
     )
+    from badges.models import SigningKey, StatusList
+    from signing.models import SigningCertificate
+
+    now = timezone.now()
+    SigningCertificate.objects.create(  # the #18 signing and badge keys, as first use records them
+        sha256="ab" * 32, subject="CN=Credo signing", issuer="CN=Credo CA", serial="1", pem="-",
+        not_before=now, not_after=now + timedelta(days=365), first_used_at=now,
+    )  # fmt: skip
+    SigningKey.objects.create(kid="key-1", public_jwk={"kty": "OKP", "crv": "Ed25519", "x": "AA"})
+    StatusList.objects.create()
     return staff, secret
 
 

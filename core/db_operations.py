@@ -1,0 +1,46 @@
+"""Migration operations for indexes on large tables that leave SQLite (`make run`, `make test`)
+as it was. A migration using them sets `atomic = False` (PostgreSQL builds an index
+concurrently only outside a transaction)."""
+
+from django.contrib.postgres.operations import AddIndexConcurrently
+from django.db import migrations
+
+
+class AddIndexOnline(AddIndexConcurrently):
+    """AddIndex that PostgreSQL builds without locking writes (CREATE INDEX CONCURRENTLY, so a
+    deploy does not stop registrations while a table of millions is indexed); elsewhere a plain
+    AddIndex. The migration state is AddIndex's: `makemigrations` sees the model's Meta.indexes."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            return super().database_forwards(app_label, schema_editor, from_state, to_state)
+        return migrations.AddIndex.database_forwards(self, app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            return super().database_backwards(app_label, schema_editor, from_state, to_state)
+        return migrations.AddIndex.database_backwards(self, app_label, schema_editor, from_state, to_state)
+
+
+def trigram_indexes(table: str, columns: tuple[str, ...]) -> migrations.RunPython:
+    """GIN trigram indexes on UPPER(column), the expression Django's `icontains` compares on
+    PostgreSQL, so the admin's searches ("ana@", "Nguy") use an index instead of reading every
+    row. PostgreSQL only (pg_trgm is a trusted extension: the database owner may create it)."""
+
+    def forwards(apps, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        for column in columns:
+            schema_editor.execute(
+                f'CREATE INDEX CONCURRENTLY IF NOT EXISTS "{table}_{column}_trgm" '
+                f'ON "{table}" USING gin (UPPER("{column}"::text) gin_trgm_ops)'
+            )
+
+    def backwards(apps, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        for column in columns:
+            schema_editor.execute(f'DROP INDEX CONCURRENTLY IF EXISTS "{table}_{column}_trgm"')
+
+    return migrations.RunPython(forwards, backwards, elidable=False)

@@ -1,0 +1,74 @@
+"""The indexes for the admin at scale: reversible migrations on any database, trigram indexes and
+estimated counts on PostgreSQL only."""
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from accounts.models import User
+from accounts.tests.factories import UserFactory
+from core import admin as core_admin
+from core.admin import EstimatedCountPaginator
+
+ADMIN_INDEXES = {
+    ("accounts", "0003_admin_indexes", "accounts_user", "accounts_user_name_email"),
+    ("programs", "0002_admin_indexes", "programs_enrollment", "programs_enr_registered"),
+    ("modules", "0002_admin_indexes", "modules_attempt", "modules_attempt_assess_started"),
+    ("practicums", "0007_admin_indexes", "practicums_registration", "practicums_reg_status_created"),
+    ("certificates", "0005_admin_indexes", "certificates_certificate", "certificates_program_earned"),
+    ("recertification", "0003_admin_indexes", "recertification_credential", "recert_credential_until"),
+}
+
+
+def _indexes(table: str) -> set[str]:
+    with connection.cursor() as cursor:
+        return set(connection.introspection.get_constraints(cursor, table))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_admin_index_migrations_go_back_and_forth():
+    for _app, _migration, table, index in ADMIN_INDEXES:
+        assert index in _indexes(table)
+    for app, migration, _table, _index in ADMIN_INDEXES:
+        call_command("migrate", app, f"{int(migration[:4]) - 1:04d}", verbosity=0)
+    for _app, _migration, table, index in ADMIN_INDEXES:
+        assert index not in _indexes(table)
+    call_command("migrate", verbosity=0)
+    for _app, _migration, table, index in ADMIN_INDEXES:
+        assert index in _indexes(table)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_people_search_uses_the_trigram_indexes_on_postgresql():
+    assert {"accounts_user_email_trgm", "accounts_user_full_name_trgm"} <= _indexes("accounts_user")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        sql, params = User.objects.filter(email__icontains="ana@").query.sql_with_params()
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "accounts_user_email_trgm" in plan
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_unfiltered_big_table_is_counted_from_the_statistics(monkeypatch):
+    UserFactory.create_batch(3)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE accounts_user")
+    monkeypatch.setattr(core_admin, "ESTIMATE_ABOVE", 1)
+    with CaptureQueriesContext(connection) as queries:
+        count = EstimatedCountPaginator(User.objects.all(), 100).count
+    assert count == 3
+    assert not any("COUNT(" in q["sql"] for q in queries.captured_queries)
+    assert EstimatedCountPaginator(User.objects.filter(email__startswith="x"), 100).count == 0
+
+
+@pytest.mark.django_db
+def test_small_or_unanalysed_table_is_counted_exactly():
+    UserFactory.create_batch(3)
+    with CaptureQueriesContext(connection) as queries:
+        assert EstimatedCountPaginator(User.objects.all(), 100).count == 3
+    assert len(queries) == (2 if connection.vendor == "postgresql" else 1)  # PostgreSQL: the estimate first
+    assert "COUNT(" in queries[-1]["sql"]

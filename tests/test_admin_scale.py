@@ -1,0 +1,202 @@
+"""The admin at the size of a large organisation: no <select> listing every person or
+registration, no full counts of a big table, and changelists whose queries do not grow with rows."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.contrib import admin
+from django.contrib.admin.widgets import (
+    AutocompleteSelect,
+    AutocompleteSelectMultiple,
+    ForeignKeyRawIdWidget,
+    ManyToManyRawIdWidget,
+)
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.forms import HiddenInput, ModelChoiceField
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.tests.factories import StaffFactory
+from badges.models import SigningKey, StatusList
+from certificates.models import BadgeDesign, Certificate, CertificateDesign, CertificateEvent, EmailBatch
+from certificates.tests.factories import build_person
+from core.admin import EstimatedCountPaginator, LargeTableAdmin
+from modules.models import AidSubmission, Attempt, LessonProgress, ModuleCompletion
+from modules.tests.factories import AssessmentFactory
+from outbox.models import OutboxMessage
+from practicums.models import (
+    Attendance,
+    AttendanceCorrection,
+    Practicum,
+    Registration,
+    RegistrationMove,
+    Session,
+    SetCompletion,
+)
+from practicums.tests.factories import PracticumFactory
+from programs.models import ContactMessage, Enrollment, GuideRequest, Instructor, RecordedWebinar
+from recertification.models import CEActivity, Credential, Exam, ExamInvitation
+from recertification.services import credential_grant
+from signing.models import SigningCertificate
+
+# Tables with a row (or many) per person, or per event over years: at the default size of
+# bench/bench_scale.py from 15,000 (practicums) to 2,000,000 rows (lesson progress). A form field
+# that picks one of them must never be a <select> with every row.
+BIG_MODELS = {
+    User: "200,000 people",
+    EmailAddress: "one per person",
+    Enrollment: "250,000",
+    Practicum: "15,000 practicums and live-event sets",
+    Session: "60,000",
+    Registration: "400,000",
+    Attendance: "1,500,000",
+    LessonProgress: "2,000,000",
+    Attempt: "600,000",
+    ModuleCompletion: "one per person and module",
+    AidSubmission: "one per person and job aid",
+    SetCompletion: "one per person and set",
+    Certificate: "400,000",
+    CertificateEvent: "several per certificate",
+    Credential: "50,000",
+    CEActivity: "300,000",
+    ExamInvitation: "one per candidate",
+}
+# Their changelists: no "(N total)" second count, no exact count of the unfiltered table.
+LARGE_CHANGELISTS = {
+    *BIG_MODELS,
+    RegistrationMove,
+    AttendanceCorrection,
+    OutboxMessage,
+    EmailBatch,
+    Authenticator,
+} - {Session, LessonProgress, CertificateEvent}  # these three have no admin of their own
+PICKERS = (AutocompleteSelect, AutocompleteSelectMultiple, ForeignKeyRawIdWidget, ManyToManyRawIdWidget)
+
+
+def world(n: int) -> None:
+    """`n` rows (at least) of every model the admin lists: people with their whole history
+    (build_person: enrollment, registration, attendance, attempts, completions, certificates…)
+    and everything else the admin shows."""
+    now, today = timezone.now(), date(2026, 3, 2)
+    for _ in range(n):
+        user, series, _modules = build_person()
+        i = user.pk
+        practicum = Practicum.objects.filter(program=series).first()
+        session = practicum.sessions.first()
+        Group.objects.create(name=f"Group {i}")
+        EmailAddress.objects.get_or_create(user=user, email=user.email)
+        TOTP.activate(user, generate_totp_secret())
+        OutboxMessage.objects.create(task_name="mail.send", kwargs={"id": i}, next_try_at=now)
+        Instructor.objects.create(name=f"Instructor {i}", user=user)
+        RecordedWebinar.objects.create(
+            program=series, title=f"Webinar {i}", recorded_on=today, url="https://example.org/w"
+        )
+        GuideRequest.objects.create(program=series, name=f"Guide {i}", email=f"g{i}@example.org")
+        ContactMessage.objects.create(name="A", email=f"c{i}@example.org", subject="S", message="M")
+        RegistrationMove.objects.create(
+            user=user, from_practicum=practicum, to_practicum=PracticumFactory(program=series), moved_by=user
+        )
+        AttendanceCorrection.objects.create(
+            session=session, attendee=user, action="mark", reason="Signed the sheet", corrected_by=user
+        )
+        SigningCertificate.objects.create(
+            sha256=f"{i:064x}", subject="CN=Credo", issuer="CN=Credo CA", serial=str(i), pem="-",
+            not_before=now, not_after=now + timedelta(days=365), first_used_at=now,
+        )  # fmt: skip
+        CertificateDesign.objects.create(program=series)
+        BadgeDesign.objects.create(program=series)
+        EmailBatch.objects.create(run_for=today - timedelta(days=i))
+        exam = Exam.objects.create(program=series, assessment=AssessmentFactory())
+        ExamInvitation.objects.create(
+            user=user, exam=exam, practicum=practicum, issued_at=now, expires_at=now + timedelta(days=14)
+        )
+        credential_grant(user=user, program=series, passed_on=today)
+        CEActivity.objects.create(
+            user=user, program=series, kind="webinar", title=f"CE {i}", date=today + timedelta(days=1),
+            hours=Decimal("1.5"), status="approved",
+        )  # fmt: skip
+        SigningKey.objects.create(kid=f"key-{i}", public_jwk={"kty": "OKP"})
+        StatusList.objects.create()
+    for model in admin.site._registry:
+        assert model._default_manager.count() >= n, model
+
+
+@pytest.fixture
+def superuser_client(client, db):
+    staff = StaffFactory()
+    TOTP.activate(staff, generate_totp_secret())
+    client.force_login(staff)
+    return client
+
+
+def _url(model, view: str, *args) -> str:
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+def _forms_of(response) -> list:
+    """The change page's editable form and every inline form (and the blank "add another" one)."""
+    forms = [response.context["adminform"].form]
+    for inline in response.context["inline_admin_formsets"]:
+        forms += [*inline.formset.forms, inline.formset.empty_form]
+    return forms
+
+
+@pytest.mark.django_db
+def test_no_admin_form_offers_a_select_over_a_big_table(superuser_client):
+    world(1)
+    offending, seen = [], set()
+    for model in admin.site._registry:
+        pages = [_url(model, "add"), _url(model, "change", model._default_manager.first().pk)]
+        for url in pages:
+            response = superuser_client.get(url)
+            if response.status_code == 403:  # no add page (read-only history)
+                continue
+            assert response.status_code == 200, url
+            for form in _forms_of(response):
+                for name, field in form.fields.items():
+                    if not isinstance(field, ModelChoiceField) or field.queryset.model not in BIG_MODELS:
+                        continue
+                    seen.add(field.queryset.model)
+                    widget = getattr(field.widget, "widget", field.widget)  # the "add another" wrapper
+                    if not isinstance(widget, (*PICKERS, HiddenInput)):  # hidden: an inline row's own id
+                        offending.append(f"{url} {type(form).__name__}.{name}: {type(widget).__name__}")
+    assert offending == []
+    assert User in seen  # the walk did reach editable pickers
+    assert Practicum in seen
+
+
+@pytest.mark.django_db
+def test_admin_changelists_do_not_count_big_tables():
+    for model, model_admin in admin.site._registry.items():
+        large = model in LARGE_CHANGELISTS
+        assert isinstance(model_admin, LargeTableAdmin) is large, model
+        assert model_admin.show_full_result_count is not large, model
+        assert issubclass(model_admin.paginator, EstimatedCountPaginator) is large, model
+
+
+def _changelist_queries(client) -> dict[str, int]:
+    counts = {}
+    for model in admin.site._registry:
+        url = _url(model, "changelist")
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200, url
+        assert response.context["cl"].result_count >= 3, url
+        assert response.context["cl"].full_result_count is None or model not in LARGE_CHANGELISTS, url
+        counts[model._meta.label] = len(queries)
+    return counts
+
+
+@pytest.mark.django_db
+def test_every_admin_changelist_runs_the_same_queries_for_3_and_30_rows(superuser_client):
+    world(3)
+    small = _changelist_queries(superuser_client)
+    world(27)
+    assert _changelist_queries(superuser_client) == small
