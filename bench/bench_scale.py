@@ -100,11 +100,15 @@ def report(full: dict, tenth: dict) -> list[str]:
         print(f"{name[:70]:70} {r['p50']:7.1f} {r['p95']:7.1f} {base or 0:7.1f} {ratio:>6} {r.get('queries', '-'):>7}  "
               f"p95 <= {limit:.0f} ms {'ok' if ok else 'MISS'}")  # fmt: skip
         if not ok:
-            misses.append(f"{name}: p95 {r['p95']:.0f} ms > {limit:.0f} ms (tenth {base or 0:.0f} ms, {ratio.strip()})")
+            misses.append(
+                f"{name}: p95 {r['p95']:.0f} ms > {limit:.0f} ms (tenth {base or 0:.0f} ms, {ratio.strip()})"
+            )
     for size in (tenth, full):
         for name, r in size["results"].items():
             for table, rows, sql in r.get("seq_scans", []):
-                misses.append(f"{name} (scale {size['scale']:g}): Seq Scan on {table} ({rows:,} rows): {sql[:300]}")
+                misses.append(
+                    f"{name} (scale {size['scale']:g}): Seq Scan on {table} ({rows:,} rows): {sql[:300]}"
+                )
     return misses
 
 

@@ -47,7 +47,9 @@ class Meter:
         def once():
             self.cache.clear()  # page cache off: every request is rendered from the database
             start = time.perf_counter()
-            response = getattr(client, method)(url, data) if data is not None else getattr(client, method)(url)
+            response = (
+                getattr(client, method)(url, data) if data is not None else getattr(client, method)(url)
+            )
             return (time.perf_counter() - start) * 1000, response
 
         from django.db import reset_queries
@@ -58,7 +60,7 @@ class Meter:
                 first, response = once()
             queries = [q["sql"] for q in captured.captured_queries]  # read before the log is cleared
             samples = [once()[0] for _ in range(self.samples if first < SLOW_MS else 5)]
-        except Exception as exc:  # a 500 is a finding, not the end of the run
+        except Exception as exc:  # noqa: BLE001 (a 500 is a finding, not the end of the run)
             self.results[name] = {"group": group, "url": url, "error": f"{type(exc).__name__}: {exc}"[:300]}
             return
         self.results[name] = {
@@ -89,7 +91,7 @@ class Meter:
                     with self.connection.cursor() as cursor:
                         cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}")
                         plan = cursor.fetchone()[0]
-                except Exception:  # noqa: S112 (a query EXPLAIN cannot take is skipped)
+                except Exception:  # noqa: BLE001, S112 (a query EXPLAIN cannot take is skipped)
                     continue
                 stack = [plan[0]["Plan"]]
                 while stack:
@@ -111,7 +113,11 @@ class Meter:
         before = rss_kb("VmRSS")
         start = time.perf_counter()
         response = client.post(url, data) if data is not None else client.get(url)
-        size = sum(len(chunk) for chunk in response.streaming_content) if response.streaming else len(response.content)
+        size = (
+            sum(len(chunk) for chunk in response.streaming_content)
+            if response.streaming
+            else len(response.content)
+        )
         seconds = time.perf_counter() - start
         growth = (rss_kb("VmHWM") - before) / 1024
         self.results[name] = {"group": "export", "url": url, "status": response.status_code, "seconds": seconds,
@@ -130,14 +136,28 @@ def participant_pages(meter: Meter, generated) -> None:
         clients.append((uid, client))
     uid, client = clients[0]
     module = generated.modules[uid]
-    for path in ("/me/", f"/modules/{module}/", "/me/record/", "/me/certificates/", "/me/ce/", "/attendance/"):
+    for path in (
+        "/me/",
+        f"/modules/{module}/",
+        "/me/record/",
+        "/me/certificates/",
+        "/me/ce/",
+        "/attendance/",
+    ):
         meter.page(f"participant {path.replace(str(module), '<pk>')}", "participant", client, path)
     token_owner = next(iter(generated.share_tokens))
     anonymous = Client()
-    meter.page("public /records/<token>/", "public", anonymous, f"/records/{generated.share_tokens[token_owner]}/")
+    meter.page(
+        "public /records/<token>/", "public", anonymous, f"/records/{generated.share_tokens[token_owner]}/"
+    )
     meter.page("public /verify/<code>/", "public", anonymous, f"/verify/{generated.certificate_codes[3]}/")
     meter.page("public /practicums/calendar.ics", "public", anonymous, "/practicums/calendar.ics")
-    meter.page("public /me/calendar.ics?token=", "public", anonymous, f"/me/calendar.ics?token={generated.calendar_tokens[uid]}")
+    meter.page(
+        "public /me/calendar.ics?token=",
+        "public",
+        anonymous,
+        f"/me/calendar.ics?token={generated.calendar_tokens[uid]}",
+    )
     today = date.today()
     filters = [{}, {"kind": "practicum"}, {"kind": "live_set"}, {"kind": "ce_event"}, {"format": "virtual"},
                {"format": "in_person"}, {"month": f"{today:%Y-%m}"}, {"location": "virtual"}, {"location": "Denver, CO"},
@@ -153,7 +173,9 @@ def staff_client():
 
     from accounts.models import User
 
-    staff = User.objects.create_superuser(email="scale-admin@example.org", password=None, full_name="Scale Admin")
+    staff = User.objects.create_superuser(
+        email="scale-admin@example.org", password=None, full_name="Scale Admin"
+    )
     TOTP.activate(staff, generate_totp_secret())
     client = Client()
     client.force_login(staff)
@@ -181,7 +203,7 @@ def admin_pages(meter: Meter, staff, client, *, max_values: int) -> None:
         try:
             changelist = model_admin.get_changelist_instance(request)
             specs = changelist.filter_specs
-        except Exception as exc:  # reported as the list page's own error
+        except Exception as exc:  # noqa: BLE001 (reported as the list page's own error)
             meter.results[f"admin {label} filters"] = {"group": "admin", "url": url, "error": str(exc)[:300]}
             specs = []
         for spec in specs:
@@ -203,15 +225,24 @@ def admin_views_and_exports(meter: Meter, client, generated) -> None:
     busiest = Practicum.objects.filter(kind="practicum").order_by("pk").values_list("pk", flat=True).first()
     module = Module.objects.order_by("pk").values_list("pk", flat=True).first()
     meter.page("admin certificates console", "admin", client, reverse("admin:certificates_console"))
-    meter.page("admin module results", "admin", client, reverse("admin:modules_module_results", args=[module]))
-    meter.page("admin practicum sheet", "admin", client, reverse("admin:practicums_practicum_sheet", args=[busiest]))
+    meter.page(
+        "admin module results", "admin", client, reverse("admin:modules_module_results", args=[module])
+    )
+    meter.page(
+        "admin practicum sheet", "admin", client, reverse("admin:practicums_practicum_sheet", args=[busiest])
+    )
     meter.page("admin practicum attendance", "admin", client,
                reverse("admin:practicums_practicum_attendance", args=[busiest]))  # fmt: skip
     everything = {"select_across": "1", "index": "0", "_selected_action": ["1"]}
     for name, label, action in (("enrollments", "programs_enrollment", "export_csv"),
                                 ("practicum rosters", "practicums_practicum", "export_roster_csv"),
                                 ("credential holders", "recertification_credential", "export_csv")):  # fmt: skip
-        meter.export(f"export {name} (all rows)", client, reverse(f"admin:{label}_changelist"), {**everything, "action": action})
+        meter.export(
+            f"export {name} (all rows)",
+            client,
+            reverse(f"admin:{label}_changelist"),
+            {**everything, "action": action},
+        )
     url = reverse("admin:modules_module_results", args=[module])
     meter.export("export module results", client, f"{url}?format=csv", None)
 
