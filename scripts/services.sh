@@ -3,6 +3,8 @@
 #   eval "$(scripts/services.sh start)"   # prints export lines: DATABASE_URL, REDIS_URL, CREDO_SERVICES_DIR
 #   scripts/services.sh stop "$CREDO_SERVICES_DIR"
 # As root, PostgreSQL runs as the `postgres` user (it refuses to run as root).
+# CREDO_PG_OPTIONS (e.g. "-c fsync=on -c shared_buffers=1GB") is appended to the server's options;
+# the last value of a setting wins (bench/bench_scale.py starts a durable server this way).
 set -euo pipefail
 
 pg_bin() {
@@ -33,7 +35,7 @@ start() {
   as_db_user "$bin/initdb" -D "$dir/pg/data" -U postgres -A trust -E UTF8 --no-locale >"$dir/initdb.log" 2>&1 \
     || { cat "$dir/initdb.log" >&2; exit 1; }
   as_db_user "$bin/pg_ctl" -D "$dir/pg/data" -l "$dir/pg/server.log" -w -t 60 \
-    -o "-p $pg_port -k $dir/pg -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+    -o "-p $pg_port -k $dir/pg -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 ${CREDO_PG_OPTIONS:-}" \
     start >/dev/null || { cat "$dir/pg/server.log" >&2; exit 1; }
   as_db_user "$bin/createdb" -h 127.0.0.1 -p "$pg_port" -U postgres credo
   redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no \

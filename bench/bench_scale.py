@@ -1,0 +1,147 @@
+"""Credo at scale (issue #19): four school years of a large organisation, generated with COPY
+(bench/scale_data.py), then every page measured (bench/scale_measure.py) at BENCH_SCALE (1.0:
+200,000 people, ~10 million rows) and at a tenth of it, each in a database created for the run.
+
+Targets: every page p95 <= 150 ms at BENCH_SCALE, and <= max(1.5 x its p95 at a tenth, 30 ms);
+every CSV export <= 50 MB memory growth at either size; no sequential scan over a table of more
+than 10,000 rows in the plans of a measured page's queries (each is printed with its query).
+Exits non-zero on any miss.
+
+PostgreSQL runs durable: when DATABASE_URL's server has fsync off (scripts/services.sh's
+throw-away server does), the bench starts its own with the settings below and stops it after.
+Page cache off: the cache is emptied before every request, so each one is rendered from the
+database. Server time through the in-process test Client (no network, no WSGI server).
+
+  BENCH_SCALE=1.0 (default)   BENCH_SCALE_QUICK=1: scale 0.02, 5 samples, 2 values per filter
+  BENCH_SAMPLES=20            BENCH_FILTER_VALUES=6: values measured per admin filter
+Run: `make bench`, or this file with DATABASE_URL set (PostgreSQL).
+"""
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench._support import PYTHON, ROOT, scratch_database
+
+# 2 cores and 24 GB shared by several people: a modest share of memory, SSD costs, room for WAL
+# so that the load is not one checkpoint after another. fsync, synchronous_commit and
+# full_page_writes on: durable, as in production.
+DURABLE = ("-c fsync=on -c synchronous_commit=on -c full_page_writes=on -c shared_buffers=1GB -c work_mem=16MB "
+           "-c maintenance_work_mem=256MB -c effective_cache_size=4GB -c random_page_cost=1.1 -c max_wal_size=4GB")  # fmt: skip
+PAGE_P95_MS, RATIO, FLOOR_MS, EXPORT_MB = 150.0, 1.5, 30.0, 50.0
+
+
+def server_settings(url: str) -> dict[str, str]:
+    import psycopg2
+
+    with psycopg2.connect(url) as connection, connection.cursor() as cursor:
+        cursor.execute("SELECT name, current_setting(name) FROM pg_settings WHERE name IN "
+                       "('shared_buffers', 'work_mem', 'fsync', 'synchronous_commit', 'full_page_writes', "
+                       "'effective_cache_size', 'random_page_cost', 'server_version')")  # fmt: skip
+        values = dict(cursor.fetchall())
+    connection.close()
+    return values
+
+
+def durable_server() -> tuple[str, str | None]:
+    """DATABASE_URL if its server is durable, else a durable server of our own (and its dir)."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        sys.exit("This benchmark needs PostgreSQL: set DATABASE_URL (make bench does).")
+    if server_settings(url)["fsync"] == "on":
+        return url, None
+    env = {**os.environ, "CREDO_PG_OPTIONS": DURABLE}
+    exports = subprocess.run(["scripts/services.sh", "start"], cwd=ROOT, env=env, check=True,
+                             capture_output=True, text=True).stdout  # fmt: skip
+    values = dict(line.removeprefix("export ").split("=", 1) for line in exports.splitlines() if "=" in line)
+    print("  (DATABASE_URL's server runs with fsync off: started a durable one for this bench)")
+    return values["DATABASE_URL"], values["CREDO_SERVICES_DIR"]
+
+
+def run_size(url: str, scale: float, samples: int, max_values: int) -> dict:
+    """One size in a child process of its own (its memory baseline is its own too)."""
+    with scratch_database("credo_bench_scale") as db_url, tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "results.json"
+        env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}  # the cache is in-process
+        env.update(DATABASE_URL=db_url, DJANGO_SETTINGS_MODULE="config.settings.local", DJANGO_DEBUG="false",
+                   DJANGO_ALLOWED_HOSTS="testserver", DJANGO_MEDIA_ROOT=str(Path(tmp) / "media"), PYTHONPATH=str(ROOT))  # fmt: skip
+        code = (f"from pathlib import Path; from bench.scale_measure import measure; "
+                f"measure(scale={scale!r}, samples={samples}, max_values={max_values}, out=Path({str(out)!r}))")  # fmt: skip
+        subprocess.run([PYTHON, "-c", code], cwd=ROOT, env=env, check=True)
+        return json.loads(out.read_text())
+
+
+def report(full: dict, tenth: dict) -> list[str]:
+    """Prints every figure beside its target; returns the misses."""
+    misses: list[str] = []
+    small = tenth["results"]
+    print(f"{'page':70} {'p50':>7} {'p95':>7} {'tenth':>7} {'ratio':>6} {'queries':>7}  target")
+    for name, r in full["results"].items():
+        if r.get("error") or r.get("status") not in (200, None):
+            misses.append(f"{name}: {r.get('error') or 'HTTP ' + str(r['status'])}")
+            print(f"{name[:70]:70} {'FAILED':>7}  {r.get('error') or r['status']}")
+            continue
+        if r["group"] == "export":
+            t = small.get(name, {})
+            ok = r["growth_mb"] <= EXPORT_MB and t.get("growth_mb", 0) <= EXPORT_MB
+            print(f"{name[:70]:70} {r['seconds']:6.1f}s {r['bytes'] / 1e6:6.1f}MB  growth {r['growth_mb']:.0f} MB "
+                  f"(tenth {t.get('growth_mb', 0):.0f} MB; target <= {EXPORT_MB:.0f} MB) {'ok' if ok else 'MISS'}")  # fmt: skip
+            if not ok:
+                misses.append(f"{name}: memory growth {r['growth_mb']:.0f} MB > {EXPORT_MB:.0f} MB")
+            continue
+        base = small.get(name, {}).get("p95")
+        limit = min(PAGE_P95_MS, max(RATIO * base, FLOOR_MS)) if base else PAGE_P95_MS
+        ratio = f"{r['p95'] / base:5.1f}x" if base else "    -"
+        ok = r["p95"] <= limit
+        print(f"{name[:70]:70} {r['p50']:7.1f} {r['p95']:7.1f} {base or 0:7.1f} {ratio:>6} {r.get('queries', '-'):>7}  "
+              f"p95 <= {limit:.0f} ms {'ok' if ok else 'MISS'}")  # fmt: skip
+        if not ok:
+            misses.append(
+                f"{name}: p95 {r['p95']:.0f} ms > {limit:.0f} ms (tenth {base or 0:.0f} ms, {ratio.strip()})"
+            )
+    for size in (tenth, full):
+        for name, r in size["results"].items():
+            for table, rows, sql in r.get("seq_scans", []):
+                misses.append(
+                    f"{name} (scale {size['scale']:g}): Seq Scan on {table} ({rows:,} rows): {sql[:300]}"
+                )
+    return misses
+
+
+def main() -> None:
+    quick = os.environ.get("BENCH_SCALE_QUICK") == "1"
+    scale = float(os.environ.get("BENCH_SCALE", "0.02" if quick else "1.0"))
+    samples = int(os.environ.get("BENCH_SAMPLES", "5" if quick else "20"))
+    max_values = int(os.environ.get("BENCH_FILTER_VALUES", "2" if quick else "6"))
+    url, services = durable_server()
+    try:
+        settings = server_settings(url)
+        print(f"scale benchmark: BENCH_SCALE={scale:g} and a tenth, {samples} samples per page, page cache off, "
+              f"in-process test client; host shared, figures indicative")  # fmt: skip
+        print("  PostgreSQL " + ", ".join(f"{k}={v}" for k, v in sorted(settings.items())))
+        env_url = os.environ.get("DATABASE_URL")
+        os.environ["DATABASE_URL"] = url
+        tenth = run_size(url, scale / 10, samples, max_values)
+        full = run_size(url, scale, samples, max_values)
+        if env_url:
+            os.environ["DATABASE_URL"] = env_url
+    finally:
+        if services:
+            subprocess.run(["scripts/services.sh", "stop", services], cwd=ROOT, check=False)
+    print(f"  generation: {full['generation_s']:.0f} s at scale {scale:g} ({sum(full['counts'].values()):,} rows), "
+          f"{tenth['generation_s']:.0f} s at {scale / 10:g}")  # fmt: skip
+    misses = report(full, tenth)
+    print(f"  misses: {len(misses)}")
+    for miss in misses:
+        print(f"  MISS {miss}")
+    print(f"  result: {'MEETS TARGET' if not misses else 'MISSES TARGET'}")
+    sys.exit(1 if misses else 0)
+
+
+if __name__ == "__main__":
+    os.chdir(ROOT)
+    main()
