@@ -13,7 +13,12 @@ if [ ${#benches[@]} -eq 0 ]; then
   echo "No benchmarks yet (bench/bench_*.py)."
   exit 0
 fi
+missed=()
 for bench in "${benches[@]}"; do
   echo "== $bench"
-  .venv/bin/python "$bench"
+  .venv/bin/python "$bench" || missed+=("$bench")  # every benchmark runs, even after a miss
 done
+if [ ${#missed[@]} -gt 0 ]; then
+  echo "Missed a target (or failed): ${missed[*]}"
+  exit 1
+fi
