@@ -61,13 +61,14 @@ def server_env(database_url: str) -> dict[str, str]:
 
 
 @contextmanager
-def gunicorn(env: dict[str, str], log: Path):
-    """The real WSGI server, as in production (sync workers), until the block ends."""
+def gunicorn(env: dict[str, str], log: Path, *, workers: int = 2):
+    """The real WSGI server, as in production (sync workers), until the block ends: (port, process)."""
     port = free_port()
     with log.open("ab") as output:
         process = subprocess.Popen(
             [str(ROOT / ".venv" / "bin" / "gunicorn"), "config.wsgi:application",
-             "--bind", f"127.0.0.1:{port}", "--workers", "2", "--timeout", "30", "--log-level", "warning"],
+             "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+             "--timeout", "30", "--log-level", "warning"],
             cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
         )  # fmt: skip
     try:

@@ -8,8 +8,6 @@ B downloads on A."""
 
 import os
 import re
-import subprocess
-import time
 from contextlib import ExitStack, contextmanager
 from datetime import timedelta
 from pathlib import Path
@@ -19,7 +17,8 @@ from django.db import connection
 from django.utils import timezone
 
 from accounts.tests.factories import PASSWORD
-from conftest import ROOT, free_port
+from conftest import ROOT
+from tests.test_faults_postgres import gunicorn
 
 BUCKET = "credo-two-servers"
 S3_KEYS = {"S3_ACCESS_KEY_ID": "testing", "S3_SECRET_ACCESS_KEY": "testing", "S3_REGION": "us-east-1"}
@@ -47,33 +46,11 @@ def server_env(*, media: Path, s3_url: str) -> dict[str, str]:
 
 
 @contextmanager
-def gunicorn(env: dict[str, str], log: Path):
-    """A real gunicorn (one sync worker) until the block ends; its address."""
-    import requests
-
-    port = free_port()
-    with log.open("ab") as output:
-        process = subprocess.Popen(
-            [str(ROOT / ".venv" / "bin" / "gunicorn"), "config.wsgi:application",
-             "--bind", f"127.0.0.1:{port}", "--workers", "1", "--timeout", "30", "--log-level", "warning"],
-            cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert process.poll() is None, log.read_text(errors="replace")[-3000:]
-            assert time.monotonic() < deadline, "gunicorn did not start"
-            try:
-                if requests.get(f"{base}/healthz", timeout=2).status_code == 200:
-                    break
-            except requests.RequestException:
-                pass
-            time.sleep(0.2)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+def server(env: dict[str, str], log: Path):
+    """A real gunicorn with one sync worker (tests/test_faults_postgres.py) until the block ends;
+    its address."""
+    with gunicorn(env, log, workers=1) as (port, _process):
+        yield f"http://127.0.0.1:{port}"
 
 
 def seed():
@@ -125,10 +102,10 @@ def test_one_person_moves_between_two_web_servers(transactional_db, s3_server, t
     forget()  # nothing left from an earlier run on this database
     with ExitStack() as servers:
         a = servers.enter_context(
-            gunicorn(server_env(media=tmp_path / "a", s3_url=s3_server), tmp_path / "a.log")
+            server(server_env(media=tmp_path / "a", s3_url=s3_server), tmp_path / "a.log")
         )
         b = servers.enter_context(
-            gunicorn(server_env(media=tmp_path / "b", s3_url=s3_server), tmp_path / "b.log")
+            server(server_env(media=tmp_path / "b", s3_url=s3_server), tmp_path / "b.log")
         )
         browser = requests.Session()
 
