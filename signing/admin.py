@@ -19,16 +19,7 @@ class SigningCertificateAdmin(admin.ModelAdmin):
         "retired_at",
         "pem",
     ]
-    readonly_fields = [
-        "subject",
-        "issuer",
-        "serial",
-        "sha256",
-        "not_before",
-        "not_after",
-        "first_used_at",
-        "pem",
-    ]
+    readonly_fields = [name for name in fields if name != "retired_at"]
 
     def has_add_permission(self, request) -> bool:
         return False
