@@ -204,7 +204,7 @@ def record_for_user(
     enrollments = enrollments_for_record(user=user, program_ids=program_ids)
     pids = [e.program_id for e in enrollments]
     sets = set_progress_for_user(user=user, program_ids=pids)
-    modules = module_progress_for_user(user=user, program_ids=pids)
+    modules = module_progress_for_user(user=user, enrollments=enrollments)
     certificates = {
         c.source_key: c
         for c in Certificate.objects.filter(user=user, program_id__in=pids, status=Certificate.Status.LIVE)

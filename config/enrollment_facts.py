@@ -81,7 +81,7 @@ def enrollment_facts(*, user, now: datetime | None = None) -> list[EnrollmentFac
         r.practicum_id: r.practicum.scheduled_sessions  # type: ignore[attr-defined]  # Prefetch to_attr
         for r in my_sessions(user=user, now=now)
     }
-    statuses = modules_status_for_user(user=user, program_ids=[e.program_id for e in enrollments])
+    statuses = modules_status_for_user(user=user, enrollments=enrollments)
     invitations: dict[int, ExamInvitation] = {}
     for issued in invitations_for_user(user=user):  # newest first
         invitations.setdefault(issued.exam.program_id, issued)
@@ -98,7 +98,7 @@ def enrollment_facts(*, user, now: datetime | None = None) -> list[EnrollmentFac
         facts = EnrollmentFacts(
             enrollment=enrollment,
             registrations=regs,
-            modules=statuses.get(program.pk, []),
+            modules=statuses[enrollment.pk],
             sessions={r.practicum_id: sessions[r.practicum_id] for r in regs if r.practicum_id in sessions},
             zone=ZoneInfo(user.time_zone),
         )

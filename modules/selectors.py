@@ -1,16 +1,18 @@
 """Reads for modules: access, progress and what an attempt may do next."""
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import User
 from accounts.selectors import staff_may
 from core import page_cache
+from core.db import SubqueryCount
 from programs.models import Enrollment
 
 from .models import (
@@ -202,25 +204,50 @@ class ModuleStatus:
         return round(100 * done / parts)
 
 
-def modules_status_for_user(*, user: User, program_ids: list[int]) -> dict[int, list[ModuleStatus]]:
-    """Per program: each published module with lessons done and whether it is complete
-    (one query, whatever the number of modules)."""
+def modules_open_to(enrollments: Iterable[Enrollment]) -> Q:
+    """The published modules these enrollments open, by the module page's own rule
+    (`_enrollment_for`): a module of a school year belongs to an enrollment in that year or
+    with no year; a module with no year to every enrollment in its program. So a person sees
+    their own year's modules, not every year the program has run."""
+    opened = Q(pk__in=[])
+    for enrollment in enrollments:
+        mine = Q(program_id=enrollment.program_id)
+        if enrollment.school_year_id:
+            mine &= Q(school_year_id=enrollment.school_year_id) | Q(school_year__isnull=True)
+        opened |= mine
+    return opened & Q(is_published=True)
+
+
+def _opens(enrollment: Enrollment, module: Module) -> bool:
+    return module.program_id == enrollment.program_id and (
+        not enrollment.school_year_id or module.school_year_id in (None, enrollment.school_year_id)
+    )
+
+
+def modules_status_for_user(*, user: User, enrollments: list[Enrollment]) -> dict[int, list[ModuleStatus]]:
+    """Per enrollment (by its pk): each module it opens, with lessons done and whether it is
+    complete (one query, whatever the number of modules or the length of the program's history).
+    Lessons are counted in correlated subqueries: a join through every person's lesson progress
+    would read millions of rows to keep a handful."""
     modules = (
-        Module.objects.filter(program_id__in=program_ids, is_published=True)
+        Module.objects.filter(modules_open_to(enrollments))
         .annotate(
-            lessons_total=Count("lessons", distinct=True),
-            lessons_done=Count("lessons__progress", filter=Q(lessons__progress__user=user), distinct=True),
+            lessons_total=SubqueryCount(Lesson.objects.filter(module=OuterRef("pk"))),
+            lessons_done=SubqueryCount(
+                LessonProgress.objects.filter(user=user, lesson__module=OuterRef("pk"))
+            ),
             completed=Exists(ModuleCompletion.objects.filter(user=user, module=OuterRef("pk"))),
         )
         .order_by("program_id", "order", "id")
     )
-    result: dict[int, list[ModuleStatus]] = {pid: [] for pid in program_ids}
+    result: dict[int, list[ModuleStatus]] = {e.pk: [] for e in enrollments}
     for m in modules:
-        result[m.program_id].append(
-            ModuleStatus(
-                module=m, lessons_total=m.lessons_total, lessons_done=m.lessons_done, completed=m.completed
-            )
+        status = ModuleStatus(
+            module=m, lessons_total=m.lessons_total, lessons_done=m.lessons_done, completed=m.completed
         )
+        for enrollment in enrollments:
+            if _opens(enrollment, m):
+                result[enrollment.pk].append(status)
     return result
 
 
@@ -236,11 +263,11 @@ class ModuleProgress:
     completion: ModuleCompletion | None
 
 
-def module_progress_for_user(*, user: User, program_ids: list[int]) -> list[ModuleProgress]:
-    """The published modules of these programs in their order, with the person's progress.
-    Seven queries whatever the number of modules."""
+def module_progress_for_user(*, user: User, enrollments: list[Enrollment]) -> list[ModuleProgress]:
+    """The modules these enrollments open (`modules_open_to`) in their order, with the person's
+    progress. Seven queries whatever the number of modules."""
     modules = list(
-        Module.objects.filter(program_id__in=program_ids, is_published=True)
+        Module.objects.filter(modules_open_to(enrollments))
         .select_related("season__school_year")
         .order_by("order", "id")
     )

@@ -41,9 +41,10 @@ def test_a_completed_module_is_at_100_percent_whatever_lessons_were_opened():
     module = ModuleFactory()
     LessonFactory.create_batch(3, module=module)
     user = UserFactory()
+    enrollment = enroll(user, module.program)
     now = timezone.now()
     ModuleCompletion.objects.create(user=user, module=module, completed_at=now, completed_on=now.date())
-    [status] = modules_status_for_user(user=user, program_ids=[module.program_id])[module.program_id]
+    [status] = modules_status_for_user(user=user, enrollments=[enrollment])[enrollment.pk]
     assert status.percent == 100
 
 
@@ -52,8 +53,9 @@ def test_an_unfinished_module_counts_lessons_and_the_assessment():
     module = ModuleFactory()
     lessons = LessonFactory.create_batch(3, module=module)
     user = UserFactory()
+    enrollment = enroll(user, module.program)
     LessonProgress.objects.create(user=user, lesson=lessons[0], completed_at=timezone.now())
-    [status] = modules_status_for_user(user=user, program_ids=[module.program_id])[module.program_id]
+    [status] = modules_status_for_user(user=user, enrollments=[enrollment])[enrollment.pk]
     assert status.percent == 25
 
 
