@@ -1,7 +1,7 @@
 from collections.abc import Iterator
 
 from django.contrib import admin, messages
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -25,7 +25,7 @@ from .models import (
     SetCompletion,
     TrackGroup,
 )
-from .selectors import roster_for_practicum
+from .selectors import roster_for_practicum, seats_taken
 from .services import (
     AttendanceError,
     attendance_correct,
@@ -219,11 +219,7 @@ class PracticumAdmin(LargeTableAdmin, admin.ModelAdmin):
             super()
             .get_queryset(request)
             .select_related("program")
-            .annotate(
-                seats_taken=Count(
-                    "registrations", filter=Q(registrations__status__in=Registration.SEAT_STATUSES)
-                )
-            )
+            .annotate(seats_taken=seats_taken())
         )
 
     @admin.display(description="seats taken / capacity", ordering="seats_taken")

@@ -110,7 +110,15 @@ class Practicum(CachedModel):
                 name="practicums_ce_kind_only_on_ce_events",
             ),
         ]
-        indexes = [models.Index(fields=["program", "kind", "starts_on"])]
+        indexes = [
+            models.Index(fields=["program", "kind", "starts_on"]),
+            # The public schedule: what is published and scheduled, from tomorrow on.
+            models.Index(
+                fields=["starts_on"],
+                name="practicums_upcoming",
+                condition=models.Q(is_published=True, status="scheduled"),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.starts_on:%b %-d, %Y})"
@@ -254,6 +262,8 @@ class Session(CachedModel):
                 name="practicums_session_ends_after_start",
             )
         ]
+        # The calendar feeds: sessions from a month ago on, of years of events.
+        indexes = [models.Index(fields=["ends_at"], name="practicums_session_ends")]
 
     def __str__(self) -> str:
         return f"{self.practicum.title}: {self.title}"

@@ -5,24 +5,32 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import User
 from core.dates import local_date
+from core.db import SubqueryCount
 from programs.models import Instructor, Program
 
 from .models import Attendance, CalendarFeed, Practicum, Registration, Session, SetCompletion, TrackGroup
 
-SEAT_FILTER = Q(registrations__status__in=Registration.SEAT_STATUSES)
+
+def seats_taken() -> SubqueryCount:
+    """A practicum's seats taken (confirmed places and held offers), as a column: counted per
+    practicum in a subquery, so a page of 25 events counts 25 events' registrations, not the
+    whole table's."""
+    return SubqueryCount(
+        Registration.objects.filter(practicum=OuterRef("pk"), status__in=Registration.SEAT_STATUSES)
+    )
 
 
 def practicum_list_with_seats() -> QuerySet[Practicum]:
     """Practicums annotated with seats_taken and seats_left (confirmed places and held offers),
     with their instructors and scheduled sessions."""
     return (
-        Practicum.objects.annotate(seats_taken=Count("registrations", filter=SEAT_FILTER))
+        Practicum.objects.annotate(seats_taken=seats_taken())
         .annotate(seats_left=F("capacity") - F("seats_taken"))
         .select_related("program", "season", "group")
         .prefetch_related(

@@ -3,6 +3,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -97,6 +98,9 @@ def register(request, slug: str):
     return render(request, "practicums/register.html", context)
 
 
+SCHEDULE_PAGE_SIZE = 25
+
+
 def schedule(request):
     """Upcoming practicums, live events and CE events, filterable by program, kind, format, month and
     location."""
@@ -116,8 +120,10 @@ def schedule(request):
             "month": form.cleaned_data["month"],
             "location": form.cleaned_data["location"],
         }
-    practicums = list(schedule_filtered(**filters))
-    return render(request, "practicums/schedule.html", {"form": form, "practicums": practicums})
+    # A page at a time: a large organisation has a thousand upcoming events. A page number that is
+    # not one (or past the end) shows the first (or last) page rather than an error.
+    page = Paginator(schedule_filtered(**filters), SCHEDULE_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "practicums/schedule.html", {"form": form, "practicums": page.object_list, "page": page})
 
 
 def practicum_detail(request, pk: int):

@@ -122,3 +122,35 @@ def test_my_calendar_post_creates_one_feed_shown_on_the_page(client):
     page = client.get(reverse("practicums:my_calendar")).content.decode()
     assert f"?token={feed.token}" in page
     assert "Create my calendar link" not in page
+
+
+@pytest.mark.django_db
+def test_feed_text_with_commas_semicolons_backslashes_and_long_accented_lines_reads_back_unchanged(client):
+    """The VEVENTs are written by hand (decision 0017): what icalendar reads back is what was stored."""
+    title = "Practicum; Café — Zürich, Ünïcødé \\ day " + "é" * 60
+    practicum = PracticumFactory(
+        time_zone="Europe/Zurich", title=title, format="in_person",
+        venue_name="Hall A, 2nd floor; east", address="Line 1\nLine 2", city="Zürich", state="",
+    )  # fmt: skip
+    make_session(
+        practicum,
+        "Day 1, morning",
+        datetime(2027, 3, 13, 9, tzinfo=UTC),
+        datetime(2027, 3, 13, 12, tzinfo=UTC),
+    )
+    utc_event = PracticumFactory(time_zone="UTC", title="UTC event", format="virtual")
+    make_session(
+        utc_event, "Only", datetime(2027, 3, 14, 9, tzinfo=UTC), datetime(2027, 3, 14, 10, tzinfo=UTC)
+    )
+    with time_machine.travel(datetime(2027, 3, 1, tzinfo=UTC)):
+        response = client.get(reverse("practicums:calendar"))
+    assert all(len(line) <= 75 for line in response.content.split(b"\r\n"))
+    events = {str(e["summary"]): e for e in parse(response).walk("VEVENT")}
+    zurich = events[f"{title}: Day 1, morning"]
+    assert str(zurich["location"]) == "Hall A, 2nd floor; east, Line 1\nLine 2, Zürich"
+    assert zurich.decoded("dtstart") == datetime(2027, 3, 13, 9, tzinfo=UTC)
+    assert zurich["dtstart"].params["TZID"] == "Europe/Zurich"
+    assert str(zurich["url"]).endswith(f"/practicums/{practicum.pk}/")
+    assert str(zurich["status"]) == "CONFIRMED"
+    assert events["UTC event: Only"].decoded("dtstart") == datetime(2027, 3, 14, 9, tzinfo=UTC)
+    assert [str(tz["tzid"]) for tz in parse(response).walk("VTIMEZONE")] == ["Europe/Zurich"]

@@ -187,3 +187,41 @@ def test_schedule_location_filter_lists_places_and_combines_with_other_filters(c
     assert "No events match." in html
     _, html = get({"location": "Atlantis, XX"})  # not a choice: the form is invalid, nothing filtered
     assert ("Online one" in html, "Denver cert" in html) == (True, True)
+
+
+@pytest.mark.django_db
+def test_schedule_lists_25_events_a_page_keeping_the_filters(client):
+    cert = ProgramFactory(slug="cert")
+    for i in range(30):
+        PracticumFactory(program=cert, title=f"Event {i:02d}", format="virtual",
+                         starts_on=date.today() + timedelta(days=10 + i))  # fmt: skip
+    PracticumFactory(
+        program=cert, title="Held in a room", format="in_person", starts_on=date.today() + timedelta(days=5)
+    )
+
+    def page(params) -> str:
+        response = client.get(reverse("practicums:schedule"), params)
+        assert response.status_code == 200
+        return response.content.decode()
+
+    first = page({"format": "virtual"})
+    assert "Event 00" in first and "Event 24" in first and "Event 25" not in first
+    assert "Held in a room" not in first
+    assert "Events 1–25 of 30" in first
+    assert 'href="?format=virtual&amp;page=2" rel="next"' in first
+    second = page({"format": "virtual", "page": "2"})
+    assert "Event 25" in second and "Event 29" in second and "Event 24" not in second
+    assert 'aria-current="page">Page 2 of 2<' in second
+    # A page that is not a number, or past the end: the first or the last page, never an error.
+    assert "Event 00" in page({"format": "virtual", "page": "abc"})
+    assert "Event 29" in page({"format": "virtual", "page": "99"})
+    # The page's queries do not grow with the schedule.
+    with CaptureQueriesContext(connection) as thirty:
+        page({"format": "virtual"})
+    for i in range(30):
+        PracticumFactory(
+            program=cert, title=f"Later {i}", format="virtual", starts_on=date.today() + timedelta(days=90)
+        )
+    with CaptureQueriesContext(connection) as sixty:
+        page({"format": "virtual", "page": "3"})
+    assert len(thirty.captured_queries) == len(sixty.captured_queries)
