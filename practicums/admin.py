@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from accounts.decorators import staff_permission_required
-from core.admin import LargeTableAdmin, ReadOnlyInline
+from core.admin import LargeTableAdmin, ReadOnlyInline, chosen_only_filter
 from core.csv_export import csv_response
 from programs.admin import HTTPS_URLS
 
@@ -113,9 +113,15 @@ class PracticumAdmin(LargeTableAdmin, admin.ModelAdmin):
     @admin.display(description="roster")
     def tools(self, obj: Practicum) -> str:
         return format_html(
-            '<a href="{}">Attendance</a> · <a href="{}">Sign-in sheet</a>',
+            '<a href="{}">Attendance</a> · <a href="{}">Sign-in sheet</a> · '
+            '<a href="{}?practicum__id__exact={}">Registrations</a> · '
+            '<a href="{}?session__practicum__id__exact={}">Check-ins</a>',
             reverse("admin:practicums_practicum_attendance", args=[obj.pk]),
             reverse("admin:practicums_practicum_sheet", args=[obj.pk]),
+            reverse("admin:practicums_registration_changelist"),
+            obj.pk,
+            reverse("admin:practicums_attendance_changelist"),
+            obj.pk,
         )
 
     def save_model(self, request, obj, form, change):
@@ -215,12 +221,7 @@ class PracticumAdmin(LargeTableAdmin, admin.ModelAdmin):
         return render(request, "admin/practicums/practicum/attendance.html", context)
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("program")
-            .annotate(seats_taken=seats_taken())
-        )
+        return super().get_queryset(request).select_related("program").annotate(seats_taken=seats_taken())
 
     @admin.display(description="seats taken / capacity", ordering="seats_taken")
     def seats(self, obj: Practicum) -> str:
@@ -230,7 +231,7 @@ class PracticumAdmin(LargeTableAdmin, admin.ModelAdmin):
 @admin.register(Registration)
 class RegistrationAdmin(LargeTableAdmin, admin.ModelAdmin):
     list_display = ("user", "practicum", "status", "created_at", "offer_expires_at")
-    list_filter = ("status", "practicum__program", "practicum")
+    list_filter = ("status", "practicum__program", chosen_only_filter("practicum", "practicum"))
     search_fields = ("user__email", "user__full_name", "practicum__title")
     list_select_related = ("user", "practicum")
     raw_id_fields = ("user", "practicum", "enrollment")
@@ -274,7 +275,7 @@ class AttendanceCorrectionAdmin(LargeTableAdmin, admin.ModelAdmin):
 @admin.register(Attendance)
 class AttendanceAdmin(LargeTableAdmin, admin.ModelAdmin):
     list_display = ("user", "session", "recorded_at", "source")
-    list_filter = ("source", "session__practicum")
+    list_filter = ("source", chosen_only_filter("session__practicum", "practicum"))
     search_fields = ("user__email", "user__full_name")
     list_select_related = ("user", "session__practicum")
 

@@ -123,7 +123,9 @@ def schedule(request):
     # A page at a time: a large organisation has a thousand upcoming events. A page number that is
     # not one (or past the end) shows the first (or last) page rather than an error.
     page = Paginator(schedule_filtered(**filters), SCHEDULE_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "practicums/schedule.html", {"form": form, "practicums": page.object_list, "page": page})
+    return render(
+        request, "practicums/schedule.html", {"form": form, "practicums": page.object_list, "page": page}
+    )
 
 
 def practicum_detail(request, pk: int):

@@ -200,3 +200,35 @@ def test_every_admin_changelist_runs_the_same_queries_for_3_and_30_rows(superuse
     small = _changelist_queries(superuser_client)
     world(27)
     assert _changelist_queries(superuser_client) == small
+
+
+@pytest.mark.django_db
+def test_lists_filter_by_a_practicum_reached_from_its_page_without_listing_every_practicum(superuser_client):
+    from practicums.tests.factories import register
+
+    chosen, other = PracticumFactory(title="Chosen practicum"), PracticumFactory(title="Another practicum")
+    kept, dropped = (
+        register(StaffFactory(full_name="Kept Person"), chosen),
+        register(StaffFactory(full_name="Dropped Person"), other),
+    )
+    assert (kept.practicum, dropped.practicum) == (chosen, other)
+    changelist = _url(Registration, "changelist")
+    # The practicum list links to its registrations...
+    assert (
+        f"{changelist}?practicum__id__exact={chosen.pk}"
+        in superuser_client.get(_url(Practicum, "changelist")).content.decode()
+    )
+    # ...which list only that practicum's, and the sidebar names it (with "All" to clear it).
+    html = superuser_client.get(changelist, {"practicum__id__exact": chosen.pk}).content.decode()
+    assert "Kept Person" in html
+    assert "Dropped Person" not in html
+    assert "Chosen practicum" in html
+    # Without a choice, the sidebar lists no practicums (there may be 15,000).
+    html = superuser_client.get(changelist).content.decode()
+    assert "Kept Person" in html
+    assert "Dropped Person" in html
+    assert f"practicum__id__exact={other.pk}" not in html
+    # A hand-edited address lists nothing rather than failing.
+    response = superuser_client.get(changelist, {"practicum__id__exact": "abc"})
+    assert response.status_code == 200
+    assert "Kept Person" not in response.content.decode()
