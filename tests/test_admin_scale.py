@@ -232,3 +232,25 @@ def test_lists_filter_by_a_practicum_reached_from_its_page_without_listing_every
     response = superuser_client.get(changelist, {"practicum__id__exact": "abc"})
     assert response.status_code == 200
     assert "Kept Person" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_admin_search_matches_each_table_and_every_term(superuser_client):
+    """LargeTableAdmin's search (per table, a UNION of ids on PostgreSQL) finds what Django's
+    would: a person's email or name, or the practicum's title; every term must match."""
+    from practicums.tests.factories import register
+
+    denver, boston = PracticumFactory(title="Denver practicum"), PracticumFactory(title="Boston practicum")
+    register(StaffFactory(full_name="Ana Lopez", email="ana@example.org"), denver)
+    register(StaffFactory(full_name="Bo Chen", email="bo@example.org"), boston)
+    register(StaffFactory(full_name="Cy Denverson", email="cy@example.org"), boston)
+
+    def found(q: str) -> set[str]:
+        response = superuser_client.get(_url(Registration, "changelist"), {"q": q})
+        return {r.user.full_name for r in response.context["cl"].result_list}
+
+    assert found("ana@") == {"Ana Lopez"}
+    assert found("denver") == {"Ana Lopez", "Cy Denverson"}  # a practicum's title, a person's name
+    assert found("denver boston") == {"Cy Denverson"}  # both terms, on different tables
+    assert found('"Bo Chen"') == {"Bo Chen"}
+    assert found("nobody") == set()

@@ -1,0 +1,15 @@
+from django.db import migrations
+
+from core.db_operations import trigram_indexes
+
+
+class Migration(migrations.Migration):
+    atomic = False  # PostgreSQL builds these indexes concurrently, outside a transaction
+
+    dependencies = [("recertification", "0003_admin_indexes")]
+
+    # The admin search (core.admin.LargeTableAdmin) matches each table's own columns: indexed.
+    operations = [
+        trigram_indexes("recertification_ceactivity", ("title", "provider")),
+        trigram_indexes("recertification_credential", ("number",)),
+    ]
