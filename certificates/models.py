@@ -152,6 +152,7 @@ class Certificate(CachedModel):
             models.Index(fields=["-earned_on", "-issued_at"], name="certificates_earned"),
             models.Index(fields=["status", "-earned_on"], name="certificates_status_earned"),
             models.Index(fields=["program", "-earned_on"], name="certificates_program_earned"),
+            models.Index(fields=["kind", "-earned_on"], name="certificates_kind_earned"),
         ]
 
     def __str__(self) -> str:

@@ -75,19 +75,34 @@ def certificate_find_by_pdf_hash(*, sha256: str) -> Certificate | None:
     return Certificate.objects.filter(pdf_sha256=sha256).select_related("program").first()
 
 
-def tonight_queue() -> list[tuple]:
-    """What the next batch sends, per person: [(user, [certificates])], plus nothing held."""
-    rows = (
-        Certificate.objects.filter(
-            status=Certificate.Status.LIVE, held=False, email_state=Certificate.Email.PENDING
-        )
-        .select_related("user", "program")
-        .order_by("user__full_name", "user_id", "earned_on")
+@dataclass
+class Queue:
+    """Tonight's queue: how many people and certificates, and the first people by name, each
+    with their certificates (a night can have 20,000 people: the console shows a page of them
+    and links to the full list)."""
+
+    people: int
+    certificates: int
+    first: list[tuple]  # [(user, [certificates])]
+
+
+def tonight_queue(*, show: int = 50) -> Queue:
+    """What the next batch sends (live, pending, not held), per person."""
+    pending = Certificate.objects.filter(
+        status=Certificate.Status.LIVE, held=False, email_state=Certificate.Email.PENDING
     )
-    queue: dict[int, tuple] = {}
-    for certificate in rows:
-        queue.setdefault(certificate.user_id, (certificate.user, []))[1].append(certificate)
-    return list(queue.values())
+    shown = list(
+        pending.order_by("user__full_name", "user_id").values_list("user_id", flat=True).distinct()[:show]
+    )
+    rows = pending.filter(user_id__in=shown).select_related("user", "program")
+    first: dict[int, tuple] = {}
+    for certificate in rows.order_by("user__full_name", "user_id", "earned_on"):
+        first.setdefault(certificate.user_id, (certificate.user, []))[1].append(certificate)
+    return Queue(
+        people=pending.values("user_id").distinct().count(),
+        certificates=pending.count(),
+        first=list(first.values()),
+    )
 
 
 def certificates_held() -> QuerySet[Certificate]:

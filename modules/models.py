@@ -207,6 +207,7 @@ class Attempt(CachedModel):
         indexes = [
             models.Index(fields=["-started_at"], name="modules_attempt_started"),
             models.Index(fields=["assessment", "-started_at"], name="modules_attempt_assess_started"),
+            models.Index(fields=["state", "-started_at"], name="modules_attempt_state_started"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -3,6 +3,8 @@
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import Avg, Count, Q
+
 from .models import Attempt, Module, Question
 from .scoring import key_of, question_credit
 
@@ -26,6 +28,7 @@ class ModuleResults:
     passed_people: int = 0
     average_score: float = 0.0
     questions: list[QuestionStat] = field(default_factory=list)
+    sample: int = 0  # the question figures come from at most this many latest attempts
 
     @property
     def pass_rate(self) -> float:
@@ -36,8 +39,15 @@ class ModuleResults:
         return sorted((q for q in self.questions if q.asked), key=lambda q: q.percent_right)[:5]
 
 
-def module_results(*, module: Module) -> ModuleResults:
-    results = ModuleResults(module=module)
+QUESTION_SAMPLE = 1000  # the latest attempts the question figures are drawn from
+
+
+def module_results(*, module: Module, sample: int = QUESTION_SAMPLE) -> ModuleResults:
+    """Attempts, people, passes and the average score over every finished attempt (aggregated
+    in the database); each question's figures from the latest `sample` attempts (scoring an
+    answer needs Python, and years of attempts would take seconds to read: recent attempts say
+    what is hard now)."""
+    results = ModuleResults(module=module, sample=sample)
     if module.assessment_id is None:
         return results
     questions = list(Question.objects.filter(assessment_id=module.assessment_id).prefetch_related("choices"))
@@ -46,19 +56,21 @@ def module_results(*, module: Module) -> ModuleResults:
     attempts = Attempt.objects.filter(assessment_id=module.assessment_id).exclude(
         state=Attempt.State.IN_PROGRESS
     )
-    scores, people, passed = [], set(), set()
-    for attempt in attempts.only("user_id", "passed", "score_percent", "question_ids", "answers"):
-        scores.append(float(attempt.score_percent or 0))
-        people.add(attempt.user_id)
-        if attempt.passed:
-            passed.add(attempt.user_id)
+    totals = attempts.aggregate(
+        attempts=Count("pk"),
+        people=Count("user_id", distinct=True),
+        passed_people=Count("user_id", filter=Q(passed=True), distinct=True),
+        average_score=Avg("score_percent", default=0),
+    )
+    latest = attempts.order_by("-started_at").only("question_ids", "answers")[:sample]
+    for attempt in latest:
         for qid in attempt.question_ids:
             if qid in stats:
                 stats[qid].asked += 1
                 stats[qid].credit += question_credit(keys[qid], set(attempt.answers.get(str(qid), [])))
-    results.attempts = len(scores)
-    results.people = len(people)
-    results.passed_people = len(passed)
-    results.average_score = sum(scores) / len(scores) if scores else 0.0
+    results.attempts = totals["attempts"]
+    results.people = totals["people"]
+    results.passed_people = totals["passed_people"]
+    results.average_score = float(totals["average_score"] or 0)
     results.questions = list(stats.values())
     return results

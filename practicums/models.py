@@ -311,6 +311,7 @@ class Attendance(CachedModel):
         ordering = ["recorded_at"]
         indexes = [
             models.Index(fields=["recorded_at"], name="practicums_att_recorded"),
+            models.Index(fields=["source", "recorded_at"], name="practicums_att_source"),
         ]
         constraints = [models.UniqueConstraint(fields=["user", "session"], name="practicums_attended_once")]
 

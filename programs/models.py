@@ -222,6 +222,7 @@ class Enrollment(CachedModel):
             models.Index(fields=["-registered_at"], name="programs_enr_registered"),
             models.Index(fields=["program", "-registered_at"], name="programs_enr_prog_registered"),
             models.Index(fields=["status", "-registered_at"], name="programs_enr_status_registered"),
+            models.Index(fields=["source", "-registered_at"], name="programs_enr_source_registered"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -75,3 +75,20 @@ def test_small_or_unanalysed_table_is_counted_exactly():
         assert EstimatedCountPaginator(User.objects.all(), 100).count == 3
     assert len(queries) == (2 if connection.vendor == "postgresql" else 1)  # PostgreSQL: the estimate first
     assert "COUNT(" in queries[-1]["sql"]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_filtered_big_list_counts_up_to_a_cap_then_takes_the_planners_estimate(monkeypatch):
+    UserFactory.create_batch(5, organization="Big District")
+    UserFactory.create_batch(2, organization="Small School")
+    monkeypatch.setattr(core_admin, "ESTIMATE_ABOVE", 3)
+    # Under the cap: exact.
+    assert EstimatedCountPaginator(User.objects.filter(organization="Small School"), 100).count == 2
+    # Past it: at least the cap's rows, never a COUNT over every match.
+    with CaptureQueriesContext(connection) as queries:
+        count = EstimatedCountPaginator(User.objects.filter(organization="Big District"), 100).count
+    assert count >= 4
+    counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"]]
+    assert len(counts) == 1
+    assert "LIMIT 4" in counts[0]

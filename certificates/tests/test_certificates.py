@@ -271,3 +271,24 @@ def test_issuance_console_queue_hold_and_export(client):
     assert "Tonight's queue (20:00 Pacific): 0 people" in client.get(url).content.decode()
     archive = zipfile.ZipFile(io.BytesIO(client.get(url, {"export": certificate.program_id}).content))
     assert [n.endswith(f"{certificate.display_code}.pdf") for n in archive.namelist()] == [True]
+
+
+@pytest.mark.django_db
+def test_issuance_console_shows_the_first_people_of_a_long_queue_and_links_to_all(client, monkeypatch):
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    from certificates import admin as certificates_admin
+
+    monkeypatch.setattr(certificates_admin, "CONSOLE_ROWS", 2)
+    staff = StaffFactory()
+    TOTP.activate(staff, generate_totp_secret())
+    client.force_login(staff)
+    for name in ("Cy Last", "Ana First", "Bo Second"):
+        issue(UserFactory(full_name=name))
+    html = client.get(reverse("admin:certificates_console")).content.decode()
+    assert "Tonight's queue (20:00 Pacific): 3 people" in html
+    assert "3 certificates to send." in html
+    assert "Ana First" in html
+    assert "Bo Second" in html
+    assert "Cy Last" not in html  # the third by name: in the full list, linked
+    assert "?status__exact=live&amp;held__exact=0&amp;email_state__exact=pending" in html

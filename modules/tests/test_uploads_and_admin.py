@@ -166,3 +166,25 @@ def test_admin_results_view_and_csv(staff_client):
     csv_text = b"".join(response.streaming_content).decode()
     assert f"{module.title},2,2,1,50.0,75.0" in csv_text
     assert "Hard one,2,50.0" in csv_text
+
+
+@pytest.mark.django_db
+def test_results_count_every_attempt_and_score_questions_from_the_latest(staff_client):
+    from datetime import timedelta
+
+    from modules.models import Attempt
+    from modules.results import module_results
+
+    module = ModuleFactory()
+    question = add_question(module.assessment, "single", [("right", True), ("wrong", False)], "Only one")
+    right, wrong = (str(question.choices.get(is_correct=flag).pk) for flag in (True, False))
+    for answer, days_ago in ((wrong, 30), (right, 1)):
+        attempt = attempt_start(user=UserFactory(), assessment=module.assessment)
+        attempt_submit(attempt=attempt, answers={str(question.pk): [answer]})
+        Attempt.objects.filter(pk=attempt.pk).update(started_at=attempt.started_at - timedelta(days=days_ago))
+    results = module_results(module=module, sample=1)
+    assert (results.attempts, results.people, results.passed_people, results.average_score) == (2, 2, 1, 50.0)
+    [stat] = results.questions
+    assert (stat.asked, stat.percent_right) == (1, 100.0)  # the latest attempt only
+    html = staff_client.get(reverse("admin:modules_module_results", args=[module.pk])).content.decode()
+    assert "From the latest 2 attempts." in html
