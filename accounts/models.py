@@ -1,3 +1,4 @@
+import functools
 import zoneinfo
 from typing import ClassVar
 
@@ -10,8 +11,12 @@ from django.utils import timezone
 from core.models import CachedModel, CachedUserManager, owned_by
 
 
-def time_zone_choices() -> list[tuple[str, str]]:
-    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
+@functools.cache
+def time_zone_choices() -> tuple[tuple[str, str], ...]:
+    """Every IANA zone, read once per process: `available_timezones()` walks the tzdata folder
+    (about 25 ms), and Django calls a field's choices each time a form, filter or display needs
+    them (six times on some admin pages)."""
+    return tuple((name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones()))
 
 
 class UserManager(CachedUserManager):

@@ -6,11 +6,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
+from accounts.models import time_zone_choices
 from core.models import CATALOGUE, NOT_SHOWN, CachedModel, owned_by
 
-
-def zone_choices() -> list[tuple[str, str]]:
-    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
+zone_choices = time_zone_choices  # the name the migrations know
 
 
 class Program(CachedModel):
