@@ -55,6 +55,17 @@ def _clear_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_storage():
+    """Files live in memory in tests (InMemoryStorage): every test starts with none, so nothing
+    one test stored (a published feed, a PDF) is read by the next."""
+    from django.core.files.storage import default_storage, storages
+    from django.utils.functional import empty
+
+    storages._storages.pop("default", None)
+    default_storage._wrapped = empty
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -18,9 +18,8 @@ from .models import Attendance, CalendarFeed, Practicum, Registration, Session, 
 
 
 def seats_taken() -> SubqueryCount:
-    """A practicum's seats taken (confirmed places and held offers), as a column: counted per
-    practicum in a subquery, so a page of 25 events counts 25 events' registrations, not the
-    whole table's."""
+    """A practicum's seats taken (places and held offers), counted per practicum in a subquery:
+    a page of 25 events counts 25 events' registrations, not the whole table's."""
     return SubqueryCount(
         Registration.objects.filter(practicum=OuterRef("pk"), status__in=Registration.SEAT_STATUSES)
     )

@@ -32,7 +32,6 @@ from .selectors import (
     schedule_locations,
     schedule_months,
     series_tracks_for_user,
-    sessions_for_public_feed,
     sessions_for_user_feed,
     track_groups_for_program,
 )
@@ -48,6 +47,7 @@ from .services import (
     registration_create,
     registration_move,
 )
+from .services.public_feed import public_feed_render, public_feed_stored
 
 
 @login_required
@@ -149,7 +149,11 @@ def practicum_detail(request, pk: int):
 
 
 def calendar_public(request):
-    return _ics(sessions_to_ics(sessions_for_public_feed(), name=f"{settings.CREDO_SITE_NAME} practicums"))
+    """The published feed (decision 0018); rendered here only until the first is stored."""
+    body = public_feed_stored()
+    if body is None:
+        body = public_feed_render()
+    return _ics(body)
 
 
 def calendar_personal(request):

@@ -32,6 +32,12 @@ BEAT_SCHEDULE: dict = {
     },
     # A timed attempt left open past its deadline is scored with the answers saved in time.
     "close-overdue-attempts": {"task": "modules.close_overdue_attempts", "schedule": 5 * 60},
+    # The public calendar feed is published again after every change (queued by the change);
+    # nightly too, so that sessions more than a month old leave it (decision 0018).
+    "publish-public-feed": {
+        "task": "practicums.publish_public_feed",
+        "schedule": crontab(hour=3, minute=10),
+    },
     "close-overdue-exam-attempts": {
         "task": "recertification.close_overdue_exam_attempts",
         "schedule": 5 * 60,

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.core.files.base import ContentFile
 from django.urls import reverse
 from icalendar import Calendar
 
@@ -154,3 +155,47 @@ def test_feed_text_with_commas_semicolons_backslashes_and_long_accented_lines_re
     assert str(zurich["status"]) == "CONFIRMED"
     assert events["UTC event: Only"].decoded("dtstart") == datetime(2027, 3, 14, 9, tzinfo=UTC)
     assert [str(tz["tzid"]) for tz in parse(response).walk("VTIMEZONE")] == ["Europe/Zurich"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_public_feed_is_published_after_a_change_and_served_from_storage(client):
+    """Decision 0018: a change queues one publication (eager in tests: run at the commit), the
+    feed is served from the stored file, and beat publishes it nightly too."""
+    from django.conf import settings as django_settings
+    from django.core.files.storage import default_storage
+
+    from practicums.services.public_feed import FEED_PATH
+
+    url = reverse("practicums:calendar")
+    with time_machine.travel(datetime(2027, 3, 1, tzinfo=UTC)):
+        practicum = PracticumFactory(title="Published practicum")
+        make_session(
+            practicum, "Day 1", datetime(2027, 3, 13, 16, tzinfo=UTC), datetime(2027, 3, 13, 23, tzinfo=UTC)
+        )
+        assert default_storage.exists(FEED_PATH)
+        assert b"Published practicum: Day 1" in default_storage.open(FEED_PATH).read()
+        # Served from the file: a change to the stored copy shows (nothing renders per request).
+        default_storage.delete(FEED_PATH)
+        default_storage.save(
+            FEED_PATH, ContentFile(default_storage_body := b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
+        )
+        assert client.get(url).content == default_storage_body
+        # The next change publishes again.
+        make_session(
+            practicum, "Day 2", datetime(2027, 3, 14, 16, tzinfo=UTC), datetime(2027, 3, 14, 23, tzinfo=UTC)
+        )
+        summaries = {str(e["summary"]) for e in parse(client.get(url)).walk("VEVENT")}
+    assert summaries == {"Published practicum: Day 1", "Published practicum: Day 2"}
+    schedule = django_settings.CELERY_BEAT_SCHEDULE["publish-public-feed"]
+    assert schedule["task"] == "practicums.publish_public_feed"
+
+
+@pytest.mark.django_db
+def test_public_feed_is_rendered_by_the_request_until_one_is_stored(client):
+    practicum = PracticumFactory(title="Not yet published")
+    make_session(
+        practicum, "Day 1", datetime(2027, 3, 13, 16, tzinfo=UTC), datetime(2027, 3, 13, 23, tzinfo=UTC)
+    )
+    with time_machine.travel(datetime(2027, 3, 1, tzinfo=UTC)):
+        events = parse(client.get(reverse("practicums:calendar"))).walk("VEVENT")
+    assert [str(e["summary"]) for e in events] == ["Not yet published: Day 1"]
