@@ -85,6 +85,11 @@ def report(full: dict, tenth: dict) -> list[str]:
             misses.append(f"{name}: {r.get('error') or 'HTTP ' + str(r['status'])}")
             print(f"{name[:70]:70} {'FAILED':>7}  {r.get('error') or r['status']}")
             continue
+        if r["group"] == "worker":  # a worker's task, not a page: reported beside the pages
+            print(
+                f"{name[:70]:70} {r['p50']:7.1f} {r['p95']:7.1f} {small.get(name, {}).get('p95', 0):7.1f}  (worker, no target)"
+            )
+            continue
         if r["group"] == "export":
             t = small.get(name, {})
             ok = r["growth_mb"] <= EXPORT_MB and t.get("growth_mb", 0) <= EXPORT_MB

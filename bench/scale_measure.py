@@ -124,6 +124,15 @@ class Meter:
                               "growth_mb": growth, "bytes": size, "seq_scans": []}  # fmt: skip
 
 
+def worker_publishes_feed(meter: Meter) -> None:
+    """What a worker does after the schedule changes (and nightly): the public calendar feed,
+    rendered and stored (decision 0018). Timed as worker work (no page target); the data was
+    loaded with COPY, which sends no signals, so this also publishes the feed the page serves."""
+    from practicums.services.public_feed import public_feed_publish
+
+    meter.timed("worker: publish the public calendar feed", "worker", public_feed_publish)
+
+
 def participant_pages(meter: Meter, generated) -> None:
     from django.test import Client
 
@@ -275,6 +284,7 @@ def measure(*, scale: float, samples: int, max_values: int, out: Path) -> None:
           + ", ".join(f"{t} {c:,}" for t, c in generated.counts.items() if c >= 1000), flush=True)  # fmt: skip
     with override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}):
         meter = Meter(samples)
+        worker_publishes_feed(meter)
         participant_pages(meter, generated)
         nightly_selection(meter, generated)
         staff, client = staff_client()
