@@ -10,6 +10,7 @@ from accounts.decorators import staff_permission_required
 from core.admin import LargeTableAdmin
 from core.csv_export import csv_response
 from programs.admin import HTTPS_URLS, SeasonFilter
+from programs.models import SchoolYear, Season
 
 from .models import (
     AidSubmission,
@@ -56,6 +57,14 @@ class ModuleAdmin(admin.ModelAdmin):
     search_fields = ("title", "summary")
     inlines = [LessonInline, JobAidInline]
     autocomplete_fields = ("assessment",)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Each choice's label names its year (and the year its program): one query, not one per choice.
+        if db_field.name == "season":
+            kwargs["queryset"] = Season.objects.select_related("school_year")
+        elif db_field.name == "school_year":
+            kwargs["queryset"] = SchoolYear.objects.select_related("program")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_urls(self):
         return [

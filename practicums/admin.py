@@ -52,6 +52,9 @@ class RegistrationInline(ReadOnlyInline):
     fields = ("user", "status", "created_at", "offer_expires_at", "cancel_reason")
     show_change_link = True
 
+    def get_queryset(self, request):  # each row names its person and practicum: one query
+        return super().get_queryset(request).select_related("user", "practicum")
+
 
 class MonthFilter(admin.SimpleListFilter):
     title = "month"

@@ -254,3 +254,38 @@ def test_admin_search_matches_each_table_and_every_term(superuser_client):
     assert found("denver boston") == {"Cy Denverson"}  # both terms, on different tables
     assert found('"Bo Chen"') == {"Bo Chen"}
     assert found("nobody") == set()
+
+
+@pytest.mark.django_db
+def test_change_pages_run_the_same_queries_for_3_and_30_related_rows(superuser_client):
+    from modules.tests.factories import ModuleFactory
+    from practicums.tests.factories import register
+    from programs.tests.factories import SchoolYearFactory, SeasonFactory
+
+    practicum = PracticumFactory()
+    module = ModuleFactory()
+
+    def queries(url: str) -> int:
+        superuser_client.get(url)  # the caches the rows just written renewed, filled again
+        with CaptureQueriesContext(connection) as captured:
+            assert superuser_client.get(url).status_code == 200
+        # Not counted: the blank session form's new attendance code, checked unused (a random
+        # code is tried again, rarely, when it would read as a word).
+        return sum('"practicums_session"."code" =' not in q["sql"] for q in captured.captured_queries)
+
+    years = iter(range(2000, 2100))
+
+    def grow(n: int) -> None:
+        for _ in range(n):
+            register(StaffFactory(), practicum)
+            SeasonFactory(school_year=SchoolYearFactory(program=module.program, name=f"{next(years)}"))
+
+    grow(3)
+    (
+        queries(_url(Practicum, "change", practicum.pk)),
+        queries(_url(type(module), "change", module.pk)),
+    )  # warm-up
+    few = queries(_url(Practicum, "change", practicum.pk)), queries(_url(type(module), "change", module.pk))
+    grow(27)
+    many = queries(_url(Practicum, "change", practicum.pk)), queries(_url(type(module), "change", module.pk))
+    assert few == many
