@@ -102,6 +102,7 @@ class Credential(CachedModel):
         ordering = ["-valid_from"]
         indexes = [
             models.Index(fields=["valid_until"], name="recert_credential_until"),
+            models.Index(fields=["-valid_from", "-id"], name="recert_credential_from_id"),
             models.Index(fields=["program", "-valid_from"], name="recert_credential_program_from"),
         ]
         constraints = [
@@ -169,7 +170,7 @@ class CEActivity(CachedModel):
     class Meta:
         ordering = ["-date", "-created_at"]
         indexes = [
-            models.Index(fields=["-date", "-created_at"], name="recert_ce_date"),
+            models.Index(fields=["-date", "-created_at", "-id"], name="recert_ce_date_id"),
             models.Index(fields=["status", "-date"], name="recert_ce_status_date"),
         ]
         verbose_name = "CE activity"
