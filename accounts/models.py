@@ -82,7 +82,23 @@ class User(CachedModel, AbstractBaseUser, PermissionsMixin):
         constraints = [models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique")]
         # The admin's list of people is ordered by name; searches by email, name and organisation
         # use trigram indexes on PostgreSQL (accounts/migrations/0003_admin_indexes.py).
-        indexes = [models.Index(fields=["full_name", "email"], name="accounts_user_name_email")]
+        indexes = [
+            models.Index(fields=["full_name", "email"], name="accounts_user_name_email"),
+            # The admin's filters for the few (staff, superusers, deactivated) among 200,000.
+            models.Index(
+                fields=["full_name", "email"], name="accounts_user_staff", condition=models.Q(is_staff=True)
+            ),
+            models.Index(
+                fields=["full_name", "email"],
+                name="accounts_user_super",
+                condition=models.Q(is_superuser=True),
+            ),
+            models.Index(
+                fields=["full_name", "email"],
+                name="accounts_user_inactive",
+                condition=models.Q(is_active=False),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.full_name} <{self.email}>" if self.full_name else self.email

@@ -150,6 +150,11 @@ class Certificate(CachedModel):
             models.Index(fields=["email_state", "earned_on"]),
             models.Index(fields=["user", "status"]),
             models.Index(fields=["-earned_on", "-issued_at", "-id"], name="certificates_earned_id"),
+            models.Index(
+                fields=["-earned_on", "-issued_at", "-id"],
+                name="certificates_held",
+                condition=models.Q(held=True),
+            ),
             models.Index(fields=["status", "-earned_on"], name="certificates_status_earned"),
             models.Index(fields=["program", "-earned_on"], name="certificates_program_earned"),
             models.Index(fields=["kind", "-earned_on"], name="certificates_kind_earned"),
