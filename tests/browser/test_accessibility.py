@@ -33,7 +33,8 @@ def test_public_and_profile_pages_are_accessible(journey):
     InstructorFactory(name="Morgan Ellis").programs.add(program)
     practicum = PracticumFactory(program=program, title="Practicum — Denver")
     make_session(practicum, "Day 1", datetime(2027, 3, 9, 16, tzinfo=LA), datetime(2027, 3, 9, 23, tzinfo=LA))
-    PracticumFactory.create_batch(25, program=program)  # a second page: the schedule's page links are checked too
+    # A second page of the schedule, so that its page links are checked too.
+    PracticumFactory.create_batch(25, program=program)
     RecordedWebinar.objects.create(
         program=program,
         title="Designing assessments",
