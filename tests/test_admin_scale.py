@@ -289,3 +289,19 @@ def test_change_pages_run_the_same_queries_for_3_and_30_related_rows(superuser_c
     grow(27)
     many = queries(_url(Practicum, "change", practicum.pk)), queries(_url(type(module), "change", module.pk))
     assert few == many
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("view", ["admin:certificates_console", "admin:programs_enrollment_import"])
+def test_admin_tool_pages_have_one_main_heading(superuser_client, view):
+    html = superuser_client.get(reverse(view)).content.decode()
+    assert html.count("<h1") == 1
+
+
+@pytest.mark.django_db
+def test_module_results_page_has_one_main_heading(superuser_client):
+    from modules.tests.factories import ModuleFactory
+
+    module = ModuleFactory()
+    html = superuser_client.get(reverse("admin:modules_module_results", args=[module.pk])).content.decode()
+    assert html.count("<h1") == 1
