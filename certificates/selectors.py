@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Exists, OuterRef, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -91,17 +91,24 @@ def tonight_queue(*, show: int = 50) -> Queue:
     pending = Certificate.objects.filter(
         status=Certificate.Status.LIVE, held=False, email_state=Certificate.Email.PENDING
     )
+    # The first people by name: walked along the people's name index, each checked for a
+    # pending certificate (20,000 due among 200,000 people: a few hundred read, not a sort).
     shown = list(
-        pending.order_by("user__full_name", "user_id").values_list("user_id", flat=True).distinct()[:show]
+        User.objects.filter(Exists(pending.filter(user=OuterRef("pk"))))
+        .order_by("full_name", "email")
+        .values_list("pk", flat=True)[:show]
     )
-    rows = pending.filter(user_id__in=shown).select_related("user", "program")
-    first: dict[int, tuple] = {}
-    for certificate in rows.order_by("user__full_name", "user_id", "earned_on"):
-        first.setdefault(certificate.user_id, (certificate.user, []))[1].append(certificate)
+    certificates: dict[int, list[Certificate]] = {pk: [] for pk in shown}
+    people: dict[int, User] = {}
+    for certificate in (
+        pending.filter(user_id__in=shown).select_related("user", "program").order_by("earned_on")
+    ):
+        people[certificate.user_id] = certificate.user
+        certificates[certificate.user_id].append(certificate)
     return Queue(
         people=pending.values("user_id").distinct().count(),
         certificates=pending.count(),
-        first=list(first.values()),
+        first=[(people[pk], certificates[pk]) for pk in shown if pk in people],
     )
 
 
