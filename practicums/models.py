@@ -112,6 +112,8 @@ class Practicum(CachedModel):
         ]
         indexes = [
             models.Index(fields=["program", "kind", "starts_on"]),
+            # The admin's list in its full order (Django adds -id), and its month and year links.
+            models.Index(fields=["starts_on", "title", "-id"], name="practicums_starts_title_id"),
             # The public schedule: what is published and scheduled, from tomorrow on.
             models.Index(
                 fields=["starts_on"],
