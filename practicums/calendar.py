@@ -87,7 +87,8 @@ def sessions_to_ics(sessions: Iterable[Session], *, name: str) -> bytes:
     # The detail page's address around its pk ("https://…/practicums/", "/"): reversed once.
     before, after = (settings.SITE_URL + reverse("practicums:detail", kwargs={"pk": 0})).rsplit("/0/", 1)
     detail_url = (before + "/", "/" + after)
-    events, zones = [], {}
+    events: list[bytes] = []
+    zones: dict[str, ZoneInfo] = {}
     for session in sessions:
         practicum = session.practicum
         if practicum.time_zone not in UTC_NAMES:
