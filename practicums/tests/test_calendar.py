@@ -199,3 +199,23 @@ def test_public_feed_is_rendered_by_the_request_until_one_is_stored(client):
     with time_machine.travel(datetime(2027, 3, 1, tzinfo=UTC)):
         events = parse(client.get(reverse("practicums:calendar"))).walk("VEVENT")
     assert [str(e["summary"]) for e in events] == ["Not yet published: Day 1"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_moved_session_reaches_the_published_feed_with_its_new_sequence(client):
+    from practicums.services import session_touch
+
+    with time_machine.travel(datetime(2027, 3, 1, tzinfo=UTC)):
+        session = make_session(
+            PracticumFactory(),
+            "Day 1",
+            datetime(2027, 3, 13, 16, tzinfo=UTC),
+            datetime(2027, 3, 13, 23, tzinfo=UTC),
+        )
+        previous = Session.objects.get(pk=session.pk)
+        session.starts_at += timedelta(hours=1)
+        session.save()
+        session_touch(session=session, previous=previous)  # a bulk update of SEQUENCE: no post_save
+        [event] = parse(client.get(reverse("practicums:calendar"))).walk("VEVENT")
+    assert int(event["sequence"]) == 1
+    assert event.decoded("dtstart") == datetime(2027, 3, 13, 17, tzinfo=UTC)
