@@ -16,7 +16,7 @@ from django.apps import apps
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from core import page_cache
-from core.models import CATALOGUE, CachedModel, CacheScope, owned_by, scope_of
+from core.models import CATALOGUE, CachedModel, CacheScope, owned_by, scope_of, written
 
 CREDO_APPS = ("accounts", "programs", "modules", "practicums", "certificates", "recertification")
 
@@ -40,6 +40,7 @@ def _saved(sender, instance, update_fields=None, raw=False, **kwargs) -> None:
     rule = _rule(sender)
     if not rule.is_quiet(update_fields):
         page_cache.changed(*rule.of_instance(instance))
+        written([sender])
 
 
 def _deleted(sender, instance, **kwargs) -> None:

@@ -9,9 +9,12 @@ on every write path, signals or not (docs/decisions/0013):
   included) and every row it sets to NULL: the rows are collected once more before the
   delete, so no `post_delete` receiver is needed and Django's fast delete stays on.
 
+An app that keeps something else derived from a model's rows (the published calendar feed) asks
+to hear of its writes with `on_write(model, callback)`: the same paths call it.
+
 Abstract only: `core` holds no tables."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import ClassVar, cast
 
@@ -74,20 +77,40 @@ def scope_of(model) -> CacheScope:
     return getattr(model, "cache_scope", CATALOGUE)
 
 
-def deleted_scopes(objs, *, using: str) -> set[str]:
-    """The scopes a delete of `objs` (a queryset or a list) changes, cascades and SET_NULLs
-    included: collected as Django's delete will collect them (the same SELECTs, read only)."""
+_on_write: dict[type[models.Model], list[Callable[[], None]]] = {}
+
+
+def on_write(model: type[models.Model], callback: Callable[[], None]) -> None:
+    """Call `callback` (no arguments) after any write to `model`'s rows: a save, a bulk write,
+    a delete, or a cascade or SET_NULL from another model's delete. Quiet writes are not writes."""
+    _on_write.setdefault(model, []).append(callback)
+
+
+def written(models_written: Iterable[type[models.Model]]) -> None:
+    """Tell the `on_write` callbacks of these models, each callback once."""
+    for callback in dict.fromkeys(c for model in models_written for c in _on_write.get(model, ())):
+        callback()
+
+
+def deleted_scopes(objs, *, using: str) -> tuple[set[str], set[type[models.Model]]]:
+    """The scopes a delete of `objs` (a queryset or a list) changes, and the models whose rows it
+    deletes or sets to NULL, cascades included: collected as Django's delete will collect them
+    (the same SELECTs, read only)."""
     collector = Collector(using=using, origin=None)
     collector.collect(objs)
     scopes: set[str] = set()
+    touched: set[type[models.Model]] = set()
     for model, instances in collector.data.items():
         scopes |= scope_of(model).of_rows(instances)
+        touched.add(model)
     for rows in collector.fast_deletes:
         scopes |= scope_of(rows.model).of_rows(rows)
+        touched.add(rows.model)
     for (updated_field, _value), batches in collector.field_updates.items():
         for batch in batches:  # a queryset or a list of rows (typed as a row in django-stubs)
             scopes |= scope_of(updated_field.model).of_rows(cast(Iterable, batch))
-    return scopes
+            touched.add(updated_field.model)
+    return scopes, touched
 
 
 class CachedQuerySet(models.QuerySet):
@@ -107,6 +130,7 @@ class CachedQuerySet(models.QuerySet):
                 else set()
             )
             page_cache.changed(*before, *after)  # `after`: rows given to someone else
+            written([self.model])
         return rows
 
     update.alters_data = True  # type: ignore[attr-defined]
@@ -114,6 +138,8 @@ class CachedQuerySet(models.QuerySet):
     def bulk_create(self, objs, *args, **kwargs):
         created = super().bulk_create(objs, *args, **kwargs)
         page_cache.changed(*scope_of(self.model).of_rows(created))
+        if created:
+            written([self.model])
         return created
 
     bulk_create.alters_data = True  # type: ignore[attr-defined]
@@ -124,14 +150,16 @@ class CachedQuerySet(models.QuerySet):
         rows = super().bulk_update(objs, fields, *args, **kwargs)
         if rows and not rule.is_quiet(fields):
             page_cache.changed(*rule.of_rows(objs))
+            written([self.model])
         return rows
 
     bulk_update.alters_data = True  # type: ignore[attr-defined]
 
     def delete(self):
-        scopes = deleted_scopes(self, using=self.db)
+        scopes, touched = deleted_scopes(self, using=self.db)
         deleted = super().delete()
         page_cache.changed(*scopes)
+        written(touched)
         return deleted
 
     delete.alters_data = True  # type: ignore[attr-defined]
@@ -157,9 +185,10 @@ class CachedModel(models.Model):
 
     def delete(self, using=None, keep_parents=False):
         using = using or router.db_for_write(self.__class__, instance=self)
-        scopes = deleted_scopes([self], using=using) if self.pk is not None else set()
+        scopes, touched = deleted_scopes([self], using=using) if self.pk is not None else (set(), set())
         deleted = super().delete(using=using, keep_parents=keep_parents)
         page_cache.changed(*scopes)
+        written(touched)
         return deleted
 
     delete.alters_data = True  # type: ignore[attr-defined]

@@ -6,14 +6,11 @@ class PracticumsConfig(AppConfig):
     verbose_name = "Practicums and live events"
 
     def ready(self) -> None:
-        from django.db.models.signals import post_delete, post_save
+        from core.models import on_write
 
         from .models import Practicum, Session
         from .services.public_feed import public_feed_changed
 
-        def changed(sender, **kwargs) -> None:
-            public_feed_changed()
-
-        for model in (Practicum, Session):
-            post_save.connect(changed, sender=model, weak=False, dispatch_uid=f"feed-{model.__name__}-saved")
-            post_delete.connect(changed, sender=model, weak=False, dispatch_uid=f"feed-{model.__name__}-gone")
+        # Every write path of the feed's rows (saves, bulk SEQUENCE bumps, deletes and cascades).
+        on_write(Practicum, public_feed_changed)
+        on_write(Session, public_feed_changed)

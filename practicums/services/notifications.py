@@ -30,7 +30,6 @@ from programs.services import email_render
 
 from ..calendar import sessions_to_ics
 from ..models import Practicum, Registration, Session, SessionReminder
-from .public_feed import public_feed_changed
 
 REMINDER_RULES: dict[str, tuple[str, timedelta]] = {
     Practicum.Format.IN_PERSON: (SessionReminder.Kind.DAY_BEFORE, timedelta(hours=24)),
@@ -213,7 +212,6 @@ def practicum_changes_notify(
         after = schedule_snapshot(practicum_id=practicum_id)
         if (before.status, before.where, before.title) != (after.status, after.where, after.title):
             Session.objects.filter(practicum_id=practicum_id).update(sequence=F("sequence") + 1)
-            public_feed_changed()  # a bulk update sends no post_save
         changes = schedule_changes(before=before, after=after, now=now)
         if not changes:
             return 0

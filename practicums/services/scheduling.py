@@ -8,7 +8,6 @@ from django.db import transaction
 from accounts.models import User
 
 from ..models import CalendarFeed, Practicum, Session
-from .public_feed import public_feed_changed
 
 
 def same_weekday_next_month(day: date) -> date:
@@ -63,7 +62,6 @@ def session_touch(*, session: Session, previous: Session | None) -> None:
         session.title,
     ):
         Session.objects.filter(pk=session.pk).update(sequence=previous.sequence + 1)
-        public_feed_changed()  # a bulk update sends no post_save: the feed must show the new SEQUENCE
 
 
 def calendar_feed_get_or_create(*, user: User) -> CalendarFeed:

@@ -219,3 +219,23 @@ def test_a_moved_session_reaches_the_published_feed_with_its_new_sequence(client
         [event] = parse(client.get(reverse("practicums:calendar"))).walk("VEVENT")
     assert int(event["sequence"]) == 1
     assert event.decoded("dtstart") == datetime(2027, 3, 13, 17, tzinfo=UTC)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_deleted_practicum_leaves_the_published_feed(client):
+    """Deleting a practicum cascades to its sessions (no post_delete: Django's fast delete stays);
+    the feed is published again all the same."""
+    with time_machine.travel(datetime(2027, 3, 1, tzinfo=UTC)):
+        kept, dropped = PracticumFactory(title="Kept"), PracticumFactory(title="Dropped")
+        for practicum in (kept, dropped):
+            make_session(
+                practicum,
+                "Day 1",
+                datetime(2027, 3, 13, 16, tzinfo=UTC),
+                datetime(2027, 3, 13, 23, tzinfo=UTC),
+            )
+        dropped.delete()
+        summaries = [
+            str(e["summary"]) for e in parse(client.get(reverse("practicums:calendar"))).walk("VEVENT")
+        ]
+    assert summaries == ["Kept: Day 1"]
