@@ -80,6 +80,15 @@ class Journey:
         expect(self.page).not_to_have_url(re.compile("/accounts/login/"))
         self.email = email
 
+    def log_in_to_admin(self, email: str, secret: str):
+        """Staff sign in at /admin/: password, then the authenticator's code; on the admin index."""
+        page = self.go("/admin/")
+        self.log_in(email)
+        page.fill("input[name=code]", totp_now(secret))
+        page.click("form.form button[type=submit]")
+        expect(page).to_have_url(re.compile(r"/admin/$"))  # signed in before going anywhere else
+        return page
+
     def shot(self, name: str) -> None:
         path = self.folder / f"{name}.png"
         self.page.screenshot(path=str(path), full_page=True)

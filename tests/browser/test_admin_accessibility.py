@@ -169,11 +169,7 @@ def test_every_admin_page_is_accessible(journey):
     assert not missing, f"no row to open for {missing}: seed one in seed_one_of_each()"
 
     j = journey()
-    page = j.go("/admin/")
-    j.log_in(staff.email)
-    page.fill("input[name=code]", totp_now(secret))
-    page.click("form.form button[type=submit]")
-    expect(page).to_have_url(re.compile(r"/admin/$"))
+    page = j.log_in_to_admin(staff.email, secret)
 
     from axe_playwright_python.sync_playwright import Axe
 
@@ -213,11 +209,7 @@ def test_admin_pages_for_the_review_at_1280px(journey):
 
     staff, secret = seed_one_of_each()
     j = journey()
-    page = j.go("/admin/")
-    j.log_in(staff.email)
-    page.fill("input[name=code]", totp_now(secret))
-    page.click("form.form button[type=submit]")
-    expect(page).to_have_url(re.compile(r"/admin/$"))  # signed in before going anywhere else
+    page = j.log_in_to_admin(staff.email, secret)
     practicum = Practicum.objects.filter(kind="practicum").order_by("starts_on").first()
     wide = []
     for path, name in [

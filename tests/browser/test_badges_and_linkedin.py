@@ -7,8 +7,6 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import totp_now
-
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(300)]
 
 
@@ -26,11 +24,7 @@ def test_staff_see_the_badge_preview_on_an_axe_clean_page(journey):
     secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
     TOTP.activate(staff, secret)
     j = journey()
-    page = j.go("/admin/")
-    j.log_in(staff.email)
-    page.fill("input[name=code]", totp_now(secret))
-    page.click("form.form button[type=submit]")
-    expect(page).to_have_url(re.compile(r"/admin/$"))
+    page = j.log_in_to_admin(staff.email, secret)
     page = j.visit(f"/admin/certificates/badgedesign/{design.pk}/change/", shot="badge-design-change")
     preview = page.get_by_role("img", name="Badge of Certified Learning Practitioner").last
     expect(preview).to_have_js_property("naturalWidth", 512)
