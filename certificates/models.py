@@ -1,4 +1,5 @@
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.validators import RegexValidator
@@ -248,6 +249,7 @@ class ShareLink(CachedModel):
     `expires_at` is that instant, kept for comparisons."""
 
     cache_scope = links_of("user_id", quiet=["open_count", "last_opened_at"])
+    OPENS_SHOWN_WITHIN = timedelta(minutes=1)  # how soon an open reaches the owner's list of links
 
     class View(models.TextChoices):
         COMPLETED = "completed", "Completed items only"

@@ -100,8 +100,13 @@ def _record_context(request, form) -> dict:
         "links": share_links_for_user(user=request.user),
         "form": form or _share_form(request),
         "now": timezone.now(),
-        "printed_on": timezone.localdate(),
+        "printed_on": _today_on_the_page(),
     }
+
+
+def _today_on_the_page():
+    page_cache.changes_at_midnight()  # "printed" today, and links "Expired" compared with now
+    return timezone.localdate()
 
 
 @login_required
@@ -268,6 +273,7 @@ def shared_record(request, token: str):
             "shared": True,
             "printed_on": timezone.localdate(timezone=zone),
         }
+        page_cache.changes_at_midnight(zone)  # "as of" today
         if link.item_key:
             found = record_item_for_user(
                 user=link.user, key=link.item_key, private=False, program_ids=program_ids

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.selectors import staff_may
+from core import page_cache
 from core.dates import date_range
 from modules.selectors import ModuleProgress, module_progress_for_user
 from practicums.models import Practicum
@@ -267,6 +268,8 @@ def _set_item(progress: SetProgress, certificates: dict[str, Certificate], now: 
     for session, was_there in progress.sessions:
         local = session.starts_at.astimezone(practicum.zone)
         state = "attended" if was_there else ("missed" if session.ends_at < now else "upcoming")
+        if not was_there:
+            page_cache.changes_at(session.ends_at)
         activities.append(
             Activity(
                 session.title,
@@ -374,13 +377,19 @@ def certificate_in_shared_record(*, link: ShareLink, pk: int) -> Certificate | N
     return certificates.first()
 
 
-def share_links_for_user(*, user: User) -> QuerySet[ShareLink]:
-    return (
+def share_links_for_user(*, user: User) -> list[ShareLink]:
+    """The person's links, newest first. A page listing them shows each as expired from its
+    expiry, and its open count (a quiet field: share_link_opened) within a minute of an open."""
+    links = list(
         ShareLink.objects.filter(user=user)
         .select_related("module", "practicum")
         .prefetch_related("programs")
         .order_by("-created_at")
     )
+    within = ShareLink.OPENS_SHOWN_WITHIN
+    for link in links:
+        page_cache.changes_at(link.expires_at, link.last_opened_at and link.last_opened_at + within)
+    return links
 
 
 def share_link_get_for_user(*, user: User, pk: int) -> ShareLink:

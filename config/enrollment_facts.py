@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
+from core import page_cache
 from core.dates import local_date, start_of_day
 from modules.selectors import Eligibility, ModuleStatus, attempt_eligibility, modules_status_for_user
 from practicums.models import Practicum, Registration, Session
@@ -87,9 +88,15 @@ def enrollment_facts(*, user, now: datetime | None = None) -> list[EnrollmentFac
         invitations.setdefault(issued.exam.program_id, issued)
     credentials = {c.program_id: c for c in credentials_current_for_user(user=user)}
     result = []
+    person_zone = ZoneInfo(user.time_zone)
+    page_cache.changes_at_midnight(person_zone)
     for enrollment in enrollments:
         program = enrollment.program
         regs = [r for r in registrations if r.enrollment_id == enrollment.pk]
+        # What `next_step` and the cards compare with the time: dates (today in the program's and
+        # each practicum's zone), the access date, offers and exam links running out.
+        page_cache.changes_at_midnight(program.zone, *(r.practicum.zone for r in regs))
+        page_cache.changes_at(enrollment.access_opens_at, *(r.offer_expires_at for r in regs))
         for r in regs:
             r.can_move = (  # type: ignore[attr-defined]  # for the template
                 r.status == Registration.Status.CONFIRMED
@@ -100,7 +107,7 @@ def enrollment_facts(*, user, now: datetime | None = None) -> list[EnrollmentFac
             registrations=regs,
             modules=statuses[enrollment.pk],
             sessions={r.practicum_id: sessions[r.practicum_id] for r in regs if r.practicum_id in sessions},
-            zone=ZoneInfo(user.time_zone),
+            zone=person_zone,
         )
         credential = credentials.get(program.pk)
         invitation = invitations.get(program.pk)
@@ -109,6 +116,7 @@ def enrollment_facts(*, user, now: datetime | None = None) -> list[EnrollmentFac
             facts.credential_status = credential_status(credential, local_date(now, program.zone))
             facts.ce_hours = ce_hours_counting(credential=credential)
         elif invitation is not None:
+            page_cache.changes_at(invitation.expires_at)
             facts.invitation = invitation
             facts.eligibility = attempt_eligibility(user=user, assessment=invitation.exam.assessment, now=now)
         practicum = facts.practicum

@@ -140,6 +140,7 @@ def dashboard(request):
 
 def _dashboard_context(request) -> dict:
     now = timezone.now()
+    page_cache.changes_at_midnight()  # today's date decides seasons open and credentials' status
     facts_list = enrollment_facts(user=request.user, now=now)
     series_ids = [f.program.pk for f in facts_list if not f.program.is_certification]
     can_add_season = series_with_open_seasons(user=request.user, program_ids=series_ids)
@@ -171,6 +172,7 @@ def _dashboard_context(request) -> dict:
     today = timezone.localdate()
     credentials = [(c, credential_status(c, today)) for c in credentials_current_for_user(user=request.user)]
     invitations = [i for i in invitations_for_user(user=request.user) if i.expires_at > now]
+    page_cache.changes_at(*(i.expires_at for i in invitations))
     by_program = {c.program_id: c for c, _ in credentials}
     return {
         "cards": cards,

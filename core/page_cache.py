@@ -4,8 +4,8 @@ something they show changes.
 
 How it stays true (docs/decisions/0009 and 0013):
 - Each page is kept under the viewer, the path and the query parameters its view reads
-  (`vary_on`), stamped with a *version* of every scope the page shows and the current minute;
-  an entry whose stamp is not the current one is not used. A scope is a person's learning data
+  (`vary_on`), stamped with a *version* of every scope the page shows; an entry whose stamp is
+  not the current one is not used. A scope is a person's learning data
   (`person`), their share links (`links`) or the catalogue staff edit (`CONTENT`). The versions
   and the entry come in one round trip.
 - Anything that changes a scope gives it a new random version (`changed`), without anyone
@@ -15,22 +15,29 @@ How it stays true (docs/decisions/0009 and 0013):
   scope until it is stored, and every read writes too, so that while Redis refuses writes no
   process serves anything cached (nor the signed-in person, accounts/backends.py). Whether a
   share link opens is read from the database on every open.
-- The minute in the stamp bounds what no save announces (a date passing, an offer running out)
-  to under a minute. Each page's minute starts at its own second, so pages do not all expire
-  together.
+- What changes with time alone (a session opening for codes, an access date or midnight
+  passing, an offer running out) no save announces: the code that compares with the time says
+  when its answer next changes (`changes_at`), while the page is built, and the entry is not
+  served from the first such instant. An entry is kept at most about five minutes in any case
+  (`LONGEST`, less a second of its own so that pages do not all expire together): a bound on
+  anything that did not say. (Until 2026-12 every entry lasted a minute, so each active
+  person's pages were rebuilt every minute: docs/decisions/0020.)
 - Nothing of one response is stored: the CSRF token, a shared record's token and the messages
   waiting to be shown are placeholders in the cached HTML, filled in for each response.
 - Without the cache (Redis down or hung), pages render as if never cached (core/cache.py)."""
 
 import hashlib
 import logging
+import math
 import pickle  # nosec B403 (reads back only what this module stored in our own cache)
 import secrets
 import threading
 import zlib
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.core.cache import cache, caches
@@ -48,7 +55,8 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 CONTENT = "ver:content"
-TIMEOUT = 60  # seconds: an entry outlives its minute by at most this
+LONGEST = 300  # seconds: the longest a page is kept, less up to a minute of its own
+TIMEOUT = LONGEST  # seconds: how long `remember` keeps data (renewed scopes make it unused sooner)
 PROBE = "page-cache:writable"
 
 
@@ -268,21 +276,46 @@ def remember(name: str, *, scopes: list[str], compute: Callable[[], T], ahead: I
 
 
 def _key_and_stamp(request: HttpRequest, scopes: list[str], vary_on: Iterable[str]) -> tuple[str, str, Any]:
-    """The page's key, the stamp (versions and minute) a usable entry carries, and the entry.
+    """The page's key, the stamp (the scopes' versions) a usable entry carries, and the entry.
     The key has the viewer, the path and only the query parameters the view reads (`vary_on`):
     `?a=1`, `?a=2`… are one page, not a new entry each."""
     viewer = request.user.pk if request.user.is_authenticated else "anon"
     params = {name: request.GET[name] for name in vary_on if name in request.GET}
     key = page_key(viewer, request.path, params)
     current, entry = versions_and_entry(scopes, key)
-    return key, f"{'.'.join(current)}:{_minute(key, timezone.now().timestamp())}", entry
+    return key, ".".join(current), entry
 
 
-def _minute(key: str, now: float) -> int:
-    """The minute a page's stamp carries. Each page's minute starts at its own second (taken
-    from its key), so the pages of a busy site do not all go out of date at :00 and rebuild
-    together; each still changes at least once in any 60 seconds."""
-    return int((now + zlib.crc32(key.encode()) % 60) // 60)
+# While a page is built: [the instant (a timestamp) its content next changes by itself, now].
+_until: ContextVar[list[float] | None] = ContextVar("page_cache_until", default=None)
+
+
+def changes_at(*instants: datetime | None) -> None:
+    """What the page being built shows changes by itself at these instants (a session opening
+    for codes, an access date, an offer running out): its kept copy is not served from the first
+    of them still to come. Past instants and None are ignored; outside a page build, nothing."""
+    box = _until.get()
+    if box is None:
+        return
+    for instant in instants:
+        if instant is not None and box[1] < (at := instant.timestamp()) < box[0]:
+            box[0] = at
+
+
+def changes_at_midnight(*zones: ZoneInfo | None) -> None:
+    """A date the page shows or compares with today changes at the next midnight in each zone
+    (the current time zone for None, or when none is given)."""
+    now = timezone.now()
+    for zone in zones or (None,):
+        zone = zone or timezone.get_current_timezone()
+        tomorrow = now.astimezone(zone).date() + timedelta(days=1)
+        changes_at(datetime.combine(tomorrow, datetime.min.time(), tzinfo=zone))
+
+
+def _longest(key: str, now: float) -> float:
+    """The instant a page built now is kept until at the latest: LONGEST less a second of its
+    own (taken from its key), so that a busy site's pages are not all rebuilt together."""
+    return now + LONGEST - zlib.crc32(key.encode()) % 60
 
 
 def cached_page(
@@ -302,25 +335,31 @@ def cached_page(
     page that shows something once is not rendered through here."""
     secret_values = secrets_in_page or {}
     key = stamp = None
+    now = timezone.now().timestamp()
     if request.method == "GET":
         try:
             key, stamp, entry = _key_and_stamp(request, scopes, vary_on)
         except Exception:  # without the cache the page is rendered as usual
             logger.debug("page cache: read failed", exc_info=True)
             key, entry = None, None
-        if entry is not None and entry[0] == stamp:
-            _, nonce, content = entry
+        if entry is not None and entry[0] == stamp and len(entry) == 4 and now < entry[3]:
+            _, nonce, content, _ = entry
             return HttpResponse(_fill(request, content, nonce, secret_values))
-    template, context = build()
-    nonce = secrets.token_hex(8)
-    placeholders = {name: _placeholder(nonce, name) for name in secret_values}
-    placeholders["csrf_token"] = _placeholder(nonce, "csrf")
-    placeholders["messages_slot"] = mark_safe(_placeholder(nonce, "messages"))  # noqa: S308  # nosec B308 B703 (hex and a fixed word)
-    response = render(request, template, {**context, **placeholders})
+    box = [_longest(key or "", now), now]
+    collecting = _until.set(box)
+    try:  # what the build and the template compare with the time says when it next changes
+        template, context = build()
+        nonce = secrets.token_hex(8)
+        placeholders = {name: _placeholder(nonce, name) for name in secret_values}
+        placeholders["csrf_token"] = _placeholder(nonce, "csrf")
+        placeholders["messages_slot"] = mark_safe(_placeholder(nonce, "messages"))  # noqa: S308  # nosec B308 B703 (hex and a fixed word)
+        response = render(request, template, {**context, **placeholders})
+    finally:
+        _until.reset(collecting)
     content = response.content.decode()
     if key is not None and response.status_code == 200:
         try:
-            _write({key: (stamp, nonce, content)}, timeout=TIMEOUT)
+            _write({key: (stamp, nonce, content, box[0])}, timeout=max(1, math.ceil(box[0] - now)))
         except Exception:
             logger.debug("page cache: write failed", exc_info=True)
     response.content = _fill(request, content, nonce, secret_values)

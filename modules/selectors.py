@@ -60,6 +60,7 @@ def module_get_for_user(*, user: User, pk: int, now: datetime | None = None) -> 
     if found is None:
         raise Http404("No such module.")
     module, enrollment = found
+    page_cache.changes_at(enrollment.access_opens_at)
     return ModuleAccess(module=module, enrollment=enrollment, is_open=enrollment.access_opens_at <= now)
 
 
@@ -175,6 +176,7 @@ def attempt_eligibility(*, user: User, assessment: Assessment, now: datetime | N
         last = max(submitted for _, submitted in finished if submitted)
         allowed = last + timedelta(minutes=assessment.wait_minutes)
         if now < allowed:
+            page_cache.changes_at(allowed)
             local = timezone.localtime(allowed)
             return Eligibility(
                 False,

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import User
+from core import page_cache
 from core.dates import local_date
 from core.db import SubqueryCount
 from programs.models import Instructor, Program
@@ -252,9 +253,8 @@ def set_progress_for_user(*, user: User, program_ids: list[int]) -> list[SetProg
     )
     practicum_ids = [r.practicum_id for r in registrations]
     sessions_by_practicum: dict[int, list[Session]] = defaultdict(list)
-    for session in Session.objects.filter(
-        practicum_id__in=practicum_ids, status=Session.Status.SCHEDULED
-    ).order_by("starts_at"):
+    scheduled = Session.objects.filter(practicum_id__in=practicum_ids, status=Session.Status.SCHEDULED)
+    for session in scheduled.order_by("starts_at"):
         sessions_by_practicum[session.practicum_id].append(session)
     attended = set(
         Attendance.objects.filter(user=user, session__practicum_id__in=practicum_ids).values_list(
@@ -303,11 +303,11 @@ def attendance_closes_at(session: Session) -> datetime:
 
 
 def attendance_state(*, session: Session, attended: bool, now: datetime) -> str:
-    """What a person's attendance of a session is now: "attended", "upcoming" (its code is not
-    accepted yet), "open" (accepted now: from its start until the grace after its end) or
-    "missed"."""
+    """A person's attendance of a session now: "attended", "upcoming" (its code is not accepted
+    yet), "open" (accepted from its start until the grace after its end) or "missed"."""
     if attended:
         return "attended"
+    page_cache.changes_at(session.starts_at, attendance_closes_at(session))  # the next state's start
     if now < session.starts_at:
         return "upcoming"
     if now <= attendance_closes_at(session):

@@ -2,11 +2,13 @@
 
 import math
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.core import signing
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
+
+from core import page_cache
 
 from .models import (
     Enrollment,
@@ -123,8 +125,17 @@ def pace_status(
     first morning. None before access opens or without modules."""
     if modules_total == 0 or now < access_opens_at or practicum_starts_at <= access_opens_at:
         return None
-    share = min(1.0, (now - access_opens_at) / (practicum_starts_at - access_opens_at))
+    # In UTC: two times of one zone subtract as wall clocks, an hour off across a DST change.
+    access_opens_at = access_opens_at.astimezone(UTC)
+    practicum_starts_at = practicum_starts_at.astimezone(UTC)
+    span = practicum_starts_at - access_opens_at
+    share = min(1.0, (now - access_opens_at) / span)
     expected = modules_total * share
+    # It reads differently from the next half module expected (a whole one behind, or the
+    # rounded figure shown): a page showing it is not kept past then.
+    next_half = (math.floor(expected * 2) + 1) / 2
+    if next_half <= modules_total:
+        page_cache.changes_at(access_opens_at + span * (next_half / modules_total))
     return Pace(
         expected=expected,
         passed=modules_passed,

@@ -174,7 +174,7 @@ def test_a_new_password_still_signs_out_other_sessions(learner):
     assert laptop.get(reverse("dashboard")).status_code == 302
 
 
-def test_time_passing_shows_within_the_minute(client):
+def test_a_module_page_opens_at_the_access_date_not_a_minute_later(client):
     user = UserFactory()
     opens = timezone.now() + timedelta(hours=2)
     enrollment = enroll(user, opens=opens)
@@ -183,20 +183,8 @@ def test_time_passing_shows_within_the_minute(client):
     url = reverse("modules:detail", args=[module.pk])
     with time_machine.travel(opens - timedelta(seconds=30), tick=False):
         assert "Lessons done" not in page(client, url)  # the locked page
-    with time_machine.travel(opens + timedelta(seconds=31), tick=False):
+    with time_machine.travel(opens + timedelta(seconds=1), tick=False):
         assert "Lessons done" in page(client, url)
-
-
-def test_pages_go_out_of_date_within_a_minute_but_not_all_at_once():
-    from core.page_cache import _minute, page_key
-
-    keys = [page_key(viewer, f"/modules/{n}/", {}) for viewer in range(20) for n in range(10)]
-    start = 1_800_000_000.0  # any instant
-    assert all(_minute(key, start + 60) != _minute(key, start) for key in keys)  # within a minute
-    changed_in_a_second = [
-        sum(_minute(k, start + s + 1) != _minute(k, start + s) for k in keys) for s in range(60)
-    ]
-    assert max(changed_in_a_second) < len(keys) / 10  # spread over the minute, not all at :00
 
 
 def test_people_never_see_each_others_cached_pages(learner):
@@ -260,8 +248,7 @@ def test_a_shared_record_is_cached_without_its_token_and_stops_when_revoked(clie
     stored = [pickle.loads(value) for value in cache._cache.values()]  # noqa: S301  # nosec B301 (LocMemCache in tests)
     assert any("Robin Learner" in str(value) for value in stored)  # the page is in the cache ...
     assert not any(token in str(value) for value in stored)  # ... without the link's secret
-    with time_machine.travel(timezone.now() + timedelta(minutes=1)):
-        assert "2 times" in page(client, reverse("certificates:record"))  # the owner sees the opens
+    assert "2 times" in page(client, reverse("certificates:record"))  # the owner sees the opens
     share_link_revoke(link=link)
     assert visitor.get(url).status_code == 410
 

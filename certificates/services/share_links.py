@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.models import User
+from core import page_cache
 from core.mail import Email, email_queue
 from modules.models import Module
 from practicums.models import Practicum
@@ -88,9 +89,14 @@ def share_link_revoke(*, link: ShareLink) -> None:
 
 
 def share_link_opened(*, link: ShareLink) -> None:
-    ShareLink.objects.filter(pk=link.pk).update(open_count=F("open_count") + 1, last_opened_at=timezone.now())
-    # Open counts are quiet fields (ShareLink.cache_scope): they reach the owner's list of links
-    # within the minute, instead of re-rendering the owner's record each time it is shared.
+    """Count an open. Open counts are quiet fields (ShareLink.cache_scope): instead of
+    re-rendering the owner's record each time it is shared, an open after a quiet minute renews
+    the owner's pages, and a page built within a minute of an open is kept only until that
+    minute ends (share_links_for_user). So every open reaches the owner within the minute."""
+    now = timezone.now()
+    ShareLink.objects.filter(pk=link.pk).update(open_count=F("open_count") + 1, last_opened_at=now)
+    if link.last_opened_at is None or now - link.last_opened_at >= ShareLink.OPENS_SHOWN_WITHIN:
+        page_cache.changed(page_cache.links(link.user_id))
 
 
 SHARE_EMAIL_SUBJECT = "A record of professional learning was shared with you"
