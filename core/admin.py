@@ -8,6 +8,7 @@ from functools import reduce
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin import helpers
 from django.contrib.admin.apps import AdminConfig
 from django.contrib.admin.utils import get_fields_from_path
 from django.core.paginator import Paginator
@@ -15,6 +16,7 @@ from django.db import connections
 from django.db.models import Q, QuerySet
 from django.forms.utils import pretty_name
 from django.utils.functional import cached_property
+from django.utils.html import format_html
 from django.utils.text import smart_split, unescape_string_literal
 
 # Below this many rows (by PostgreSQL's estimate) a changelist counts exactly: the count is cheap.
@@ -77,6 +79,21 @@ def with_labelled_fields(admin_class: type) -> type:
     return type(admin_class.__name__, (AccessibleFieldsMixin, admin_class), namespace)
 
 
+class QuickCheckboxMixin:
+    """Each changelist row's selection checkbox written directly: the very input Django renders
+    through the form template machinery, at a fraction of the cost (50 rows' checkboxes were
+    15–25 ms of a list page on the slow host of docs/PERFORMANCE.md)."""
+
+    def action_checkbox(self, obj):
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" '
+            'aria-label="Select this object for an action - {}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            obj.pk,
+            str(obj),
+        )
+
+
 class CredoAdminSite(admin.AdminSite):
     """The default admin site (see CredoAdminConfig)."""
 
@@ -92,6 +109,12 @@ class CredoAdminSite(admin.AdminSite):
         large = any(m._meta.label_lower in self.large_tables_registered_elsewhere for m in models)
         if large and not issubclass(admin_class, LargeTableAdmin):
             admin_class = type(admin_class.__name__, (LargeTableAdmin, admin_class), {})
+        if not issubclass(admin_class, QuickCheckboxMixin):
+            admin_class = type(
+                admin_class.__name__,
+                (QuickCheckboxMixin, admin_class),
+                {"__module__": admin_class.__module__},
+            )
         return super().register(model_or_iterable, with_labelled_fields(admin_class), **options)
 
 

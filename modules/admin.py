@@ -54,6 +54,7 @@ class ModuleAdmin(admin.ModelAdmin):
     list_filter = ("program", "is_on_demand", "is_published", ("season", SeasonFilter))
     list_select_related = ("program", "season__school_year")
     list_editable = ("order",)
+    list_per_page = 50  # every school year's modules pile up: a page of them, each row a form
     search_fields = ("title", "summary")
     inlines = [LessonInline, JobAidInline]
     autocomplete_fields = ("assessment",)

@@ -1,6 +1,7 @@
 """The admin at the size of a large organisation: no <select> listing every person or
 registration, no full counts of a big table, and changelists whose queries do not grow with rows."""
 
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -305,3 +306,16 @@ def test_module_results_page_has_one_main_heading(superuser_client):
     module = ModuleFactory()
     html = superuser_client.get(reverse("admin:modules_module_results", args=[module.pk])).content.decode()
     assert html.count("<h1") == 1
+
+
+@pytest.mark.django_db
+def test_a_listed_rows_checkbox_is_the_one_django_renders_and_selects_the_row(superuser_client):
+    person = User.objects.create_user(email="ada@example.org", password=None, full_name='Ada "<Lovelace>"')
+    model_admin = admin.site._registry[User]
+    ours = str(model_admin.action_checkbox(person))
+    django = str(admin.ModelAdmin.action_checkbox(model_admin, person))
+    attributes = re.compile(r'(\w[\w-]*)="([^"]*)"')
+    assert sorted(attributes.findall(ours)) == sorted(attributes.findall(django))  # escaped alike
+    # and it still selects the row for an action
+    url = reverse("admin:accounts_user_changelist")
+    assert f'value="{person.pk}" class="action-select"' in superuser_client.get(url).content.decode()
