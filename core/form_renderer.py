@@ -1,0 +1,54 @@
+"""Django's form renderer, with select widgets written in Python.
+
+Django renders a <select> through a template that includes another template for each <option>
+(and a third for its attributes): a select of hundreds of options (the admin's permission
+pickers, a time-zone choice) costs hundreds of template includes, most of a user or group
+change page's time. This renderer writes the same bytes directly when every option is Django's
+stock option (a test renders many selects both ways and compares them), and leaves any other
+template, or an option with a template of its own, to Django."""
+
+from django.forms.renderers import DjangoTemplates
+from django.utils.html import conditional_escape
+
+SELECT = "django/forms/widgets/select.html"
+OPTION = "django/forms/widgets/select_option.html"
+
+
+def _attrs(attrs: dict) -> str:
+    """django/forms/widgets/attrs.html: ` name="value"`, a bare ` name` for True, nothing for False."""
+    return "".join(
+        f" {conditional_escape(name)}"
+        if value is True
+        else f' {conditional_escape(name)}="{conditional_escape(str(value))}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+def select_html(widget: dict) -> str | None:
+    """The stock select template's output (stripped, as the renderer returns it), or None when
+    an option has a template of its own."""
+    parts = [f'<select name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>']
+    for group_name, group_choices, _index in widget["optgroups"]:
+        if group_name:
+            parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
+        for option in group_choices:
+            if option["template_name"] != OPTION:
+                return None
+            parts.append(
+                f'\n  <option value="{conditional_escape(str(option["value"]))}"{_attrs(option["attrs"])}>'
+                f"{conditional_escape(option['label'])}</option>\n"  # the option template's last line ends
+            )
+        if group_name:
+            parts.append("\n  </optgroup>")
+    parts.append("\n</select>")
+    return "".join(parts)
+
+
+class FormRenderer(DjangoTemplates):
+    def render(self, template_name, context, request=None):
+        if template_name == SELECT:
+            html = select_html(context["widget"])
+            if html is not None:
+                return html
+        return super().render(template_name, context, request)
