@@ -205,9 +205,9 @@ class LargeTableAdmin:
             if bit[:1] in "\"'" and bit[-1:] == bit[:1]:
                 bit = unescape_string_literal(bit)
             parts = [
-                manager.filter(reduce(operator.or_, (Q(**{f"{f}__icontains": bit}) for f in group))).values(
-                    "pk"
-                )
+                manager.filter(reduce(operator.or_, (Q(**{f"{f}__icontains": bit}) for f in group)))
+                .order_by()  # ids only: no sort of each part by the model's ordering
+                .values("pk")
                 for group in groups.values()
             ]
             queryset = queryset.filter(pk__in=parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0])
