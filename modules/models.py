@@ -3,6 +3,7 @@ import secrets
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 
 from core.models import CachedModel, owned_by
@@ -208,6 +209,12 @@ class Attempt(CachedModel):
             models.Index(fields=["-started_at"], name="modules_attempt_started"),
             models.Index(fields=["assessment", "-started_at"], name="modules_attempt_assess_started"),
             models.Index(fields=["state", "-started_at"], name="modules_attempt_state_started"),
+            # the admin's "passed: unknown" filter (attempts not scored yet: a handful among millions)
+            models.Index(
+                fields=["-started_at", "-id"],
+                condition=Q(passed__isnull=True),
+                name="modules_attempt_unscored",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
