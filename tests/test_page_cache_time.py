@@ -178,3 +178,12 @@ def test_a_share_link_shows_as_expired_from_its_expiry_and_its_opens_within_a_mi
     html, _ = look(client, url, expires + SECOND)
     assert "Expired" in html
     assert revoke not in html
+
+
+def test_the_attendance_page_says_open_now_from_the_session_start():
+    person = Person(certification(), passed=3).register(starts_in_days=1, days=1)
+    client, url = signed_in(person), reverse("practicums:attendance")
+    starts = person.sessions[0].starts_at
+    assert "Open now" not in look(client, url, starts - timedelta(minutes=2))[0]
+    assert look(client, url, starts - SECOND)[1] == 0
+    assert "Open now" in look(client, url, starts + SECOND)[0]
