@@ -44,3 +44,22 @@ def trigram_indexes(table: str, columns: tuple[str, ...]) -> migrations.RunPytho
             schema_editor.execute(f'DROP INDEX CONCURRENTLY IF EXISTS "{table}_{column}_trgm"')
 
     return migrations.RunPython(forwards, backwards, elidable=False)
+
+
+def partial_index(table: str, name: str, columns: str, where: str) -> migrations.RunPython:
+    """A partial index on another app's table (one whose model this project cannot give a
+    Meta.indexes, such as allauth's), for a filter value that few rows have: the admin's list
+    of them reads those rows in order instead of the whole table. PostgreSQL only, built
+    concurrently; `columns` and `where` are SQL written in the migration, never user input."""
+
+    def forwards(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(
+                f'CREATE INDEX CONCURRENTLY IF NOT EXISTS "{name}" ON "{table}" ({columns}) WHERE {where}'
+            )
+
+    def backwards(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(f'DROP INDEX CONCURRENTLY IF EXISTS "{name}"')
+
+    return migrations.RunPython(forwards, backwards, elidable=False)

@@ -3,7 +3,7 @@ estimated counts on PostgreSQL only."""
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
@@ -92,3 +92,21 @@ def test_filtered_big_list_counts_up_to_a_cap_then_takes_the_planners_estimate(m
     counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"]]
     assert len(counts) == 1
     assert "LIMIT 4" in counts[0]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_email_address_filters_for_few_rows_have_partial_indexes_on_postgresql():
+    wanted = {"account_emailaddress_not_primary", "account_emailaddress_unverified"}
+    assert wanted <= _indexes("account_emailaddress")
+    call_command("migrate", "accounts", "0004", verbosity=0)
+    assert not wanted & _indexes("account_emailaddress")
+    call_command("migrate", verbosity=0)
+    assert wanted <= _indexes("account_emailaddress")
+    with transaction.atomic(), connection.cursor() as cursor:  # SET LOCAL lasts the transaction
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(
+            'EXPLAIN SELECT id FROM account_emailaddress WHERE NOT "primary" ORDER BY id DESC LIMIT 50'
+        )
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "account_emailaddress_not_primary" in plan
