@@ -206,7 +206,8 @@ class Attempt(CachedModel):
     class Meta:
         ordering = ["-started_at"]
         indexes = [
-            models.Index(fields=["-started_at"], name="modules_attempt_started"),
+            # the attempt list's whole order: ties on started_at are not sorted after reading them
+            models.Index(fields=["-started_at", "-id"], name="modules_attempt_started_id"),
             models.Index(fields=["assessment", "-started_at"], name="modules_attempt_assess_started"),
             models.Index(fields=["state", "-started_at"], name="modules_attempt_state_started"),
             # the admin's "passed: unknown" filter (attempts not scored yet: a handful among millions)

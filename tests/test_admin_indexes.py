@@ -110,3 +110,19 @@ def test_email_address_filters_for_few_rows_have_partial_indexes_on_postgresql()
         )
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "account_emailaddress_not_primary" in plan
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_the_attempt_list_is_read_in_an_index_order_without_sorting():
+    from modules.models import Attempt
+
+    page = Attempt.objects.select_related("user", "assessment").order_by("-started_at", "-id")[:50]
+    sql, params = page.query.sql_with_params()  # the list's order: the model's, then Django's -pk
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "modules_attempt_started_id" in plan
+    assert "Sort" not in plan
