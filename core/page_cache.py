@@ -50,6 +50,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from .cache import CacheUnavailable, ResilientRedisCache
+from .dates import local_date, start_of_day
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -308,8 +309,7 @@ def changes_at_midnight(*zones: ZoneInfo | None) -> None:
     now = timezone.now()
     for zone in zones or (None,):
         zone = zone or timezone.get_current_timezone()
-        tomorrow = now.astimezone(zone).date() + timedelta(days=1)
-        changes_at(datetime.combine(tomorrow, datetime.min.time(), tzinfo=zone))
+        changes_at(start_of_day(local_date(now, zone) + timedelta(days=1), zone))
 
 
 def _longest(key: str, now: float) -> float:
@@ -342,7 +342,7 @@ def cached_page(
         except Exception:  # without the cache the page is rendered as usual
             logger.debug("page cache: read failed", exc_info=True)
             key, entry = None, None
-        if entry is not None and entry[0] == stamp and len(entry) == 4 and now < entry[3]:
+        if entry is not None and entry[0] == stamp and now < entry[3]:
             _, nonce, content, _ = entry
             return HttpResponse(_fill(request, content, nonce, secret_values))
     box = [_longest(key or "", now), now]
