@@ -6,58 +6,65 @@ from django.contrib.postgres.operations import AddIndexConcurrently, RemoveIndex
 from django.db import migrations
 
 
-class AddIndexOnline(AddIndexConcurrently):
+class _ConcurrentlyOnPostgreSQL(migrations.operations.base.Operation):
+    """PostgreSQL runs the concurrent operation; elsewhere `plain`, the ordinary one."""
+
+    plain: type[migrations.operations.base.Operation]
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            return super().database_forwards(app_label, schema_editor, from_state, to_state)
+        return self.plain.database_forwards(self, app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            return super().database_backwards(app_label, schema_editor, from_state, to_state)
+        return self.plain.database_backwards(self, app_label, schema_editor, from_state, to_state)
+
+
+class AddIndexOnline(_ConcurrentlyOnPostgreSQL, AddIndexConcurrently):
     """AddIndex that PostgreSQL builds without locking writes (CREATE INDEX CONCURRENTLY, so a
     deploy does not stop registrations while a table of millions is indexed); elsewhere a plain
     AddIndex. The migration state is AddIndex's: `makemigrations` sees the model's Meta.indexes."""
 
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            return super().database_forwards(app_label, schema_editor, from_state, to_state)
-        return migrations.AddIndex.database_forwards(self, app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            return super().database_backwards(app_label, schema_editor, from_state, to_state)
-        return migrations.AddIndex.database_backwards(self, app_label, schema_editor, from_state, to_state)
+    plain = migrations.AddIndex
 
 
-class RemoveIndexOnline(RemoveIndexConcurrently):
+class RemoveIndexOnline(_ConcurrentlyOnPostgreSQL, RemoveIndexConcurrently):
     """RemoveIndex that PostgreSQL drops without locking writes; elsewhere a plain RemoveIndex."""
 
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            return super().database_forwards(app_label, schema_editor, from_state, to_state)
-        return migrations.RemoveIndex.database_forwards(self, app_label, schema_editor, from_state, to_state)
+    plain = migrations.RemoveIndex
 
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            return super().database_backwards(app_label, schema_editor, from_state, to_state)
-        return migrations.RemoveIndex.database_backwards(self, app_label, schema_editor, from_state, to_state)
+
+def _on_postgresql(create: list[str], drop: list[str]) -> migrations.RunPython:
+    """Statements run on PostgreSQL only (SQLite, for `make run` and `make test`, goes without)."""
+
+    def run(statements: list[str]):
+        def apply(apps, schema_editor):
+            if schema_editor.connection.vendor == "postgresql":
+                for statement in statements:
+                    schema_editor.execute(statement)
+
+        return apply
+
+    return migrations.RunPython(run(create), run(drop), elidable=False)
 
 
 def trigram_indexes(table: str, columns: tuple[str, ...]) -> migrations.RunPython:
     """GIN trigram indexes on UPPER(column), the expression Django's `icontains` compares on
     PostgreSQL, so the admin's searches ("ana@", "Nguy") use an index instead of reading every
     row. PostgreSQL only (pg_trgm is a trusted extension: the database owner may create it)."""
-
-    def forwards(apps, schema_editor):
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-        for column in columns:
-            schema_editor.execute(
+    return _on_postgresql(
+        [
+            "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+            *(
                 f'CREATE INDEX CONCURRENTLY IF NOT EXISTS "{table}_{column}_trgm" '
                 f'ON "{table}" USING gin (UPPER("{column}"::text) gin_trgm_ops)'
-            )
-
-    def backwards(apps, schema_editor):
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        for column in columns:
-            schema_editor.execute(f'DROP INDEX CONCURRENTLY IF EXISTS "{table}_{column}_trgm"')
-
-    return migrations.RunPython(forwards, backwards, elidable=False)
+                for column in columns
+            ),
+        ],
+        [f'DROP INDEX CONCURRENTLY IF EXISTS "{table}_{column}_trgm"' for column in columns],
+    )
 
 
 def partial_index(table: str, name: str, columns: str, where: str) -> migrations.RunPython:
@@ -65,15 +72,7 @@ def partial_index(table: str, name: str, columns: str, where: str) -> migrations
     Meta.indexes, such as allauth's), for a filter value that few rows have: the admin's list
     of them reads those rows in order instead of the whole table. PostgreSQL only, built
     concurrently; `columns` and `where` are SQL written in the migration, never user input."""
-
-    def forwards(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(
-                f'CREATE INDEX CONCURRENTLY IF NOT EXISTS "{name}" ON "{table}" ({columns}) WHERE {where}'
-            )
-
-    def backwards(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(f'DROP INDEX CONCURRENTLY IF EXISTS "{name}"')
-
-    return migrations.RunPython(forwards, backwards, elidable=False)
+    return _on_postgresql(
+        [f'CREATE INDEX CONCURRENTLY IF NOT EXISTS "{name}" ON "{table}" ({columns}) WHERE {where}'],
+        [f'DROP INDEX CONCURRENTLY IF EXISTS "{name}"'],
+    )
