@@ -79,15 +79,33 @@ def test_small_or_unanalysed_table_is_counted_exactly():
 
 @pytest.mark.postgres
 @pytest.mark.django_db
-def test_filtered_big_list_counts_up_to_a_cap_then_takes_the_planners_estimate(monkeypatch):
+def test_filtered_list_the_planner_expects_to_be_long_is_not_counted(monkeypatch):
     UserFactory.create_batch(5, organization="Big District")
     UserFactory.create_batch(2, organization="Small School")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE accounts_user")
     monkeypatch.setattr(core_admin, "ESTIMATE_ABOVE", 3)
-    # Under the cap: exact.
+    # Expected to be short: counted exactly.
     assert EstimatedCountPaginator(User.objects.filter(organization="Small School"), 100).count == 2
-    # Past it: at least the cap's rows, never a COUNT over every match.
+    # Expected to be long: the planner's figure, and no row read to count.
     with CaptureQueriesContext(connection) as queries:
         count = EstimatedCountPaginator(User.objects.filter(organization="Big District"), 100).count
+    assert count == 5
+    assert not any("COUNT(" in q["sql"] for q in queries.captured_queries)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_filtered_list_longer_than_the_planner_expects_counts_up_to_a_cap(monkeypatch):
+    for i in range(5):
+        UserFactory(email=f"teacher{i}@big-district.example")
+    UserFactory.create_batch(2)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE accounts_user")
+    monkeypatch.setattr(core_admin, "ESTIMATE_ABOVE", 3)
+    # A pattern the planner guesses few rows for: counted, but never past the cap.
+    with CaptureQueriesContext(connection) as queries:
+        count = EstimatedCountPaginator(User.objects.filter(email__contains="big-district"), 100).count
     assert count >= 4
     counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"]]
     assert len(counts) == 1
