@@ -337,3 +337,53 @@ def test_the_practicum_month_filter_lists_every_month_from_first_to_last_without
     assert "Spring" in march
     assert "Winter" not in march
     assert superuser_client.get(url, {"month": "March"}).status_code == 200  # typed by hand: no 500
+
+
+def test_the_person_list_filters_by_group_or_none_without_distinct(superuser_client):
+    reviewers = Group.objects.create(name="Reviewers")
+    in_group = StaffFactory(email="reviewer@example.org")
+    in_group.groups.add(reviewers)
+    StaffFactory(email="nobody@example.org")
+    url = _url(User, "changelist")
+
+    page = superuser_client.get(url)
+    assert "In no group" in page.text
+    assert ">Reviewers<" in page.text
+    with CaptureQueriesContext(connection) as queries:
+        grouped = superuser_client.get(url, {"group": reviewers.pk})
+    assert "reviewer@example.org" in grouped.text
+    assert "nobody@example.org" not in grouped.text
+    assert not any("DISTINCT" in q["sql"] for q in queries.captured_queries)
+    none = superuser_client.get(url, {"group": "none"})
+    assert "nobody@example.org" in none.text
+    assert "reviewer@example.org" not in none.text
+    assert superuser_client.get(url, {"group": "x"}).status_code == 200  # a hand-edited address
+
+
+def test_the_credential_list_filters_by_expiry_counting_only_the_latest_period(superuser_client):
+    from programs.tests.factories import ProgramFactory
+
+    today = timezone.localdate()
+    program = ProgramFactory()
+
+    def credential(number: str, until: date, **kwargs) -> Credential:
+        return Credential.objects.create(
+            user=StaffFactory(), program=program, number=number, valid_from=until - timedelta(days=700),
+            valid_until=until, **kwargs,
+        )  # fmt: skip
+
+    credential("SOON", today + timedelta(days=20))
+    renewed = credential("RENEWED", today + timedelta(days=25))
+    credential("RENEWAL", today + timedelta(days=25 + 730), previous=renewed)
+    credential("LATER", today + timedelta(days=100))
+    credential("LAPSED", today - timedelta(days=3))
+    url = _url(Credential, "changelist")
+
+    def numbers(value: str) -> set[str]:
+        text = superuser_client.get(url, {"expiring": value}).text
+        return {n for n in ("SOON", "RENEWED", "RENEWAL", "LATER", "LAPSED") if f">{n}<" in text}
+
+    assert numbers("30") == {"SOON"}
+    assert numbers("180") == {"SOON", "LATER"}
+    assert numbers("lapsed") == {"LAPSED"}
+    assert numbers("99999999999") == set()  # a hand-edited address: an empty list, not an error
