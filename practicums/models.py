@@ -114,6 +114,11 @@ class Practicum(CachedModel):
             models.Index(fields=["program", "kind", "starts_on"]),
             # The admin's list in its full order (Django adds -id), and its month and year links.
             models.Index(fields=["starts_on", "title", "-id"], name="practicums_starts_title_id"),
+            # Its filters, each in that order (15,000 practicums in four years: no filter reads them all).
+            *(
+                models.Index(fields=[field, "starts_on", "title", "-id"], name=f"practicums_{field}_starts")
+                for field in ("kind", "format", "status", "ce_kind")
+            ),
             # The public schedule: what is published and scheduled, from tomorrow on.
             models.Index(
                 fields=["starts_on"],

@@ -172,6 +172,7 @@ class CEActivity(CachedModel):
         indexes = [
             models.Index(fields=["-date", "-created_at", "-id"], name="recert_ce_date_id"),
             models.Index(fields=["status", "-date"], name="recert_ce_status_date"),
+            models.Index(fields=["kind", "-date", "-created_at", "-id"], name="recert_ce_kind_date_id"),
         ]
         verbose_name = "CE activity"
         verbose_name_plural = "CE activities"
