@@ -10,10 +10,12 @@ Exits non-zero on any miss.
 PostgreSQL runs durable: when DATABASE_URL's server has fsync off (scripts/services.sh's
 throw-away server does), the bench starts its own with the settings below and stops it after.
 Page cache off: the cache is emptied before every request, so each one is rendered from the
-database. Server time through the in-process test Client (no network, no WSGI server).
+database. Both sizes are generated first, then measured in rounds that alternate them (a shared
+host's slow minutes fall on both alike), each round in a fresh process. Server time through the in-process test Client (no network, no WSGI server).
 
   BENCH_SCALE=1.0 (default)   BENCH_SCALE_QUICK=1: scale 0.02, 5 samples, 2 values per filter
   BENCH_SAMPLES=20            BENCH_FILTER_VALUES=6: values measured per admin filter
+  BENCH_ROUNDS=2: measurement rounds, alternating the sizes (each page's samples split among them)
 Run: `make bench`, or this file with DATABASE_URL set (PostgreSQL).
 """
 
@@ -25,7 +27,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench._support import PYTHON, ROOT, scratch_database
+from bench._support import PYTHON, ROOT, percentile, scratch_database
 
 # 2 cores and 24 GB shared by several people: a modest share of memory, SSD costs, room for WAL
 # so that the load is not one checkpoint after another. fsync, synchronous_commit and
@@ -62,17 +64,62 @@ def durable_server() -> tuple[str, str | None]:
     return values["DATABASE_URL"], values["CREDO_SERVICES_DIR"]
 
 
-def run_size(url: str, scale: float, samples: int, max_values: int) -> dict:
-    """One size in a child process of its own (its memory baseline is its own too)."""
-    with scratch_database("credo_bench_scale") as db_url, tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "results.json"
-        env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}  # the cache is in-process
-        env.update(DATABASE_URL=db_url, DJANGO_SETTINGS_MODULE="config.settings.local", DJANGO_DEBUG="false",
-                   DJANGO_ALLOWED_HOSTS="testserver", DJANGO_MEDIA_ROOT=str(Path(tmp) / "media"), PYTHONPATH=str(ROOT))  # fmt: skip
-        code = (f"from pathlib import Path; from bench.scale_measure import measure; "
-                f"measure(scale={scale!r}, samples={samples}, max_values={max_values}, out=Path({str(out)!r}))")  # fmt: skip
-        subprocess.run([PYTHON, "-c", code], cwd=ROOT, env=env, check=True)
-        return json.loads(out.read_text())
+def child(step: str, env: dict[str, str]) -> None:
+    code = f"from pathlib import Path; from bench.scale_measure import generate_data, measure; {step}"
+    subprocess.run([PYTHON, "-c", code], cwd=ROOT, env=env, check=True)
+
+
+def run_sizes(scale: float, samples: int, max_values: int, rounds: int) -> tuple[dict, dict]:
+    """Both sizes generated (each in a child process), then measured in `rounds` rounds that
+    alternate tenth and full, each round a fresh process: a shared host's slow minutes fall on
+    both sizes alike instead of on whichever ran then, and no measured process carries the
+    generator's heap. Each page's samples are pooled over a size's rounds."""
+    per_round = max(1, -(-samples // rounds))
+    with (
+        scratch_database("credo_bench_scale_tenth") as tenth_url,
+        scratch_database("credo_bench_scale_full") as full_url,
+        tempfile.TemporaryDirectory() as tmp,
+    ):
+        sizes = {"tenth": (scale / 10, tenth_url), "full": (scale, full_url)}
+        envs, rounds_of = {}, {"tenth": [], "full": []}
+        for size, (size_scale, db_url) in sizes.items():
+            env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}  # the cache is in-process
+            env.update(DATABASE_URL=db_url, DJANGO_SETTINGS_MODULE="config.settings.local", DJANGO_DEBUG="false",
+                       DJANGO_ALLOWED_HOSTS="testserver", DJANGO_MEDIA_ROOT=str(Path(tmp) / size / "media"),
+                       PYTHONPATH=str(ROOT))  # fmt: skip
+            envs[size] = env
+            child(
+                f"generate_data(scale={size_scale!r}, out=Path({str(Path(tmp) / size)!r} + '.pickle'))", env
+            )
+        for number in range(rounds):
+            for size, (size_scale, _) in sizes.items():
+                out = Path(tmp) / f"{size}-{number}.json"
+                child(f"measure(scale={size_scale!r}, generated_path=Path({str(Path(tmp) / size)!r} + '.pickle'), "
+                      f"samples={per_round}, max_values={max_values}, exports={number == 0}, out=Path({str(out)!r}))",
+                      envs[size])  # fmt: skip
+                rounds_of[size].append(json.loads(out.read_text()))
+        return pooled(rounds_of["full"]), pooled(rounds_of["tenth"])
+
+
+def pooled(rounds: list[dict]) -> dict:
+    """One size's rounds as one: each page's samples together (p50 and p95 over all of them), its
+    sequential scans from any round, its export from the round that ran it."""
+    merged = {**rounds[0], "results": {}}
+    for one in rounds:
+        for name, result in one["results"].items():
+            into = merged["results"].setdefault(name, {**result, "samples": [], "seq_scans": []})
+            into["samples"] += result.get("samples", [])
+            into["seq_scans"] += [
+                scan for scan in result.get("seq_scans", []) if scan not in into["seq_scans"]
+            ]
+            if result.get("error"):
+                into["error"] = result["error"]
+    for result in merged["results"].values():
+        if result["samples"]:
+            result.update(p50=percentile(result["samples"], 50), p95=percentile(result["samples"], 95),
+                          n=len(result["samples"]))  # fmt: skip
+    merged["measure_s"] = sum(one["measure_s"] for one in rounds)
+    return merged
 
 
 def report(full: dict, tenth: dict) -> list[str]:
@@ -122,16 +169,16 @@ def main() -> None:
     scale = float(os.environ.get("BENCH_SCALE", "0.02" if quick else "1.0"))
     samples = int(os.environ.get("BENCH_SAMPLES", "5" if quick else "20"))
     max_values = int(os.environ.get("BENCH_FILTER_VALUES", "2" if quick else "6"))
+    rounds = int(os.environ.get("BENCH_ROUNDS", "1" if quick else "2"))
     url, services = durable_server()
     try:
         settings = server_settings(url)
-        print(f"scale benchmark: BENCH_SCALE={scale:g} and a tenth, {samples} samples per page, page cache off, "
-              f"in-process test client; host shared, figures indicative")  # fmt: skip
+        print(f"scale benchmark: BENCH_SCALE={scale:g} and a tenth, {samples} samples per page in {rounds} rounds "
+              f"alternating the sizes, page cache off, in-process test client; host shared, figures indicative")  # fmt: skip
         print("  PostgreSQL " + ", ".join(f"{k}={v}" for k, v in sorted(settings.items())))
         env_url = os.environ.get("DATABASE_URL")
         os.environ["DATABASE_URL"] = url
-        tenth = run_size(url, scale / 10, samples, max_values)
-        full = run_size(url, scale, samples, max_values)
+        full, tenth = run_sizes(scale, samples, max_values, rounds)
         if env_url:
             os.environ["DATABASE_URL"] = env_url
     finally:

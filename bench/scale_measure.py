@@ -1,7 +1,8 @@
-"""The scale benchmark's measurements, in one process per data size (bench/bench_scale.py runs
-it): server time of every page through Django's test Client (the page cache emptied before each
+"""The scale benchmark's measurements, in one process per data size and round (bench/bench_scale.py
+runs them): server time of every page through Django's test Client (the page cache emptied before each
 request: the real work), the queries of each page EXPLAINed, the nightly batch's selection, and
-every CSV export's time and peak memory growth. Results go to a JSON file for the parent."""
+every CSV export's time and peak memory growth. Results (each page's samples) go to a JSON file
+for the parent, which pools a size's rounds."""
 
 import json
 import os
@@ -10,8 +11,6 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlencode
-
-from bench._support import percentile
 
 LARGE_TABLE = 10_000  # rows: a sequential scan over a bigger table is reported
 SLOW_MS = 1000  # a page slower than this on its warm-up gets 5 samples, not SAMPLES
@@ -64,9 +63,8 @@ class Meter:
             self.results[name] = {"group": group, "url": url, "error": f"{type(exc).__name__}: {exc}"[:300]}
             return
         self.results[name] = {
-            "group": group, "url": url, "status": response.status_code, "p50": percentile(samples, 50),
-            "p95": percentile(samples, 95), "n": len(samples), "queries": len(queries),
-            "seq_scans": self.seq_scans(queries),
+            "group": group, "url": url, "status": response.status_code, "samples": samples,
+            "queries": len(queries), "seq_scans": self.seq_scans(queries),
         }  # fmt: skip
 
     def timed(self, name: str, group: str, work: Callable[[], object]) -> None:
@@ -76,8 +74,7 @@ class Meter:
             start = time.perf_counter()
             work()
             samples.append((time.perf_counter() - start) * 1000)
-        self.results[name] = {"group": group, "status": 200, "p50": percentile(samples, 50),
-                              "p95": percentile(samples, 95), "n": len(samples), "seq_scans": []}  # fmt: skip
+        self.results[name] = {"group": group, "status": 200, "samples": samples, "seq_scans": []}  # fmt: skip
 
     def seq_scans(self, queries) -> list[list[str]]:
         """[table, rows, query] for each sequential scan over a large table in the plans."""
@@ -182,10 +179,12 @@ def staff_client():
 
     from accounts.models import User
 
-    staff = User.objects.create_superuser(
-        email="scale-admin@example.org", password=None, full_name="Scale Admin"
-    )
-    TOTP.activate(staff, generate_totp_secret())
+    staff = User.objects.filter(email="scale-admin@example.org").first()  # a later round: the same
+    if staff is None:
+        staff = User.objects.create_superuser(
+            email="scale-admin@example.org", password=None, full_name="Scale Admin"
+        )
+        TOTP.activate(staff, generate_totp_secret())
     client = Client()
     client.force_login(staff)
     return staff, client
@@ -225,7 +224,7 @@ def admin_pages(meter: Meter, staff, client, *, max_values: int) -> None:
             meter.page(f"admin {label} change", "admin", client, reverse(f"admin:{label}_change", args=[pk]))
 
 
-def admin_views_and_exports(meter: Meter, client, generated) -> None:
+def admin_views_and_exports(meter: Meter, client, generated, *, exports: bool) -> None:
     from django.urls import reverse
 
     from modules.models import Module
@@ -242,6 +241,8 @@ def admin_views_and_exports(meter: Meter, client, generated) -> None:
     )
     meter.page("admin practicum attendance", "admin", client,
                reverse("admin:practicums_practicum_attendance", args=[busiest]))  # fmt: skip
+    if not exports:
+        return
     everything = {"select_across": "1", "index": "0", "_selected_action": ["1"]}
     for name, label, action in (("enrollments", "programs_enrollment", "export_csv"),
                                 ("practicum rosters", "practicums_practicum", "export_roster_csv"),
@@ -270,25 +271,43 @@ def nightly_selection(meter: Meter, generated) -> None:
     meter.timed(f"nightly batch selection ({generated.due_people} due)", "batch", select)
 
 
-def measure(*, scale: float, samples: int, max_values: int, out: Path) -> None:
-    """Runs in a child process with DATABASE_URL pointing at a fresh, migrated database."""
+def generate_data(*, scale: float, out: Path) -> None:
+    """Runs in a child process with DATABASE_URL pointing at a fresh, migrated database; what
+    the measurement needs of it (sample people, tokens…) is pickled to `out`."""
+    import pickle
+
     import django
-    from django.test.utils import override_settings
 
     from bench.scale_data import generate
 
     django.setup()
-    started = time.perf_counter()
     generated = generate(dsn=os.environ["DATABASE_URL"], scale=scale)
     print(f"  generated scale {scale:g} in {generated.seconds:.0f} s: "
           + ", ".join(f"{t} {c:,}" for t, c in generated.counts.items() if c >= 1000), flush=True)  # fmt: skip
+    out.write_bytes(pickle.dumps(generated))
+
+
+def measure(
+    *, scale: float, generated_path: Path, samples: int, max_values: int, exports: bool, out: Path
+) -> None:
+    """One round at one size, in a child process of its own (bench/bench_scale.py alternates the
+    sizes' rounds); the CSV exports when `exports` (the first round: their memory is measured
+    from this process's own baseline)."""
+    import pickle
+
+    import django
+    from django.test.utils import override_settings
+
+    django.setup()
+    started = time.perf_counter()
+    generated = pickle.loads(generated_path.read_bytes())  # noqa: S301 (written by this run's own child)
     with override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}):
         meter = Meter(samples)
         worker_publishes_feed(meter)
         participant_pages(meter, generated)
         nightly_selection(meter, generated)
         staff, client = staff_client()
-        admin_views_and_exports(meter, client, generated)
+        admin_views_and_exports(meter, client, generated, exports=exports)
         admin_pages(meter, staff, client, max_values=max_values)
     out.write_text(json.dumps({"scale": scale, "generation_s": generated.seconds, "counts": generated.counts,
                                "measure_s": time.perf_counter() - started, "results": meter.results}))  # fmt: skip
