@@ -236,7 +236,7 @@ def test_lists_filter_by_a_practicum_reached_from_its_page_without_listing_every
 
 
 @pytest.mark.django_db
-def test_admin_search_matches_each_table_and_every_term(superuser_client):
+def test_admin_search_matches_each_table_and_every_term(superuser_client, monkeypatch):
     """LargeTableAdmin's search (per table, a UNION of ids on PostgreSQL) finds what Django's
     would: a person's email or name, or the practicum's title; every term must match."""
     from practicums.tests.factories import register
@@ -255,6 +255,15 @@ def test_admin_search_matches_each_table_and_every_term(superuser_client):
     assert found("denver boston") == {"Cy Denverson"}  # both terms, on different tables
     assert found('"Bo Chen"') == {"Bo Chen"}
     assert found("nobody") == set()
+    # A search that matches a few rows searches once: the page's count and rows read their ids.
+    with CaptureQueriesContext(connection) as queries:
+        assert found("denver") == {"Ana Lopez", "Cy Denverson"}
+    sql = [q["sql"] for q in queries.captured_queries]
+    searches = [q for q in sql if "LIKE" in q and not q.startswith("EXPLAIN")]
+    assert len(searches) == (1 if connection.vendor == "postgresql" else 2)  # SQLite: Django's own search
+    # More matches than it resolves to ids: the same rows, searched in the page's queries.
+    monkeypatch.setattr("core.admin.SEARCH_IDS", 1)
+    assert found("denver") == {"Ana Lopez", "Cy Denverson"}
 
 
 @pytest.mark.django_db
