@@ -62,12 +62,21 @@ def module_results(*, module: Module, sample: int = QUESTION_SAMPLE) -> ModuleRe
         passed_people=Count("user_id", filter=Q(passed=True), distinct=True),
         average_score=Avg("score_percent", default=0),
     )
-    latest = attempts.order_by("-started_at").only("question_ids", "answers")[:sample]
-    for attempt in latest:
-        for qid in attempt.question_ids:
-            if qid in stats:
-                stats[qid].asked += 1
-                stats[qid].credit += question_credit(keys[qid], set(attempt.answers.get(str(qid), [])))
+    # Tuples, not model instances; and each distinct answer to a question is scored once (most
+    # people give one of a few answers).
+    latest = attempts.order_by("-started_at").values_list("question_ids", "answers")[:sample]
+    credit_of: dict[tuple[int, tuple[int, ...]], Decimal] = {}
+    for question_ids, answers in latest:
+        for qid in question_ids:
+            stat = stats.get(qid)
+            if stat is None:
+                continue
+            chosen = (qid, tuple(answers.get(str(qid), ())))
+            credit = credit_of.get(chosen)
+            if credit is None:
+                credit = credit_of[chosen] = question_credit(keys[qid], set(chosen[1]))
+            stat.asked += 1
+            stat.credit += credit
     results.attempts = totals["attempts"]
     results.people = totals["people"]
     results.passed_people = totals["passed_people"]
