@@ -1,0 +1,31 @@
+"""What a web process does once, before its first request (config/wsgi.py; the scale benchmark's
+measured process does the same, as a server would)."""
+
+import gc
+
+
+def warm_up() -> None:
+    """Do now what Django otherwise does on a worker's first requests: import every view
+    (the URLconf), the cache's client library and the base template. A new worker then answers
+    its first request as fast as its hundredth, which matters when a deploy or a restarted
+    worker meets a room entering an attendance code (bench/bench_attendance_burst.py).
+    Nothing here opens a connection. Then `settle_heap`."""
+    from django.core.cache import cache
+    from django.template.loader import get_template
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 (the property imports the views)
+    getattr(cache, "_cache", None)  # Redis: builds the client (no connection until first use)
+    get_template("base.html")
+    settle_heap()
+
+
+def settle_heap() -> None:
+    """Move every object alive now (Django, the apps, their views: about 200,000) into the
+    garbage collector's permanent generation (`gc.freeze`), where no collection walks them. A
+    full collection otherwise visits them all, about 140 ms on the benchmark host, and lands on
+    whichever request made it due: the module results page, which builds thousands of objects,
+    had a p95 twice its median (decision 0022). Objects made afterwards are collected as ever;
+    under gunicorn's preload the frozen pages are also never copied by a worker's collector."""
+    gc.collect()
+    gc.freeze()
