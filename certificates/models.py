@@ -161,6 +161,12 @@ class Certificate(CachedModel):
                 condition=models.Q(held=True),
             ),
             models.Index(fields=["status", "-earned_on"], name="certificates_status_earned"),
+            # Tonight's queue (live, pending, not held): a few thousand of millions, counted by person.
+            models.Index(
+                fields=["user"],
+                name="certificates_queue_user",
+                condition=models.Q(status="live", held=False, email_state="pending"),
+            ),
             models.Index(fields=["program", "-earned_on"], name="certificates_program_earned"),
             models.Index(fields=["kind", "-earned_on"], name="certificates_kind_earned"),
         ]
