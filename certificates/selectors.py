@@ -108,11 +108,8 @@ def tonight_queue(*, show: int = 50) -> Queue:
         certificates[certificate.user_id].append(certificate)
     # Both counts in one pass over the queue's own partial index (its people's ids, nothing else).
     counts = pending.aggregate(people=Count("user_id", distinct=True), certificates=Count("pk"))
-    return Queue(
-        people=counts["people"],
-        certificates=counts["certificates"],
-        first=[(people[pk], certificates[pk]) for pk in shown if pk in people],
-    )
+    first = [(people[pk], certificates[pk]) for pk in shown if pk in people]
+    return Queue(people=counts["people"], certificates=counts["certificates"], first=first)
 
 
 def certificates_held() -> QuerySet[Certificate]:
