@@ -248,7 +248,8 @@ class ModuleCompletion(CachedModel):
     class Meta:
         ordering = ["-completed_at"]
         indexes = [
-            models.Index(fields=["-completed_at"], name="modules_completion_at"),
+            # the list's whole order: completions recorded together share a time (no sort of ties)
+            models.Index(fields=["-completed_at", "-id"], name="modules_completion_at_id"),
             models.Index(fields=["module", "-completed_at"], name="modules_completion_module_at"),
         ]
         constraints = [models.UniqueConstraint(fields=["user", "module"], name="modules_completed_once")]
