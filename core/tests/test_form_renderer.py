@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.forms.renderers import DjangoTemplates
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
 
 from core.form_renderer import INPUTS, FormRenderer, select_html
 
@@ -14,6 +15,7 @@ CHOICES = [
     (1, "Plain"),
     ("a&b", 'Quotes " and <tags> & ampersands'),
     ("safe", mark_safe("<b>already safe</b>")),
+    ("lazy", gettext_lazy("A lazy <label> & more")),
     ("Group one", [("g1", "First in a group"), ("g2", "Second")]),
     (None, "None as a value"),
 ]
@@ -50,7 +52,7 @@ def test_an_option_with_a_template_of_its_own_is_left_to_django():
     context = Fancy(choices=CHOICES).get_context("field", 1, {})
     assert select_html(context["widget"]) is None
     plain = forms.Select(choices=CHOICES).get_context("field", 1, {})
-    assert select_html(plain["widget"]).count("<option") == 7
+    assert select_html(plain["widget"]).count("<option") == 8
 
 
 @pytest.mark.parametrize(
