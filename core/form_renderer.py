@@ -9,9 +9,9 @@ bytes directly (a test renders every such widget both ways and compares them) an
 other template, or an option with a template of its own, to Django. Django's form templates
 come before any app's in this renderer's engine, so these names always mean Django's own."""
 
-import html
-
 from django.forms.renderers import DjangoTemplates
+
+from core.html import conditional_escape
 
 SELECT = "django/forms/widgets/select.html"
 OPTION = "django/forms/widgets/select_option.html"
@@ -23,14 +23,6 @@ INPUTS = frozenset(
         "search", "tel", "text", "time", "url",
     )
 )  # fmt: skip
-
-
-def conditional_escape(value) -> str:
-    """django.utils.html.conditional_escape without its lazy-string wrapper (a third of a
-    permission picker's time): safe strings as they are, anything else escaped as Django does."""
-    if hasattr(value, "__html__"):
-        return value.__html__()
-    return html.escape(str(value))
 
 
 def _attrs(attrs: dict) -> str:

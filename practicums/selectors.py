@@ -35,12 +35,16 @@ def practicum_list_with_seats() -> QuerySet[Practicum]:
         .select_related("program", "season", "group")
         .prefetch_related(
             Prefetch("instructors", queryset=Instructor.objects.order_by("order", "name")),
-            Prefetch(
-                "sessions",
-                queryset=Session.objects.filter(status=Session.Status.SCHEDULED).order_by("starts_at"),
-                to_attr="scheduled_sessions",
-            ),
+            _scheduled_sessions(),
         )
+    )
+
+
+def _scheduled_sessions() -> Prefetch:
+    return Prefetch(
+        "sessions",
+        queryset=Session.objects.filter(status=Session.Status.SCHEDULED).order_by("starts_at"),
+        to_attr="scheduled_sessions",
     )
 
 
@@ -203,7 +207,15 @@ def schedule_filtered(
 ) -> QuerySet[Practicum]:
     """The public schedule, filtered by program, kind (practicum, live-event set, CE event), format,
     month ("2027-01") and location (a (city, state) pair of in-person events, or VIRTUAL_LOCATION)."""
-    qs = practicum_list_upcoming(kind=kind)
+    # What the schedule shows and nothing more: its program and scheduled sessions, not the
+    # instructors, season and group (a query and three joined rows an event).
+    qs = (
+        practicum_list_upcoming(kind=kind)
+        .select_related(None)
+        .select_related("program")
+        .prefetch_related(None)
+        .prefetch_related(_scheduled_sessions())
+    )
     if location == VIRTUAL_LOCATION:
         qs = qs.filter(format=Practicum.Format.VIRTUAL)
     elif isinstance(location, tuple):
