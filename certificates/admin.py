@@ -322,7 +322,17 @@ class CertificateAdmin(LargeTableAdmin, admin.ModelAdmin):
 
 @admin.register(EmailBatch)
 class EmailBatchAdmin(LargeTableAdmin, admin.ModelAdmin):
-    list_display = ("run_for", "started_at", "triggered_by", "people", "sent", "failed", "refused")
+    list_display = (
+        "run_for",
+        "started_at",
+        "triggered_by",
+        "people",
+        "sent",
+        "refused",
+        "retried",
+        "failed",
+        "duration",
+    )
     readonly_fields = [f.name for f in EmailBatch._meta.fields]
 
     def has_add_permission(self, request) -> bool:

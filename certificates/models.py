@@ -240,6 +240,10 @@ class EmailBatch(CachedModel):
     sent = models.PositiveIntegerField(default=0)
     failed = models.PositiveIntegerField(default=0)
     refused = models.PositiveIntegerField(default=0)
+    retried = models.PositiveIntegerField(default=0, help_text="Sends put off by a temporary mail error.")
+    finished_at = models.DateTimeField(
+        null=True, blank=True, help_text="When its latest email was sent, refused or put off."
+    )
     triggered_by = models.CharField(max_length=40, default="beat")
 
     class Meta:
@@ -248,6 +252,10 @@ class EmailBatch(CachedModel):
 
     def __str__(self) -> str:
         return f"Batch for {self.run_for} ({self.started_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def duration(self) -> timedelta | None:
+        return self.finished_at - self.started_at if self.finished_at else None
 
 
 class ShareLink(CachedModel):

@@ -9,6 +9,7 @@ from django.utils import timezone
 from core.dates import local_date
 
 from .services import (
+    batch_count,
     batch_start,
     certificate_render,
     certificates_render_missing,
@@ -48,6 +49,7 @@ def send_person(
     )
     if outcome.temporary_error:
         if self.request.retries >= self.max_retries:
+            batch_count(batch_id, "failed", 1)
             return 0  # left pending: tomorrow's batch picks them up again
         base = settings.CREDO_EMAIL_RETRY_BASE_SECONDS
         raise self.retry(countdown=min(1800, base * 2**self.request.retries))

@@ -24,6 +24,7 @@ from ..rendering import CertificateValues, DesignError, DesignValues, renderer_f
 from ..stamping import stamp, template_for
 from .nightly import (  # noqa: F401  (re-exported)
     SendOutcome,
+    batch_count,
     batch_start,
     certificates_email_message,
     certificates_send_for_person,

@@ -33,6 +33,14 @@ def batch_start(*, run_for: date, triggered_by: str = "beat") -> tuple[EmailBatc
     return batch, user_ids
 
 
+def batch_count(batch_id: int | None, figure: str, number: int) -> None:
+    """Add to one of a batch's figures (sent, refused, retried, failed) and note the time: the
+    batch's duration runs from its start to its latest outcome."""
+    if batch_id:
+        changes = {figure: F(figure) + number, "finished_at": timezone.now()}
+        EmailBatch.objects.filter(pk=batch_id).update(**changes)
+
+
 @dataclass(frozen=True)
 class SendOutcome:
     sent: int = 0
@@ -113,6 +121,7 @@ def certificates_send_for_person(
                 connection.send_messages([message])
         except (smtplib.SMTPException, OSError) as exc:
             if not _is_permanent(exc):
+                batch_count(batch_id, "retried", 1)
                 return SendOutcome(temporary_error=str(exc))
             Certificate.objects.filter(pk__in=ids).update(
                 email_state=Certificate.Email.REFUSED, email_error=str(exc)[:300]
@@ -123,8 +132,7 @@ def certificates_send_for_person(
                 )
                 for pk in ids
             )
-            if batch_id:
-                EmailBatch.objects.filter(pk=batch_id).update(refused=F("refused") + len(ids))
+            batch_count(batch_id, "refused", len(ids))
             return SendOutcome(refused=len(ids))
         Certificate.objects.filter(pk__in=ids).update(
             email_state=Certificate.Email.SENT, emailed_at=timezone.now(), email_error=""
@@ -132,6 +140,5 @@ def certificates_send_for_person(
         CertificateEvent.objects.bulk_create(
             CertificateEvent(certificate_id=pk, action=CertificateEvent.Action.EMAILED) for pk in ids
         )
-        if batch_id:
-            EmailBatch.objects.filter(pk=batch_id).update(sent=F("sent") + len(ids))
+        batch_count(batch_id, "sent", len(ids))
     return SendOutcome(sent=len(ids))

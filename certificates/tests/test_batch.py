@@ -98,6 +98,35 @@ def test_temporary_smtp_failure_keeps_certificate_pending_for_retry(smtp_server)
     assert len(smtp_server.wait_for(1)) == 1
 
 
+@pytest.mark.smtp
+@pytest.mark.django_db
+def test_the_batch_records_retries_failures_and_when_it_finished(smtp_server):
+    """Email health (the program dashboard) reads these: a send put off by a temporary error
+    counts as retried, one that ran out of retries as failed, and the batch's duration runs to
+    its latest outcome."""
+    from certificates.services import batch_start, certificates_send_for_person
+
+    later = issue(UserFactory(email="later@example.org"), earned_on=date(2026, 11, 20))
+    never = issue(UserFactory(email="never@example.org"), key="module:2", earned_on=date(2026, 11, 20))
+    batch, _ = batch_start(run_for=date(2026, 11, 20))
+    smtp_server.refuse_with = "451 4.3.0 Try again later"
+    smtp_server.refusals_left = 2
+    day = date(2026, 11, 20)
+    assert certificates_send_for_person(user_id=later.user_id, run_for=day, batch_id=batch.pk).temporary_error
+    # The task's last retry, put off again: it gives up (the certificate waits for tomorrow's batch).
+    kwargs = {"user_id": never.user_id, "batch_id": batch.pk, "run_for": "2026-11-20"}
+    assert send_person.apply(kwargs=kwargs, retries=send_person.max_retries).get() == 0
+    assert certificates_send_for_person(user_id=later.user_id, run_for=day, batch_id=batch.pk).sent == 1
+
+    assert len(smtp_server.wait_for(1)) == 1
+    batch.refresh_from_db()
+    assert (batch.people, batch.sent, batch.retried, batch.failed) == (2, 1, 2, 1)
+    assert batch.finished_at >= batch.started_at
+    assert batch.duration == batch.finished_at - batch.started_at
+    never.refresh_from_db()
+    assert never.email_state == "pending"  # tomorrow's batch tries again
+
+
 @pytest.mark.django_db
 def test_management_command_runs_batch_for_a_date():
     issue(earned_on=date(2026, 11, 18))
