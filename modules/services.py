@@ -6,13 +6,15 @@ from datetime import datetime, timedelta
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import F, JSONField, Value
+from django.db.models import F, JSONField, Q, Value
 from django.utils import timezone
 
 from accounts.models import User
 from core import page_cache
 from core.dates import local_date
 from core.db import JSONMerge
+from programs.milestones import enrollment_modules_passed
+from programs.models import Enrollment
 
 from .models import (
     AidSubmission,
@@ -26,7 +28,7 @@ from .models import (
     Question,
 )
 from .scoring import QuestionKey, key_of, passes, score_percent
-from .selectors import attempt_eligibility
+from .selectors import attempt_eligibility, modules_open_to
 from .signals import module_completed
 from .uploads import validate_upload
 
@@ -40,10 +42,17 @@ class AttemptError(Exception):
 
 
 def lesson_mark_done(*, user: User, lesson: Lesson, now: datetime | None = None) -> LessonProgress:
-    progress, _ = LessonProgress.objects.get_or_create(
+    progress, created = LessonProgress.objects.get_or_create(
         user=user, lesson=lesson, defaults={"completed_at": now or timezone.now()}
     )
+    if created:
+        _opened(user, Q(program__modules__lessons=lesson), progress.completed_at)
     return progress
+
+
+def _opened(user: User, modules: Q, at: datetime) -> None:
+    """The person's first activity in a module of the program (a milestone, programs.milestones)."""
+    Enrollment.objects.filter(modules, user=user, opened_at__isnull=True).update(opened_at=at)
 
 
 def aid_submission_create(*, user: User, job_aid: JobAid, upload: UploadedFile) -> AidSubmission:
@@ -89,7 +98,7 @@ def attempt_start(*, user: User, assessment: Assessment, now: datetime | None = 
             now + timedelta(minutes=assessment.time_limit_minutes) if assessment.time_limit_minutes else None
         )
         try:
-            return Attempt.objects.create(
+            attempt = Attempt.objects.create(
                 user=user,
                 assessment=assessment,
                 number=eligibility.attempts_used + 1,
@@ -98,6 +107,8 @@ def attempt_start(*, user: User, assessment: Assessment, now: datetime | None = 
                 question_ids=[q.pk for q in questions],
                 choice_order=choice_order,
             )
+            _opened(user, Q(program__modules__assessment=assessment), now)  # the exam opens no module
+            return attempt
         except IntegrityError:  # a double click started it in parallel: resume that one
             pass
     return Attempt.objects.get(user=user, assessment=assessment, state=Attempt.State.IN_PROGRESS)
@@ -247,5 +258,15 @@ def module_complete(
                 )
         except IntegrityError:
             return ModuleCompletion.objects.get(user=user, module=module)
+        _modules_passed(user, module.program_id, now)
         transaction.on_commit(lambda: module_completed.send(sender=Module, completion=completion))
     return completion
+
+
+def _modules_passed(user: User, program_id: int, now: datetime) -> None:
+    """Each of the person's enrollments in the program: how many of the modules it opens are
+    passed, and when all first were (milestones, programs.milestones)."""
+    for enrollment in Enrollment.objects.filter(user=user, program_id=program_id):
+        opened = Module.objects.filter(modules_open_to([enrollment]))
+        passed = ModuleCompletion.objects.filter(user=user, module__in=opened).count()
+        enrollment_modules_passed(enrollment_id=enrollment.pk, passed=passed, total=opened.count(), at=now)

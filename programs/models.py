@@ -214,6 +214,30 @@ class Enrollment(CachedModel):
     access_opens_at = models.DateTimeField(help_text="When the self-paced modules open (start of that day).")
     access_email_sent_at = models.DateTimeField(null=True, blank=True)
     source = models.CharField(max_length=20, default="web", help_text="web, admin or csv")
+    # Milestones, for the program dashboard's funnel (decision 0023): set as each is reached,
+    # never unset; `programs.milestones` sets them, and fills them from history once.
+    opened_at = models.DateTimeField(
+        "first module activity",
+        null=True,
+        blank=True,
+        help_text="The first lesson done or assessment started.",
+    )
+    modules_passed = models.PositiveSmallIntegerField(
+        default=0, help_text="Modules of this enrollment passed."
+    )
+    modules_passed_at = models.DateTimeField(
+        "all modules passed", null=True, blank=True, help_text="When the last of its modules was passed."
+    )
+    practicum_attended_at = models.DateTimeField(
+        "practicum attended",
+        null=True,
+        blank=True,
+        help_text="When every session of the practicum was attended.",
+    )
+    exam_passed_at = models.DateTimeField(null=True, blank=True)
+    certified_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the first credential was granted."
+    )
 
     class Meta:
         ordering = ["-registered_at"]

@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts.models import User
 from core import page_cache
 from core.dates import local_date
+from programs.milestones import enrollment_milestone
 
 from ..models import (
     CODE_ALPHABET,
@@ -166,6 +167,10 @@ def set_complete_if_done(
             )
     except IntegrityError:  # completed concurrently by another request
         return None
+    if practicum.kind == Practicum.Kind.PRACTICUM:
+        enrollment_milestone(
+            user_id=user.pk, program_id=practicum.program_id, milestone="practicum_attended_at", at=now
+        )
     transaction.on_commit(lambda: set_completed.send(sender=Practicum, completion=completion))
     return completion
 

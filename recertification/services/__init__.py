@@ -18,6 +18,7 @@ from core.mail import email_queue
 from modules.models import Attempt, Module
 from modules.services import SUBMIT_GRACE, SubmitResult, attempt_close_if_overdue, attempt_submit
 from practicums.models import Practicum, Registration
+from programs.milestones import enrollment_milestone
 from programs.models import Program
 from programs.services import email_render
 
@@ -188,6 +189,12 @@ def _exam_scored(result: SubmitResult, program: Program) -> SubmitResult:
     """The certification for a pass, dated the day the attempt ended (its deadline if time ran out)."""
     attempt = result.attempt
     if result.scored_now and attempt.passed and attempt.submitted_at is not None:
+        enrollment_milestone(
+            user_id=attempt.user_id,
+            program_id=program.pk,
+            milestone="exam_passed_at",
+            at=attempt.submitted_at,
+        )
         credential_grant(
             user=attempt.user, program=program, passed_on=local_date(attempt.submitted_at, program.zone)
         )
@@ -252,6 +259,9 @@ def credential_grant(*, user: User, program: Program, passed_on: date) -> Creden
             number=f"{prefix}-{passed_on.year}-{user.pk:06d}",
             valid_from=passed_on,
             valid_until=period_after(passed_on, program.validity_years),
+        )
+        enrollment_milestone(
+            user_id=user.pk, program_id=program.pk, milestone="certified_at", at=credential.created_at
         )
         credential.certificate = certificate_issue(
             user=user,
