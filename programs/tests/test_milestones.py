@@ -109,8 +109,8 @@ def test_a_milestone_is_kept_from_the_first_time_and_only_milestones_are_set():
     enrollment = enroll(UserFactory())
     first = enrollment.registered_at + timedelta(days=1)
     for at in (first, first + timedelta(days=5)):
-        enrollment_milestone(user_id=enrollment.user_id, program_id=enrollment.program_id, milestone="certified_at",
-                             at=at)  # fmt: skip
+        ids = {"user_id": enrollment.user_id, "program_id": enrollment.program_id}
+        enrollment_milestone(**ids, milestone="certified_at", at=at)
     enrollment.refresh_from_db()
     assert enrollment.certified_at == first
     with pytest.raises(ValueError, match="Not a milestone"):
