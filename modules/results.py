@@ -1,5 +1,6 @@
 """Per-module assessment results for staff: attempts, pass rate, average score, hardest questions."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -51,8 +52,6 @@ def module_results(*, module: Module, sample: int = QUESTION_SAMPLE) -> ModuleRe
     if module.assessment_id is None:
         return results
     questions = list(Question.objects.filter(assessment_id=module.assessment_id).prefetch_related("choices"))
-    keys = {q.pk: key_of(q.kind, q.choices.all()) for q in questions}
-    stats = {q.pk: QuestionStat(question=q) for q in questions}
     attempts = Attempt.objects.filter(assessment_id=module.assessment_id).exclude(
         state=Attempt.State.IN_PROGRESS
     )
@@ -62,11 +61,25 @@ def module_results(*, module: Module, sample: int = QUESTION_SAMPLE) -> ModuleRe
         passed_people=Count("user_id", filter=Q(passed=True), distinct=True),
         average_score=Avg("score_percent", default=0),
     )
-    # Tuples, not model instances; and each distinct answer to a question is scored once (most
-    # people give one of a few answers).
     latest = attempts.order_by("-started_at").values_list("question_ids", "answers")[:sample]
+    results.attempts = totals["attempts"]
+    results.people = totals["people"]
+    results.passed_people = totals["passed_people"]
+    results.average_score = float(totals["average_score"] or 0)
+    results.questions = question_stats(questions=questions, answered=latest)
+    return results
+
+
+def question_stats(
+    *, questions: list[Question], answered: Iterable[tuple[list[int], dict[str, list[int]]]]
+) -> list[QuestionStat]:
+    """Each question's times asked and credit earned over `answered`, attempts' (question ids,
+    answers) pairs; questions prefetched with their choices. Tuples, not model instances, and
+    each distinct answer to a question scored once (most people give one of a few answers)."""
+    keys = {q.pk: key_of(q.kind, q.choices.all()) for q in questions}
+    stats = {q.pk: QuestionStat(question=q) for q in questions}
     credit_of: dict[tuple[int, tuple[int, ...]], Decimal] = {}
-    for question_ids, answers in latest:
+    for question_ids, answers in answered:
         for qid in question_ids:
             stat = stats.get(qid)
             if stat is None:
@@ -77,9 +90,4 @@ def module_results(*, module: Module, sample: int = QUESTION_SAMPLE) -> ModuleRe
                 credit = credit_of[chosen] = question_credit(keys[qid], set(chosen[1]))
             stat.asked += 1
             stat.credit += credit
-    results.attempts = totals["attempts"]
-    results.people = totals["people"]
-    results.passed_people = totals["passed_people"]
-    results.average_score = float(totals["average_score"] or 0)
-    results.questions = list(stats.values())
-    return results
+    return list(stats.values())

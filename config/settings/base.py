@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "certificates",
     "recertification",
     "badges",  # Open Badges 3.0 for every certificate (decision 0016)
+    "insight",  # the program dashboard (issue #20): reads every app above
     "config",
 ]
 
