@@ -250,7 +250,7 @@ class ModuleCompletion(CachedModel):
         indexes = [
             # the list's whole order: completions recorded together share a time (no sort of ties)
             models.Index(fields=["-completed_at", "-id"], name="modules_completion_at_id"),
-            models.Index(fields=["module", "-completed_at"], name="modules_completion_module_at"),
+            models.Index(fields=["module", "-completed_at", "-id"], name="modules_completion_module_id"),
         ]
         constraints = [models.UniqueConstraint(fields=["user", "module"], name="modules_completed_once")]
 

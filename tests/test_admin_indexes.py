@@ -11,14 +11,16 @@ from accounts.tests.factories import UserFactory
 from core import admin as core_admin
 from core.admin import EstimatedCountPaginator
 
-ADMIN_INDEXES = {
-    ("accounts", "0003_admin_indexes", "accounts_user", "accounts_user_name_email"),
-    ("programs", "0002_admin_indexes", "programs_enrollment", "programs_enr_registered"),
-    ("modules", "0002_admin_indexes", "modules_attempt", "modules_attempt_assess_started"),
-    ("practicums", "0007_admin_indexes", "practicums_registration", "practicums_reg_status_created"),
-    ("certificates", "0005_admin_indexes", "certificates_certificate", "certificates_program_earned"),
+# Rolled back in this order, the apps that depend on others first: rolling an app back to a
+# migration applies whatever that migration depends on, which may be one already rolled back.
+ADMIN_INDEXES = [
+    ("certificates", "0013_filter_order_indexes", "certificates_certificate", "certificates_program_order"),
     ("recertification", "0003_admin_indexes", "recertification_credential", "recert_credential_until"),
-}
+    ("practicums", "0007_admin_indexes", "practicums_registration", "practicums_reg_status_created"),
+    ("modules", "0002_admin_indexes", "modules_attempt", "modules_attempt_assess_started"),
+    ("programs", "0002_admin_indexes", "programs_enrollment", "programs_enr_registered"),
+    ("accounts", "0003_admin_indexes", "accounts_user", "accounts_user_name_email"),
+]
 
 
 def _indexes(table: str) -> set[str]:
