@@ -84,9 +84,9 @@ def write_awards(db: Copier, n: dict[str, int], out: Generated, *, now: datetime
         "certificates_certificateevent", ["id", "action", "reason", "at", "by_id", "certificate_id"], events()
     )
     db.copy("recertification_credential", ["id", "number", "valid_from", "valid_until", "created_at", "certificate_id",
-            "previous_id", "program_id", "user_id"],
+            "previous_id", "program_id", "user_id", "ce_hours"],
             ((cr0 + k, f"CC-{k:06d}", str(rows[k][9]), str(rows[k][9] + timedelta(days=729)),
-              _at(rows[k][9]).isoformat(), rows[k][0], None, programs[0], u0 + i) for k, i in enumerate(holders)))  # fmt: skip
+              _at(rows[k][9]).isoformat(), rows[k][0], None, programs[0], u0 + i, 0) for k, i in enumerate(holders)))  # fmt: skip
     kinds = ["conference", "webinar", "roundtable", "course", "other"]
     ce0 = db.next_id("recertification_ceactivity")
     db.copy("recertification_ceactivity", ["id", "kind", "title", "provider", "date", "hours", "notes", "evidence",

@@ -135,6 +135,14 @@ def generate(*, dsn: str, scale: float, check_foreign_keys: bool = False) -> Gen
                 f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), (SELECT MAX(id) FROM \"{table}\"))"
             )
     connection.autocommit = True
+    from django.apps import apps
+
+    from programs.milestones import milestones_fill
+    from recertification.tally import ce_hours_fill
+
+    # What the services keep as things happen, from the history written (as the migrations do).
+    milestones_fill(apps)
+    ce_hours_fill(apps)
     with connection.cursor() as cursor:
         # A database of years is vacuumed and checkpointed, not freshly loaded: without this the
         # measurements pay for autovacuum's first pass over millions of new rows and for setting
@@ -270,8 +278,8 @@ def _write(db: Copier, n: dict[str, int], out: Generated, *, password: str) -> N
         return min(_at(day, 15), now - timedelta(hours=2))
 
     db.copy("programs_enrollment", ["id", "status", "registered_at", "access_opens_at", "source", "user_id", "program_id",
-            "school_year_id"], ((e[0], "active" if e[3] == 3 else "completed", registered(e).isoformat(),
-            registered(e).isoformat(), "web", u0 + e[1], programs[e[2]], year_id[e[2], e[3]]) for e in enrollments))  # fmt: skip
+            "school_year_id", "modules_passed"], ((e[0], "active" if e[3] == 3 else "completed", registered(e).isoformat(),
+            registered(e).isoformat(), "web", u0 + e[1], programs[e[2]], year_id[e[2], e[3]], 0) for e in enrollments))  # fmt: skip
 
     # Registrations: every enrollment has one; the first ones of each program a second, later one.
     extra = n["registrations"] - len(enrollments)

@@ -231,6 +231,7 @@ def admin_views(meter: Meter, client) -> None:
 
     from modules.models import Module
     from practicums.models import Practicum
+    from programs.models import Program
 
     busiest = Practicum.objects.filter(kind="practicum").order_by("pk").values_list("pk", flat=True).first()
     module = Module.objects.order_by("pk").values_list("pk", flat=True).first()
@@ -243,6 +244,11 @@ def admin_views(meter: Meter, client) -> None:
     )
     meter.page("admin practicum attendance", "admin", client,
                reverse("admin:practicums_practicum_attendance", args=[busiest]))  # fmt: skip
+    # The program dashboards (issue #20): the default 90 days and the school year, each program.
+    for program in Program.objects.order_by("pk"):
+        url = reverse("admin:programs_program_dashboard", args=[program.pk])
+        meter.page(f"admin dashboard {program.slug}", "admin", client, url)
+        meter.page(f"admin dashboard {program.slug} school year", "admin", client, f"{url}?period=year")
 
 
 def csv_exports(meter: Meter, client) -> None:

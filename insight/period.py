@@ -61,7 +61,7 @@ class PeriodForm(forms.Form):
     end = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("period") == "range":
             start, end = data.get("start"), data.get("end")
             if start is None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, F, OuterRef, Q, Sum
+from django.db.models import Count, OuterRef, Q
 from django.db.models.functions import TruncMonth, TruncWeek
 
 from certificates.models import EmailBatch
@@ -16,7 +16,7 @@ from modules.models import Attempt, Module, Question
 from modules.results import QuestionStat, question_stats
 from practicums.models import Attendance, Practicum, Registration, Session
 from programs.models import Enrollment, Program
-from recertification.models import CEActivity, Credential
+from recertification.models import Credential
 
 from .funnel import Step, certification_funnel, series_funnel
 from .period import Period
@@ -251,47 +251,29 @@ def attendance_figures(program: Program, period: Period, now) -> AttendanceFigur
 
 def credential_figures(program: Program, today: date) -> CredentialFigures:
     """Each holder's latest credential (not renewed): active, expiring within 90 days, lapsed;
-    and the CE hours the active ones count toward the requirement, in bands."""
-    latest = Credential.objects.filter(program=program, renewal__isnull=True)
+    and the CE hours the current ones count toward the requirement (kept on the credential,
+    recertification.tally), in bands. One query."""
     soon = today + timedelta(days=EXPIRING_DAYS)
-    counts = latest.aggregate(
+    required = program.ce_hours_required or Decimal(24)
+    edges = [required * i / 4 for i in range(5)]  # 0, 6, 12, 18, 24 for 24 required
+    current = Q(valid_until__gte=today)
+    bands = {
+        f"band{i}": Count("pk", filter=current & Q(ce_hours__gte=edges[i]) & Q(ce_hours__lt=edges[i + 1]))
+        for i in range(4)
+    }
+    counts = Credential.objects.filter(program=program, renewal__isnull=True).aggregate(
         active=Count("pk", filter=Q(valid_until__gt=soon)),
         expiring=Count("pk", filter=Q(valid_until__gte=today, valid_until__lte=soon)),
         lapsed=Count("pk", filter=Q(valid_until__lt=today)),
+        band4=Count("pk", filter=current & Q(ce_hours__gte=required)),
+        **bands,
     )
-    # Hours per holder, summed in one grouped join (recertification.selectors' rule: approved,
-    # dated within the period, not already counted for an earlier renewal).
-    hours = (
-        CEActivity.objects.filter(
-            program=program,
-            status=CEActivity.Status.APPROVED,
-            counted_for__isnull=True,
-            user__credentials__program=program,
-            user__credentials__renewal__isnull=True,
-            user__credentials__valid_until__gte=today,
-            date__gte=F("user__credentials__valid_from"),
-            date__lte=F("user__credentials__valid_until"),
-        )
-        .order_by()
-        .values("user__credentials")
-        .annotate(total=Sum("hours"))
-        .values_list("total", flat=True)
-    )
-    required = program.ce_hours_required or Decimal(24)
-    quarter = required / 4
-    edges = [quarter * i for i in range(4)] + [required]
     labels = [f"{_h(edges[i])}–{_h(edges[i + 1])} h" for i in range(4)] + [f"{_h(required)} h or more"]
-    holders = counts["active"] + counts["expiring"]
-    totals = list(hours)
-    bands = [0] * 5
-    for total in totals:
-        bands[min(4, sum(1 for edge in edges[1:] if total >= edge))] += 1
-    bands[0] += holders - len(totals)  # holders with no hours yet
     return CredentialFigures(
         active=counts["active"],
         expiring=counts["expiring"],
         lapsed=counts["lapsed"],
-        hours=[Bucket(label, n) for label, n in zip(labels, bands, strict=True)],
+        hours=[Bucket(label, counts[f"band{i}"]) for i, label in enumerate(labels)],
     )
 
 

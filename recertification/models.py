@@ -97,6 +97,12 @@ class Credential(CachedModel):
     )
     certificate = models.ForeignKey(Certificate, on_delete=models.SET_NULL, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The CE hours counting toward it (recertification.tally, decision 0023): kept as CE activities
+    # change, so that a dashboard of 50,000 holders does not sum 250,000 activities.
+    ce_hours = models.DecimalField(
+        "CE hours counted", max_digits=6, decimal_places=2, default=0, editable=False,
+        help_text="Approved hours dated in its period, not used for an earlier renewal.",
+    )  # fmt: skip
 
     class Meta:
         ordering = ["-valid_from"]

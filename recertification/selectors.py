@@ -2,10 +2,8 @@
 
 from collections.abc import Iterable
 from datetime import date
-from decimal import Decimal
 
-from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -18,6 +16,7 @@ from practicums.selectors import practicum_list_upcoming
 from programs.models import Program
 
 from .models import CEActivity, Credential, ExamInvitation
+from .tally import ce_hours_expression
 
 
 def credential_expiry_by_certificate(*, certificates: Iterable[Certificate]) -> dict[int, date]:
@@ -113,19 +112,4 @@ def credentials_with_ce_hours(credentials: QuerySet[Credential]) -> QuerySet[Cre
     in the same query: a list or an export of thousands of holders asks once, not once a row."""
     if "ce_hours_counted" in credentials.query.annotations:
         return credentials
-    hours = (
-        CEActivity.objects.filter(
-            user=OuterRef("user"),
-            program=OuterRef("program"),
-            status=CEActivity.Status.APPROVED,
-            date__gte=OuterRef("valid_from"),
-            date__lte=OuterRef("valid_until"),
-            counted_for__isnull=True,
-        )
-        .values("user")
-        .annotate(total=Sum("hours"))
-        .values("total")
-    )
-    return credentials.annotate(
-        ce_hours_counted=Coalesce(Subquery(hours), Value(Decimal(0)), output_field=DecimalField())
-    )
+    return credentials.annotate(ce_hours_counted=ce_hours_expression(CEActivity))

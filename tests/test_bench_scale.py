@@ -52,5 +52,16 @@ def test_generator_writes_what_it_says_within_every_constraint(transactional_db)
     assert (len(due), generated.due_people) == (40, 40)
     newcomer = User.objects.create_user(email="after-the-copy@example.org", full_name="After")
     assert newcomer.pk == max(User.objects.values_list("pk", flat=True))
+    # The enrollments' milestones, filled from the generated history (the program dashboard's funnel).
+    from programs.models import Enrollment
+
+    assert Enrollment.objects.filter(opened_at__isnull=False).count() == 500
+    assert Enrollment.objects.filter(certified_at__isnull=False).exists()
+    from recertification.models import Credential
+    from recertification.selectors import credentials_with_ce_hours
+
+    counted = credentials_with_ce_hours(Credential.objects.all()).values_list("ce_hours", "ce_hours_counted")
+    assert all(kept == computed for kept, computed in counted)
+    assert any(kept > 0 for kept, _ in counted)
     assert len(generated.sample_people) == 5
     assert set(generated.modules) == set(generated.sample_people)

@@ -23,6 +23,7 @@ from programs.models import Program
 from programs.services import email_render
 
 from ..models import CEActivity, Credential, Exam, ExamInvitation, InvitationEvent, ReminderSent
+from ..tally import credential_ce_refresh
 from .ce import (  # noqa: F401  (re-exported: callers import them from recertification.services)
     ce_activity_log,
     ce_activity_review,
@@ -329,6 +330,7 @@ def credential_recertify(
             date__lte=locked.valid_until,
             counted_for__isnull=True,
         ).update(counted_for=locked)
+        credential_ce_refresh(user_id=locked.user_id, program_id=program.pk)  # a bulk update: no signal
         renewal.certificate = certificate_issue(
             user=locked.user,
             program=program,
