@@ -4,14 +4,13 @@ event's date, the funnel by registration date (insight.funnel); all in the progr
 
 import statistics
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Q
+from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth, TruncWeek
 
 from certificates.models import EmailBatch
-from core.db import SubqueryCount
 from modules.models import Attempt, Module, Question
 from modules.results import QuestionStat, question_stats
 from practicums.models import Attendance, Practicum, Registration, Session
@@ -22,7 +21,7 @@ from .funnel import Step, certification_funnel, series_funnel
 from .period import Period
 
 FILL_SHOWN = 12  # upcoming events in the fill table
-HARDEST_SAMPLE = 1000  # the latest attempts the hardest questions are drawn from
+HARDEST_SAMPLE = 500  # the latest attempts the hardest questions are drawn from
 LOW_ATTENDANCE_POINTS = 20  # "unusually low": this many points under the period's median
 LOW_SHOWN = 10
 EXPIRING_DAYS = 90
@@ -64,10 +63,15 @@ class ModuleFigures:
 
 @dataclass
 class SessionFigures:
-    session: Session
-    expected: int  # confirmed places in its event
-    codes: int  # attendance codes entered
-    marked: int  # marked present by staff
+    session_id: int
+    title: str
+    starts_at: datetime
+    practicum_id: int
+    event: str  # its practicum's title
+    zone: str  # its practicum's time zone
+    expected: int = 0  # confirmed places in its event
+    codes: int = 0  # attendance codes entered
+    marked: int = 0  # marked present by staff
 
     @property
     def rate(self) -> float | None:
@@ -160,8 +164,8 @@ def upcoming_fill(program: Program, today: date) -> list[Fill]:
 
 
 def assessment_figures(program: Program, period: Period) -> tuple[list[ModuleFigures], list[QuestionStat]]:
-    """Per module, over the attempts finished in the period: people, attempts, people who
-    passed. The five hardest questions, from the period's latest attempts."""
+    """Per module, over the attempts started in the period (and finished): people, attempts,
+    people who passed. The five hardest questions, from the period's latest attempts."""
     modules = list(
         Module.objects.filter(program=program, is_published=True, assessment__isnull=False).order_by(
             "order", "pk"
@@ -169,8 +173,8 @@ def assessment_figures(program: Program, period: Period) -> tuple[list[ModuleFig
     )
     finished = Attempt.objects.filter(
         assessment_id__in=[m.assessment_id for m in modules],
-        submitted_at__gte=period.starts_at,
-        submitted_at__lt=period.ends_at,
+        started_at__gte=period.starts_at,
+        started_at__lt=period.ends_at,
     ).exclude(state=Attempt.State.IN_PROGRESS)
     totals = {
         row["assessment_id"]: row
@@ -196,7 +200,7 @@ def assessment_figures(program: Program, period: Period) -> tuple[list[ModuleFig
         .select_related("assessment__module")
         .prefetch_related("choices")
     )
-    latest = finished.order_by("-submitted_at").values_list("question_ids", "answers")[:HARDEST_SAMPLE]
+    latest = finished.order_by("-started_at").values_list("question_ids", "answers")[:HARDEST_SAMPLE]
     stats = question_stats(questions=questions, answered=latest)
     hardest = sorted((s for s in stats if s.asked), key=lambda s: (s.percent_right, -s.asked))[:5]
     return figures, hardest
@@ -205,32 +209,43 @@ def assessment_figures(program: Program, period: Period) -> tuple[list[ModuleFig
 def attendance_figures(program: Program, period: Period, now) -> AttendanceFigures:
     """The period's sessions that have started: confirmed places in their event, codes entered
     and staff marks; the ones unusually low (well under the period's median)."""
-    sessions = list(
-        Session.objects.filter(
-            practicum__program=program,
-            status=Session.Status.SCHEDULED,
-            starts_at__gte=period.starts_at,
-            starts_at__lt=min(period.ends_at, now),
-        )
-        .select_related("practicum")
-        .annotate(
-            codes=SubqueryCount(
-                Attendance.objects.filter(session=OuterRef("pk"), source=Attendance.Source.CODE)
-            ),
-            marked=SubqueryCount(
-                Attendance.objects.filter(session=OuterRef("pk"), source=Attendance.Source.STAFF)
-            ),
-            expected=SubqueryCount(
-                Registration.objects.filter(
-                    practicum=OuterRef("practicum_id"), status=Registration.Status.CONFIRMED
-                )
-            ),
-        )
-        .order_by("starts_at", "pk")
+    held = Session.objects.filter(
+        practicum__program=program,
+        status=Session.Status.SCHEDULED,
+        starts_at__gte=period.starts_at,
+        starts_at__lt=min(period.ends_at, now),
     )
+    # Rows as tuples and the counts grouped by session and by event: a year has thousands of
+    # sessions, too many for model instances and a correlated count each.
     figures = [
-        SessionFigures(session=s, expected=s.expected, codes=s.codes, marked=s.marked) for s in sessions
+        SessionFigures(*row)
+        for row in held.order_by("starts_at", "pk").values_list(
+            "pk", "title", "starts_at", "practicum_id", "practicum__title", "practicum__time_zone"
+        )
     ]
+    by_session = {f.session_id: f for f in figures}
+    for session_id, source, n in (
+        Attendance.objects.filter(session__in=held.values("pk"))
+        .order_by()
+        .values("session_id", "source")
+        .annotate(n=Count("pk"))
+        .values_list("session_id", "source", "n")
+    ):
+        if source == Attendance.Source.CODE:
+            by_session[session_id].codes = n
+        else:
+            by_session[session_id].marked += n
+    places = dict(
+        Registration.objects.filter(
+            practicum_id__in=held.values("practicum_id"), status=Registration.Status.CONFIRMED
+        )
+        .order_by()
+        .values("practicum_id")
+        .annotate(n=Count("pk"))
+        .values_list("practicum_id", "n")
+    )
+    for f in figures:
+        f.expected = places.get(f.practicum_id, 0)
     rates = [f.rate for f in figures if f.rate is not None]
     median = statistics.median(rates) if rates else None
     low = sorted(

@@ -269,8 +269,12 @@ class Session(CachedModel):
                 name="practicums_session_ends_after_start",
             )
         ]
-        # The calendar feeds: sessions from a month ago on, of years of events.
-        indexes = [models.Index(fields=["ends_at"], name="practicums_session_ends")]
+        # The calendar feeds: sessions from a month ago on, of years of events; the program
+        # dashboard: the sessions held in a period.
+        indexes = [
+            models.Index(fields=["ends_at"], name="practicums_session_ends"),
+            models.Index(fields=["starts_at"], name="practicums_session_starts"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.practicum.title}: {self.title}"
