@@ -134,7 +134,7 @@ def registrations_over_time(program: Program, period: Period) -> tuple[list[Buck
     if by == "week":
         day = period.first - timedelta(days=period.first.weekday())
         while day <= period.last:
-            buckets.append(Bucket(f"Week of {day:%b} {day.day}, {day.year}", counts.get(day, 0)))
+            buckets.append(Bucket(f"{day:%b} {day.day}, {day.year}", counts.get(day, 0)))
             day += timedelta(days=7)
     else:
         day = period.first.replace(day=1)
@@ -186,6 +186,7 @@ def assessment_figures(program: Program, period: Period) -> tuple[list[ModuleFig
             passed=Count("user_id", filter=Q(passed=True), distinct=True),
         )
     }
+    # The modules someone attempted in the period (a program keeps every school year's modules).
     figures = [
         ModuleFigures(
             module=m,
@@ -194,6 +195,7 @@ def assessment_figures(program: Program, period: Period) -> tuple[list[ModuleFig
             passed=totals.get(m.assessment_id, {}).get("passed", 0),
         )
         for m in modules
+        if m.assessment_id in totals
     ]
     questions = list(
         Question.objects.filter(assessment_id__in=[m.assessment_id for m in modules])

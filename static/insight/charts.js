@@ -9,6 +9,17 @@
     return value || fallback;
   }
 
+  // A long label on several lines (Chart.js draws an array as lines), so it is not cut off.
+  function lines(label) {
+    if (label.length <= 22) { return label; }
+    const out = [];
+    label.split(' ').forEach(function (word) {
+      const last = out.length - 1;
+      if (last >= 0 && (out[last] + ' ' + word).length <= 22) { out[last] += ' ' + word; } else { out.push(word); }
+    });
+    return out;
+  }
+
   function tableData(table) {
     const labels = [];
     const values = [];
@@ -16,7 +27,7 @@
       const head = row.querySelector('th');
       const cell = row.querySelector('td[data-value]');
       if (!head || !cell) { return; }
-      labels.push(head.textContent.trim().replace(/\s+/g, ' '));
+      labels.push(lines(head.textContent.trim().replace(/\s+/g, ' ')));
       values.push(parseFloat(cell.dataset.value) || 0);
     });
     return { labels: labels, values: values };
