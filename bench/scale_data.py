@@ -137,7 +137,7 @@ def generate(*, dsn: str, scale: float, check_foreign_keys: bool = False) -> Gen
     connection.autocommit = True
     from django.apps import apps
 
-    from programs.milestones import milestones_fill
+    from insight.fill import milestones_fill
     from recertification.tally import ce_hours_fill
 
     # What the services keep as things happen, from the history written (as the migrations do).

@@ -1,9 +1,5 @@
 from django.contrib import admin
 from django.db import models
-from django.urls import path, reverse
-from django.utils.html import format_html
-
-from accounts.decorators import staff_permission_required
 
 from .models import (
     ContactMessage,
@@ -88,22 +84,6 @@ class ProgramAdmin(admin.ModelAdmin):
         ),
         ("Funding-request letter", {"fields": ("funding_letter",), "classes": ("collapse",)}),
     )
-    change_form_template = "admin/programs/program/change_form.html"
-
-    def get_urls(self):
-        from insight.views import program_dashboard_view  # the dashboard reads every app
-
-        view = staff_permission_required("programs.view_program")(program_dashboard_view)
-        return [
-            path("<int:pk>/dashboard/", self.admin_site.admin_view(view), name="programs_program_dashboard"),
-            *super().get_urls(),
-        ]
-
-    @admin.display(description="at a glance")
-    def dashboard(self, obj: Program) -> str:
-        return format_html(
-            '<a href="{}">Dashboard</a>', reverse("admin:programs_program_dashboard", args=[obj.pk])
-        )
 
 
 class SeasonInline(admin.TabularInline):

@@ -3,18 +3,9 @@
 from django.db import migrations, models
 
 
-def fill(apps, schema_editor):
-    from programs.milestones import milestones_fill
-
-    milestones_fill(apps)
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('modules', '0006_completion_list_order_index'),
-        ('practicums', '0012_filter_order_indexes'),
-        ('recertification', '0006_ce_kind_list_order_index'),
         ('programs', '0003_filter_indexes'),
     ]
 
@@ -49,5 +40,4 @@ class Migration(migrations.Migration):
             name='practicum_attended_at',
             field=models.DateTimeField(blank=True, help_text='When every session of the practicum was attended.', null=True, verbose_name='practicum attended'),
         ),
-        migrations.RunPython(fill, migrations.RunPython.noop),
     ]

@@ -7,11 +7,12 @@ import pytest
 from django.apps import apps
 
 from accounts.tests.factories import UserFactory
+from insight.fill import milestones_fill
 from modules.services import attempt_start, attempt_submit, lesson_mark_done
 from modules.tests.factories import LessonFactory, ModuleFactory, add_question, enroll
 from practicums.services import attendance_record
 from practicums.tests.factories import PracticumFactory, make_session, register
-from programs.milestones import enrollment_milestone, milestones_fill
+from programs.milestones import enrollment_milestone
 from programs.models import Enrollment
 from recertification.models import ExamInvitation
 from recertification.services import exam_invitations_issue, exam_submit
