@@ -49,7 +49,7 @@ format: $(BIN)/.dev-installed
 test: export DJANGO_SETTINGS_MODULE = config.settings.test
 test: $(BIN)/.dev-installed lint
 	$(BIN)/mypy */services.py */services/*.py */selectors.py $(filter-out core/admin.py,$(wildcard core/*.py))
-	$(BIN)/bandit -q -r core outbox accounts config programs modules practicums signing certificates recertification -x "*/tests/*,*/migrations/*"
+	$(BIN)/bandit -q -r core outbox accounts config programs modules practicums signing certificates recertification insight -x "*/tests/*,*/migrations/*"
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
 

@@ -1,5 +1,6 @@
-"""The program dashboard's place in the admin: the programs' admin, with the dashboard's URL,
-a column linking to it and a link on each program's page. Here, not in programs/admin.py: the
+"""The program dashboard's place in the admin: the programs' admin, with the dashboard's and the
+nudge lists' URLs, a column linking to the dashboard and a link on each program's page; the
+nudge emails staff edit, and the log of nudges sent. Here, not in programs/admin.py: the
 dashboard reads every app, and programs may import none of them (docs/ARCHITECTURE.md)."""
 
 from django.contrib import admin
@@ -10,7 +11,9 @@ from accounts.decorators import staff_permission_required
 from programs.admin import ProgramAdmin
 from programs.models import Program
 
+from .models import Nudge, NudgeTemplate
 from .views import program_dashboard_view
+from .views_nudges import nudge_list_view
 
 admin.site.unregister(Program)
 
@@ -21,9 +24,18 @@ class ProgramWithDashboardAdmin(ProgramAdmin):
     change_form_template = "admin/programs/program/change_form.html"  # its "At a glance" link
 
     def get_urls(self):
-        view = staff_permission_required("programs.view_program")(program_dashboard_view)
+        may_view = staff_permission_required("programs.view_program")
         return [
-            path("<int:pk>/dashboard/", self.admin_site.admin_view(view), name="programs_program_dashboard"),
+            path(
+                "<int:pk>/dashboard/",
+                self.admin_site.admin_view(may_view(program_dashboard_view)),
+                name="programs_program_dashboard",
+            ),
+            path(
+                "<int:pk>/nudges/<str:reason>/",
+                self.admin_site.admin_view(may_view(nudge_list_view)),
+                name="programs_program_nudges",
+            ),
             *super().get_urls(),
         ]
 
@@ -32,3 +44,31 @@ class ProgramWithDashboardAdmin(ProgramAdmin):
         return format_html(
             '<a href="{}">Dashboard</a>', reverse("admin:programs_program_dashboard", args=[obj.pk])
         )
+
+
+@admin.register(NudgeTemplate)
+class NudgeTemplateAdmin(admin.ModelAdmin):
+    list_display = ("reason", "subject", "updated_at")
+    fields = ("reason", "subject", "body")
+    readonly_fields = ("reason",)
+
+    def has_add_permission(self, request) -> bool:
+        return False  # one per reason, made with the app
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Nudge)
+class NudgeAdmin(admin.ModelAdmin):
+    """Every nudge sent: who, why, when, by whom."""
+
+    list_display = ("sent_at", "user", "program", "reason", "detail", "sent_by")
+    list_filter = ("reason", "program")
+    search_fields = ("user__email", "user__full_name")
+    list_select_related = ("user", "program", "sent_by")
+    raw_id_fields = ("user", "sent_by")
+    readonly_fields = ("user", "program", "reason", "detail", "sent_at", "sent_by")
+
+    def has_add_permission(self, request) -> bool:
+        return False

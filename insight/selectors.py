@@ -18,6 +18,8 @@ from programs.models import Enrollment, Program
 from recertification.models import Credential
 
 from .funnel import Step, certification_funnel, series_funnel
+from .models import Reason
+from .nudges import FINDERS, paced
 from .period import Period
 
 FILL_SHOWN = 12  # upcoming events in the fill table
@@ -112,6 +114,8 @@ class Dashboard:
     attendance: AttendanceFigures
     credentials: CredentialFigures | None
     batches: list[EmailBatch]
+    on_pace: tuple[int, int] | None = None  # (on pace, behind) of the candidates with a practicum ahead
+    nudges: list[tuple[str, str, int]] = field(default_factory=list)  # (reason, label, people)
 
 
 def registrations_over_time(program: Program, period: Period) -> tuple[list[Bucket], str]:
@@ -319,4 +323,27 @@ def program_dashboard(program: Program, period: Period, *, now) -> Dashboard:
         attendance=attendance_figures(program, period, now),
         credentials=credential_figures(program, today) if program.is_certification else None,
         batches=list(EmailBatch.objects.order_by("-started_at")[:BATCHES_SHOWN]),
+        **nudge_counts(program, now),
     )
+
+
+def nudge_counts(program: Program, now) -> dict:
+    """How many are on each list of people who need a nudge (the lists that apply to the
+    program's kind), and how many candidates are on pace."""
+    if program.is_certification:
+        reasons = list(Reason)
+        candidates = paced(program, now)
+        behind = sum(1 for _, late in candidates if late)
+        on_pace = (len(candidates) - behind, behind)
+    else:
+        reasons = [Reason.NEVER_OPENED, Reason.MISSED_SESSION]
+        on_pace = None
+    counts = [
+        (
+            reason.value,
+            reason.label,
+            on_pace[1] if reason == Reason.BEHIND_PACE and on_pace else len(FINDERS[reason](program, now)),
+        )
+        for reason in reasons
+    ]
+    return {"on_pace": on_pace, "nudges": counts}

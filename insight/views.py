@@ -13,6 +13,7 @@ from core.csv_export import csv_response
 from core.numbers import hours_text
 from programs.models import Program
 
+from .nudges import SHOWN
 from .period import PeriodForm, period_for
 from .selectors import Dashboard, program_dashboard
 
@@ -132,5 +133,6 @@ def program_dashboard_view(request, pk: int):
         "form": form,
         "query": query.urlencode(),
         "hours_required": hours_text(program.ce_hours_required),
+        "nudge_shown": SHOWN,
     }
     return render(request, "admin/insight/dashboard.html", context)

@@ -1,0 +1,88 @@
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from core.models import NOT_SHOWN, CachedModel
+from programs.models import Program
+
+
+class Reason(models.TextChoices):
+    """Why a person needs a nudge (the dashboard's lists, insight.nudges)."""
+
+    BEHIND_PACE = "behind_pace", "Behind the recommended pace"
+    NEVER_OPENED = "never_opened", "Never opened a module"
+    MISSED_SESSION = "missed_session", "Missed a session of a set"
+    CE_SHORT = "ce_short", "Short of CE hours, expiring soon"
+
+
+# What a nudge's subject and text may say, filled in for each person.
+PLACEHOLDERS = {
+    "name": "the person's name",
+    "program": "the program's title",
+    "detail": "why they are on the list (e.g. “3 of 10 modules passed; 6 expected by now”)",
+    "link": "the page to go to next",
+}
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def validate_placeholders(text: str) -> None:
+    unknown = sorted({name for name in _PLACEHOLDER.findall(text) if name not in PLACEHOLDERS})
+    if unknown:
+        known = ", ".join(f"{{{name}}}" for name in PLACEHOLDERS)
+        raise ValidationError(
+            f"Unknown placeholder{'s' if len(unknown) > 1 else ''} {', '.join(f'{{{u}}}' for u in unknown)}: "
+            f"use {known}."
+        )
+
+
+def fill_placeholders(text: str, values: dict[str, str]) -> str:
+    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+
+
+class NudgeTemplate(CachedModel):
+    """The email staff send for one reason, editable in the admin."""
+
+    cache_scope = NOT_SHOWN
+
+    reason = models.CharField(max_length=20, choices=Reason.choices, unique=True)
+    subject = models.CharField(max_length=150, validators=[validate_placeholders])
+    body = models.TextField(
+        validators=[validate_placeholders],
+        help_text="Plain text. Placeholders: " + ", ".join(f"{{{k}}} ({v})" for k, v in PLACEHOLDERS.items()),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["reason"]
+        verbose_name = "nudge email"
+
+    def __str__(self) -> str:
+        return self.get_reason_display()
+
+
+class Nudge(CachedModel):
+    """One nudge sent to one person: the log staff read, and the rule that nobody is nudged
+    twice for the same reason within a week."""
+
+    cache_scope = NOT_SHOWN
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="nudges")
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="nudges")
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    detail = models.CharField(max_length=200, blank=True)
+    sent_at = models.DateTimeField()
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        indexes = [
+            models.Index(fields=["user", "reason", "-sent_at"], name="insight_nudge_user_reason"),
+            models.Index(fields=["-sent_at", "-id"], name="insight_nudge_sent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()}: {self.user} ({self.sent_at:%Y-%m-%d})"
