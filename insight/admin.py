@@ -8,10 +8,11 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from accounts.decorators import staff_permission_required
+from core.admin import LargeTableAdmin
 from programs.admin import ProgramAdmin
 from programs.models import Program
 
-from .models import Nudge, NudgeTemplate
+from .models import Nudge, NudgeTemplate, programs_visible_to
 from .views import program_dashboard_view
 from .views_nudges import nudge_list_view
 
@@ -22,6 +23,10 @@ admin.site.unregister(Program)
 class ProgramWithDashboardAdmin(ProgramAdmin):
     list_display = (*ProgramAdmin.list_display, "dashboard")
     change_form_template = "admin/programs/program/change_form.html"  # its "At a glance" link
+
+    def get_queryset(self, request):
+        """Program staff see their own programs; directors and superusers every one."""
+        return super().get_queryset(request) & programs_visible_to(request.user)
 
     def get_urls(self):
         may_view = staff_permission_required("programs.view_program")
@@ -60,7 +65,7 @@ class NudgeTemplateAdmin(admin.ModelAdmin):
 
 
 @admin.register(Nudge)
-class NudgeAdmin(admin.ModelAdmin):
+class NudgeAdmin(LargeTableAdmin, admin.ModelAdmin):
     """Every nudge sent: who, why, when, by whom."""
 
     list_display = ("sent_at", "user", "program", "reason", "detail", "sent_by")

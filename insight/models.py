@@ -79,6 +79,7 @@ class Nudge(CachedModel):
 
     class Meta:
         ordering = ["-sent_at", "-id"]
+        permissions = [("view_every_program", "Can see every program's dashboard and nudge lists")]
         indexes = [
             models.Index(fields=["user", "reason", "-sent_at"], name="insight_nudge_user_reason"),
             models.Index(fields=["-sent_at", "-id"], name="insight_nudge_sent"),
@@ -86,3 +87,11 @@ class Nudge(CachedModel):
 
     def __str__(self) -> str:
         return f"{self.get_reason_display()}: {self.user} ({self.sent_at:%Y-%m-%d})"
+
+
+def programs_visible_to(user):
+    """The programs whose dashboard and nudge lists this staff member sees: every one with the
+    permission (superusers, program directors), else those naming them as program staff."""
+    if user.has_perm("insight.view_every_program"):
+        return Program.objects.all()
+    return Program.objects.filter(staff=user)

@@ -13,6 +13,7 @@ from core.csv_export import csv_response
 from core.numbers import hours_text
 from programs.models import Program
 
+from .models import programs_visible_to
 from .nudges import SHOWN
 from .period import PeriodForm, period_for
 from .selectors import Dashboard, program_dashboard
@@ -112,7 +113,7 @@ TABLES = {
 
 
 def program_dashboard_view(request, pk: int):
-    program = get_object_or_404(Program, pk=pk)
+    program = get_object_or_404(programs_visible_to(request.user), pk=pk)
     form = PeriodForm(request.GET if "period" in request.GET else None)
     period = period_for(program, form)
     dashboard = program_dashboard(program, period, now=timezone.now())

@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts.selectors import staff_may
 from programs.models import Program
 
-from .models import NudgeTemplate, Reason
+from .models import NudgeTemplate, Reason, programs_visible_to
 from .nudges import AGAIN_AFTER, SHOWN, nudge_candidates
 from .services import nudge_message, nudge_templates_ensure, nudges_send
 
@@ -21,7 +21,7 @@ def _chosen(request) -> list[int]:
 
 
 def nudge_list_view(request, pk: int, reason: str):
-    program = get_object_or_404(Program, pk=pk)
+    program = get_object_or_404(programs_visible_to(request.user), pk=pk)
     if reason not in Reason.values:
         raise Http404("No such list.")
     now = timezone.now()

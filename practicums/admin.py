@@ -41,6 +41,21 @@ from .services import (
 roster = staff_permission_required("practicums.view_registration")
 
 
+class OwnEventsOnly:
+    """Instructors (staff who may not change practicums) see only the events they teach, and
+    their registrations, attendance and corrections: `event` is the path to the practicum."""
+
+    event = "practicum"
+
+    def get_queryset(self, request):
+        rows = super().get_queryset(request)  # type: ignore[misc]
+        if request.user.has_perm("practicums.change_practicum"):
+            return rows
+        return rows.filter(
+            **{f"{self.event}__instructors__user" if self.event else "instructors__user": request.user}
+        )
+
+
 @admin.register(TrackGroup)
 class TrackGroupAdmin(admin.ModelAdmin):
     list_display = ("name", "program", "season", "order")
@@ -100,7 +115,9 @@ class SessionInline(admin.TabularInline):
 
 
 @admin.register(Practicum)
-class PracticumAdmin(LargeTableAdmin, admin.ModelAdmin):
+class PracticumAdmin(OwnEventsOnly, LargeTableAdmin, admin.ModelAdmin):
+    event = ""
+
     form = PracticumForm
     formfield_overrides = HTTPS_URLS
     list_display = (
@@ -178,7 +195,7 @@ class PracticumAdmin(LargeTableAdmin, admin.ModelAdmin):
 
     def attendance_sheet(self, request, pk: int):
         """A printable sign-in sheet: one row per person, one column per session."""
-        practicum = get_object_or_404(Practicum, pk=pk)
+        practicum = get_object_or_404(self.get_queryset(request), pk=pk)
         context = {
             **self.admin_site.each_context(request),
             "practicum": practicum,
@@ -188,7 +205,7 @@ class PracticumAdmin(LargeTableAdmin, admin.ModelAdmin):
 
     def attendance_view(self, request, pk: int):
         """Who attended which session, with manual corrections (each needs a reason)."""
-        practicum = get_object_or_404(Practicum, pk=pk)
+        practicum = get_object_or_404(self.get_queryset(request), pk=pk)
         if request.method == "POST":
             if not request.user.has_perm("practicums.add_attendancecorrection"):
                 return HttpResponse(status=403)
@@ -245,7 +262,7 @@ class PracticumAdmin(LargeTableAdmin, admin.ModelAdmin):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(LargeTableAdmin, admin.ModelAdmin):
+class RegistrationAdmin(OwnEventsOnly, LargeTableAdmin, admin.ModelAdmin):
     list_display = ("user", "practicum", "status", "created_at", "offer_expires_at")
     list_filter = ("status", "practicum__program", chosen_only_filter("practicum", "practicum"))
     search_fields = ("user__email", "user__full_name", "practicum__title")
@@ -254,8 +271,10 @@ class RegistrationAdmin(LargeTableAdmin, admin.ModelAdmin):
 
 
 @admin.register(RegistrationMove)
-class RegistrationMoveAdmin(LargeTableAdmin, admin.ModelAdmin):
+class RegistrationMoveAdmin(OwnEventsOnly, LargeTableAdmin, admin.ModelAdmin):
     """The history of moves between practicums: who, from where, to where, by whom, why."""
+
+    event = "from_practicum"
 
     list_display = ("user", "from_practicum", "to_practicum", "moved_by", "moved_at", "reason")
     list_filter = ("from_practicum__program",)
@@ -270,8 +289,10 @@ class RegistrationMoveAdmin(LargeTableAdmin, admin.ModelAdmin):
 
 
 @admin.register(AttendanceCorrection)
-class AttendanceCorrectionAdmin(LargeTableAdmin, admin.ModelAdmin):
+class AttendanceCorrectionAdmin(OwnEventsOnly, LargeTableAdmin, admin.ModelAdmin):
     """Every manual attendance change: who, whose, which session, why."""
+
+    event = "session__practicum"
 
     list_display = ("attendee", "session", "action", "reason", "corrected_by", "corrected_at")
     list_filter = ("action", "session__practicum__program")
@@ -289,7 +310,8 @@ class AttendanceCorrectionAdmin(LargeTableAdmin, admin.ModelAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(LargeTableAdmin, admin.ModelAdmin):
+class AttendanceAdmin(OwnEventsOnly, LargeTableAdmin, admin.ModelAdmin):
+    event = "session__practicum"
     list_display = ("user", "session", "recorded_at", "source")
     list_filter = ("source", chosen_only_filter("session__practicum", "practicum"))
     search_fields = ("user__email", "user__full_name")
@@ -306,7 +328,7 @@ class AttendanceAdmin(LargeTableAdmin, admin.ModelAdmin):
 
 
 @admin.register(SetCompletion)
-class SetCompletionAdmin(LargeTableAdmin, admin.ModelAdmin):
+class SetCompletionAdmin(OwnEventsOnly, LargeTableAdmin, admin.ModelAdmin):
     list_display = ("user", "practicum", "completed_on", "completed_at")
     list_filter = ("practicum__program",)
     search_fields = ("user__email", "user__full_name")

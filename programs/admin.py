@@ -58,7 +58,6 @@ class ProgramAdmin(admin.ModelAdmin):
         "home_time_zone",
         "access_delay_business_days",
         "order",
-        "dashboard",
     )
     list_filter = ("kind", "status")
     list_editable = ("order",)
@@ -83,7 +82,9 @@ class ProgramAdmin(admin.ModelAdmin):
             },
         ),
         ("Funding-request letter", {"fields": ("funding_letter",), "classes": ("collapse",)}),
+        ("Program staff", {"fields": ("staff",)}),
     )
+    autocomplete_fields = ("staff",)
 
 
 class SeasonInline(admin.TabularInline):

@@ -64,6 +64,15 @@ class Program(CachedModel):
     )
     order = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
+    staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="staffed_programs",
+        limit_choices_to={"is_staff": True},
+        verbose_name="program staff",
+        help_text="Staff in the “Program staff” group see this program's dashboard and nudge lists "
+        "(and no other program's).",
+    )
 
     class Meta:
         ordering = ["order", "title"]

@@ -53,8 +53,37 @@ def test_admin_roster_pages_need_the_registration_permission(client):
     ]
     client.force_login(staff_member(totp=True))
     assert [client.get(url).status_code for url in urls] == [403, 403]
-    client.force_login(staff_member(totp=True, perms=("practicums.view_registration",)))
+    # Staff who run practicums (may change them) open every one's roster.
+    client.force_login(
+        staff_member(totp=True, perms=("practicums.view_registration", "practicums.change_practicum"))
+    )
     assert [client.get(url).status_code for url in urls] == [200, 200]
+
+
+@pytest.mark.django_db
+def test_an_instructor_sees_only_their_own_events_attendance_in_the_admin(client):
+    from practicums.models import Attendance
+    from practicums.tests.factories import register
+    from programs.tests.factories import InstructorFactory
+
+    instructor = staff_member(totp=True)
+    instructor.groups.add(Group.objects.get(name="Instructors"))
+    mine, theirs = PracticumFactory(title="My practicum"), PracticumFactory(title="Their practicum")
+    mine.instructors.add(InstructorFactory(user=instructor))
+    start = datetime.now(UTC) - timedelta(hours=3)
+    for practicum in (mine, theirs):
+        session = make_session(practicum, "Day 1", start, start + timedelta(hours=2))
+        person = UserFactory(full_name=f"Attendee of {practicum.title}")
+        register(person, practicum)
+        Attendance.objects.create(user=person, session=session, recorded_at=start)
+    client.force_login(instructor)
+    assert client.get(reverse("admin:practicums_practicum_attendance", args=[mine.pk])).status_code == 200
+    assert client.get(reverse("admin:practicums_practicum_attendance", args=[theirs.pk])).status_code == 404
+    assert client.get(reverse("admin:practicums_practicum_sheet", args=[theirs.pk])).status_code == 404
+    for name in ("practicum", "registration", "attendance"):
+        listed = client.get(reverse(f"admin:practicums_{name}_changelist")).content.decode()
+        assert "My practicum" in listed or "Attendee of My practicum" in listed, name
+        assert "Their practicum" not in listed, name
 
 
 @pytest.mark.django_db

@@ -44,6 +44,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-sent_at', '-id'],
+                'permissions': [('view_every_program', "Can see every program's dashboard and nudge lists")],
                 'indexes': [models.Index(fields=['user', 'reason', '-sent_at'], name='insight_nudge_user_reason'), models.Index(fields=['-sent_at', '-id'], name='insight_nudge_sent')],
             },
         ),

@@ -349,8 +349,12 @@ def test_a_period_that_cannot_be_read_says_so_and_shows_the_last_90_days(staff_c
 
 
 @pytest.mark.django_db
-def test_only_staff_with_the_program_permission_and_a_second_factor_open_it(client):
-    program = certification()
+def test_only_staff_with_a_second_factor_open_it_and_program_staff_only_their_programs(client):
+    from django.contrib.auth.models import Group
+
+    from programs.tests.factories import SeriesFactory
+
+    program, other = certification(), SeriesFactory()
     path = url(program)
     assert client.get(path).status_code == 302  # to log in
     client.force_login(UserFactory())
@@ -360,8 +364,28 @@ def test_only_staff_with_the_program_permission_and_a_second_factor_open_it(clie
     assert client.get(path)["Location"] == "/accounts/2fa/totp/activate/"  # a second factor first
     TOTP.activate(staff, generate_totp_secret())
     assert client.get(path).status_code == 403  # no permission
-    staff.user_permissions.add(Permission.objects.get(codename="view_program"))
+    staff.groups.add(Group.objects.get(name="Program staff"))
+    assert client.get(path).status_code == 404  # not this program's staff
+    program.staff.add(staff)
     assert client.get(path).status_code == 200
+    assert client.get(url(other)).status_code == 404
+    assert (
+        client.get(reverse("admin:programs_program_nudges", args=[other.pk, "never_opened"])).status_code
+        == 404
+    )
+    index = client.get(reverse("admin:index")).content.decode()
+    assert path in index
+    assert url(other) not in index
+    listed = client.get(reverse("admin:programs_program_changelist")).content.decode()
+    assert program.title in listed
+    assert other.title not in listed
+    director = StaffFactory(is_superuser=False)
+    TOTP.activate(director, generate_totp_secret())
+    director.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_program", "view_every_program"])
+    )
+    client.force_login(director)
+    assert client.get(url(other)).status_code == 200
     assert client.get(url(program).replace(f"/{program.pk}/", "/999999/")).status_code == 404
 
 

@@ -216,7 +216,9 @@ def test_staff_who_may_not_send_see_the_list_without_the_button(client, candidat
     program, _ = candidates
     viewer = StaffFactory(is_superuser=False)
     TOTP.activate(viewer, generate_totp_secret())
-    viewer.user_permissions.add(Permission.objects.get(codename="view_program"))
+    viewer.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_program", "view_every_program"])
+    )
     client.force_login(viewer)
     url = list_url(program, "never_opened")
     listed = page(client.get(url))
