@@ -19,7 +19,7 @@ from recertification.models import Credential
 
 from .funnel import Step, certification_funnel, series_funnel
 from .models import Reason
-from .nudges import FINDERS, paced
+from .nudges import FINDERS, SHOWN, paced
 from .period import Period
 
 FILL_SHOWN = 12  # upcoming events in the fill table
@@ -115,7 +115,7 @@ class Dashboard:
     credentials: CredentialFigures | None
     batches: list[EmailBatch]
     on_pace: tuple[int, int] | None = None  # (on pace, behind) of the candidates with a practicum ahead
-    nudges: list[tuple[str, str, int]] = field(default_factory=list)  # (reason, label, people)
+    nudges: list[tuple[str, str, int, bool]] = field(default_factory=list)  # (reason, label, people, more)
 
 
 def registrations_over_time(program: Program, period: Period) -> tuple[list[Bucket], str]:
@@ -338,12 +338,11 @@ def nudge_counts(program: Program, now) -> dict:
     else:
         reasons = [Reason.NEVER_OPENED, Reason.MISSED_SESSION]
         on_pace = None
-    counts = [
-        (
-            reason.value,
-            reason.label,
-            on_pace[1] if reason == Reason.BEHIND_PACE and on_pace else len(FINDERS[reason](program, now)),
-        )
-        for reason in reasons
-    ]
+    counts = []
+    for reason in reasons:
+        if reason == Reason.BEHIND_PACE and on_pace is not None:
+            counts.append((reason.value, reason.label, on_pace[1], False))
+        else:
+            people = len(FINDERS[reason](program, now))  # a list stops at SHOWN people
+            counts.append((reason.value, reason.label, people, people >= SHOWN))
     return {"on_pace": on_pace, "nudges": counts}

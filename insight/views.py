@@ -14,7 +14,6 @@ from core.numbers import hours_text
 from programs.models import Program
 
 from .models import programs_visible_to
-from .nudges import SHOWN
 from .period import PeriodForm, period_for
 from .selectors import Dashboard, program_dashboard
 
@@ -134,6 +133,5 @@ def program_dashboard_view(request, pk: int):
         "form": form,
         "query": query.urlencode(),
         "hours_required": hours_text(program.ce_hours_required),
-        "nudge_shown": SHOWN,
     }
     return render(request, "admin/insight/dashboard.html", context)
