@@ -27,6 +27,19 @@
           shown.removeAttribute('aria-readonly');
         });
       }
+      // A many-to-many autocomplete types into a search box inside the selection, which select2
+      // draws again after each choice: name it now and every time.
+      const field = document.querySelector('label[for="' + select.id + '"]');
+      if (field && select.multiple) {
+        const name = 'Search ' + field.textContent.replace(/:\s*$/, '').trim();
+        const nameSearch = function () {
+          select.parentElement.querySelectorAll('.select2-search__field:not([aria-label])').forEach(function (search) {
+            search.setAttribute('aria-label', name);
+          });
+        };
+        nameSearch();
+        new MutationObserver(nameSearch).observe(select.parentElement, { childList: true, subtree: true });
+      }
     });
   }
 

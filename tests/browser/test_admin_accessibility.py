@@ -27,6 +27,8 @@ from tests.browser.conftest import totp_now
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(900)]
 
 STANDARD_VIEWS = ("changelist", "add", "history", "delete", "change")
+# A custom admin URL's arguments other than the row's pk: a value each accepts.
+SAMPLE_ARGUMENTS = {"reason": "never_opened"}
 
 
 def seed_one_of_each():
@@ -131,6 +133,12 @@ def seed_one_of_each():
     )  # fmt: skip
     SigningKey.objects.create(kid="key-1", public_jwk={"kty": "OKP", "crv": "Ed25519", "x": "AA"})
     StatusList.objects.create()
+    from insight.models import Nudge
+    from insight.services import nudge_templates_ensure
+
+    nudge_templates_ensure()  # a data migration's, gone after a flush
+    Nudge.objects.create(user=learner, program=program, reason="never_opened", detail="Modules open", sent_at=now,
+                         sent_by=staff)  # fmt: skip
     return staff, secret
 
 
@@ -158,7 +166,8 @@ def admin_paths(user) -> tuple[list[str], list[str]]:
             if not isinstance(pattern, URLPattern) or not pattern.name or pattern.name in standard:
                 continue
             converters = pattern.pattern.converters
-            paths.append(reverse(f"admin:{pattern.name}", kwargs=dict.fromkeys(converters, obj.pk)))
+            kwargs = {name: SAMPLE_ARGUMENTS.get(name, obj.pk) for name in converters}
+            paths.append(reverse(f"admin:{pattern.name}", kwargs=kwargs))
     return paths, missing
 
 
