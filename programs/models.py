@@ -13,6 +13,9 @@ zone_choices = time_zone_choices  # the name the migrations know
 
 
 class Program(CachedModel):
+    # Shown on everyone's pages (the catalogue); its staff list on none but the admin's.
+    cache_scope = CATALOGUE
+
     class Kind(models.TextChoices):
         CERTIFICATION = "certification", "Certification program"
         SERIES = "series", "Professional-learning series"
