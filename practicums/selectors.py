@@ -15,7 +15,7 @@ from core.dates import local_date
 from core.db import SubqueryCount
 from programs.models import Instructor, Program
 
-from .models import Attendance, CalendarFeed, Practicum, Registration, Session, SetCompletion, TrackGroup
+from .models import Attendance, Practicum, Registration, Session, SetCompletion, TrackGroup
 
 
 def seats_taken() -> SubqueryCount:
@@ -232,17 +232,6 @@ def schedule_filtered(
     return qs
 
 
-def sessions_for_public_feed() -> QuerySet[Session]:
-    """Sessions of published practicums from a month ago on (cancelled ones too, so that
-    calendars that subscribed earlier learn of the cancellation)."""
-    since = timezone.now() - timedelta(days=31)
-    return (
-        Session.objects.filter(practicum__is_published=True, ends_at__gte=since)
-        .select_related("practicum")
-        .order_by("starts_at")
-    )
-
-
 @dataclass
 class SetProgress:
     """One confirmed registration's part of a person's record: the event, its scheduled
@@ -286,27 +275,6 @@ def set_progress_for_user(*, user: User, program_ids: list[int]) -> list[SetProg
         )
         for r in registrations
     ]
-
-
-def calendar_feed_for_user(*, user: User) -> CalendarFeed | None:
-    """The person's private calendar feed, or None until they ask for one."""
-    return CalendarFeed.objects.filter(user=user).first()
-
-
-def sessions_for_user_feed(*, token: str) -> tuple[CalendarFeed | None, QuerySet[Session]]:
-    feed = CalendarFeed.objects.select_related("user").filter(token=token).first() if token else None
-    if feed is None:
-        return None, Session.objects.none()
-    practicum_ids = Registration.objects.filter(user=feed.user, status=Registration.Status.CONFIRMED).values(
-        "practicum_id"
-    )
-    since = timezone.now() - timedelta(days=31)
-    sessions = (
-        Session.objects.filter(practicum_id__in=practicum_ids, ends_at__gte=since)
-        .select_related("practicum")
-        .order_by("starts_at")
-    )
-    return feed, sessions
 
 
 def attendance_closes_at(session: Session) -> datetime:

@@ -18,10 +18,10 @@ from programs.selectors import enrollment_get_for_user, program_get_published, p
 from programs.services import AlreadyEnrolled
 
 from .calendar import sessions_to_ics
+from .calendar_selectors import calendar_feed_for_user, sessions_for_user_feed
 from .forms import AttendanceForm, MoveForm, RegistrationForm, ScheduleFilterForm
 from .models import Practicum
 from .selectors import (
-    calendar_feed_for_user,
     move_targets,
     my_sessions,
     practicum_get_public,
@@ -32,7 +32,6 @@ from .selectors import (
     schedule_locations,
     schedule_months,
     series_tracks_for_user,
-    sessions_for_user_feed,
     track_groups_for_program,
 )
 from .services import (

@@ -44,6 +44,7 @@ from practicums.models import (
 )
 from practicums.tests.factories import PracticumFactory
 from programs.models import ContactMessage, Enrollment, GuideRequest, Instructor, RecordedWebinar
+from programs.tests.factories import ProgramFactory
 from recertification.models import CEActivity, Credential, Exam, ExamInvitation
 from recertification.services import credential_grant
 from signing.models import SigningCertificate
@@ -71,8 +72,7 @@ BIG_MODELS = {
     ExamInvitation: "one per candidate",
     Nudge: "one per person nudged, each week",
 }
-# Tables of a fixed size, whatever the data: one row per reason.
-FIXED_ROWS = {NudgeTemplate: len(Reason)}
+FIXED_ROWS = {NudgeTemplate: len(Reason)}  # tables of a fixed size whatever the data: a row per reason
 # Their changelists: no "(N total)" second count, no exact count of the unfiltered table.
 LARGE_CHANGELISTS = {
     *BIG_MODELS,
@@ -336,9 +336,7 @@ def test_a_listed_rows_checkbox_is_the_one_django_renders_and_selects_the_row(su
 
 
 @pytest.mark.django_db
-def test_the_practicum_month_filter_lists_every_month_from_first_to_last_without_reading_them_all(
-    superuser_client,
-):
+def test_the_practicum_month_filter_lists_every_month_without_reading_them_all(superuser_client):
     PracticumFactory(title="Winter", starts_on=date(2027, 1, 20), ends_on=date(2027, 1, 22))
     PracticumFactory(title="Spring", starts_on=date(2027, 3, 5), ends_on=date(2027, 3, 7))
     url = reverse("admin:practicums_practicum_changelist")
@@ -375,8 +373,6 @@ def test_the_person_list_filters_by_group_or_none_without_distinct(superuser_cli
 
 
 def test_the_credential_list_filters_by_expiry_counting_only_the_latest_period(superuser_client):
-    from programs.tests.factories import ProgramFactory
-
     today = timezone.localdate()
     program = ProgramFactory()
 

@@ -26,7 +26,7 @@ PENDING_FOR = 10 * 60  # seconds; a lost task frees the flag (and beat rebuilds 
 
 
 def public_feed_render() -> bytes:
-    from ..selectors import sessions_for_public_feed
+    from ..calendar_selectors import sessions_for_public_feed
 
     return sessions_to_ics(sessions_for_public_feed(), name=f"{settings.CREDO_SITE_NAME} practicums")
 
