@@ -135,12 +135,16 @@ def generate(*, dsn: str, scale: float, check_foreign_keys: bool = False) -> Gen
                 f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), (SELECT MAX(id) FROM \"{table}\"))"
             )
     connection.autocommit = True
-    from django.apps import apps
+    from django.db import connection as django_connection
+    from django.db.migrations.loader import MigrationLoader
 
     from insight.fill import milestones_fill
     from recertification.tally import ce_hours_fill
 
-    # What the services keep as things happen, from the history written (as the migrations do).
+    # What the services keep as things happen, from the history written, as the migrations do:
+    # with the migrations' models, whose plain updates renew no cached page (a person's pages,
+    # 250,000 of them, would each be written to the cache).
+    apps = MigrationLoader(django_connection).project_state().apps
     milestones_fill(apps)
     ce_hours_fill(apps)
     with connection.cursor() as cursor:
