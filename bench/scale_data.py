@@ -145,6 +145,8 @@ def generate(*, dsn: str, scale: float, check_foreign_keys: bool = False) -> Gen
     # with the migrations' models, whose plain updates renew no cached page (a person's pages,
     # 250,000 of them, would each be written to the cache).
     apps = MigrationLoader(django_connection).project_state().apps
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # the fill's correlated updates need the new rows' statistics
     milestones_fill(apps)
     ce_hours_fill(apps)
     with connection.cursor() as cursor:
