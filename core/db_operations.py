@@ -1,6 +1,6 @@
 """Migration operations for indexes on large tables that leave SQLite (`make run`, `make test`)
 as it was. A migration using them sets `atomic = False` (PostgreSQL builds an index
-concurrently only outside a transaction)."""
+concurrently only outside a transaction). And the staff groups data migrations create."""
 
 from django.contrib.postgres.operations import AddIndexConcurrently, RemoveIndexConcurrently
 from django.db import migrations
@@ -76,3 +76,20 @@ def partial_index(table: str, name: str, columns: str, where: str) -> migrations
         [f'CREATE INDEX CONCURRENTLY IF NOT EXISTS "{name}" ON "{table}" ({columns}) WHERE {where}'],
         [f'DROP INDEX CONCURRENTLY IF EXISTS "{name}"'],
     )
+
+
+def group_with_permissions(apps, name: str, permissions: list[tuple[str, str]]) -> None:
+    """A data migration's staff group (Instructors, Program staff) holding these (app label,
+    codename) permissions, created first where a fresh database has none yet."""
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    group, _ = apps.get_model("auth", "Group").objects.get_or_create(name=name)
+    Permission = apps.get_model("auth", "Permission")
+    for app_label, codename in permissions:
+        permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+        if permission:
+            group.permissions.add(permission)

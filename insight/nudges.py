@@ -85,6 +85,7 @@ def paced(program: Program, now: datetime) -> list[tuple[Candidate, bool]]:
         )
     )
     out = []
+    link = _link("dashboard")
     for user_id, name, email, starts_on, zone, opens, passed, year in rows:
         total = per_year.get(None, 0) + (
             per_year.get(year, 0) if year else sum(n for y, n in per_year.items() if y)
@@ -100,7 +101,7 @@ def paced(program: Program, now: datetime) -> list[tuple[Candidate, bool]]:
             continue
         when = f"{starts_on:%b %-d}"
         detail = f"{passed} of {total} modules passed, {int(pace.expected)} expected by now; practicum {when}"
-        out.append((Candidate(user_id, name, email, detail, _link("dashboard")), pace.behind))
+        out.append((Candidate(user_id, name, email, detail, link), pace.behind))
     return out
 
 
@@ -116,11 +117,9 @@ def never_opened(program: Program, now: datetime) -> list[Candidate]:
         .order_by("access_opens_at", "pk")
         .values_list("user_id", "user__full_name", "user__email", "access_opens_at")[:SHOWN]
     )
-    zone = program.zone
+    zone, link = program.zone, _link("dashboard")
     return [
-        Candidate(
-            uid, name, email, f"Modules open since {local_date(opens, zone):%b %-d, %Y}", _link("dashboard")
-        )
+        Candidate(uid, name, email, f"Modules open since {local_date(opens, zone):%b %-d, %Y}", link)
         for uid, name, email, opens in rows
     ]
 
@@ -154,8 +153,9 @@ def missed_session(program: Program, now: datetime) -> list[Candidate]:
             :SHOWN
         ]
     )
+    link = _link("dashboard")
     return [
-        Candidate(uid, name, email, f"{title}: {went} of {held} sessions so far", _link("dashboard"))
+        Candidate(uid, name, email, f"{title}: {went} of {held} sessions so far", link)
         for uid, name, email, title, went, held in rows
     ]
 
@@ -175,13 +175,14 @@ def ce_short(program: Program, now: datetime) -> list[Candidate]:
         .order_by("valid_until", "pk")
         .values_list("user_id", "user__full_name", "user__email", "ce_hours", "valid_until")[:SHOWN]
     )
+    link = _link("recertification:ce")
     return [
         Candidate(
             uid,
             name,
             email,
             f"{hours_text(hours)} of {hours_text(required)} CE hours; expires {until:%b %-d, %Y}",
-            _link("recertification:ce"),
+            link,
         )
         for uid, name, email, hours, until in rows
     ]

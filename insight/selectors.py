@@ -7,13 +7,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q
 from django.db.models.functions import TruncMonth, TruncWeek
 
 from certificates.models import EmailBatch
+from core.dates import local_date
+from core.db import SubqueryCount
 from modules.models import Attempt, Module, Question
 from modules.results import QuestionStat, question_stats
 from practicums.models import Attendance, Practicum, Registration, Session
+from practicums.selectors import seats_taken
 from programs.models import Enrollment, Program
 from recertification.models import Credential
 
@@ -159,8 +162,10 @@ def upcoming_fill(program: Program, today: date) -> list[Fill]:
             starts_on__gte=today,
         )
         .annotate(
-            taken=Count("registrations", filter=Q(registrations__status__in=Registration.SEAT_STATUSES)),
-            waitlist=Count("registrations", filter=Q(registrations__status=Registration.Status.WAITLISTED)),
+            taken=seats_taken(),
+            waitlist=SubqueryCount(
+                Registration.objects.filter(practicum=OuterRef("pk"), status=Registration.Status.WAITLISTED)
+            ),
         )
         .order_by("starts_on", "pk")[:FILL_SHOWN]
     )
@@ -303,8 +308,6 @@ def _h(hours: Decimal) -> str:
 
 
 def program_dashboard(program: Program, period: Period, *, now) -> Dashboard:
-    from core.dates import local_date
-
     today = local_date(now, program.zone)
     registrations, by = registrations_over_time(program, period)
     modules, hardest = assessment_figures(program, period)

@@ -12,19 +12,9 @@ PROGRAM_STAFF_PERMISSIONS = [
 def create_group(apps, schema_editor):
     """Program staff: the dashboard and nudge lists of the programs that name them (Program.staff),
     and the nudge emails; nothing of any other program."""
-    from django.contrib.auth.management import create_permissions
+    from core.db_operations import group_with_permissions
 
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    group, _ = Group.objects.get_or_create(name="Program staff")
-    for app_label, codename in PROGRAM_STAFF_PERMISSIONS:
-        permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
-        if permission:
-            group.permissions.add(permission)
+    group_with_permissions(apps, "Program staff", PROGRAM_STAFF_PERMISSIONS)
 
 
 class Migration(migrations.Migration):

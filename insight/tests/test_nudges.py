@@ -21,21 +21,16 @@ from programs.models import Enrollment
 from programs.tests.factories import SeriesFactory
 from recertification.models import Credential
 from recertification.tests.factories import certification
+from tests.staff_helpers import staff_member
 
-NOW = datetime(2027, 3, 15, 18, tzinfo=UTC)
+from .conftest import NOW
 
-
-@pytest.fixture(autouse=True)
-def now():
-    with time_machine.travel(NOW, tick=False):
-        yield NOW
+pytestmark = pytest.mark.usefixtures("at_now")
 
 
 @pytest.fixture
-def staff(now):
-    staff = StaffFactory()
-    TOTP.activate(staff, generate_totp_secret())
-    return staff
+def staff(at_now):
+    return staff_member(totp=True, superuser=True)
 
 
 @pytest.fixture

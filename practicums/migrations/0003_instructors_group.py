@@ -13,19 +13,9 @@ INSTRUCTOR_PERMISSIONS = [
 def create_group(apps, schema_editor):
     """Instructors are staff accounts in this group: they see their sessions' codes and rosters
     and may correct attendance (with a reason), nothing else."""
-    from django.contrib.auth.management import create_permissions
+    from core.db_operations import group_with_permissions
 
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    group, _ = Group.objects.get_or_create(name="Instructors")
-    for app_label, codename in INSTRUCTOR_PERMISSIONS:
-        permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
-        if permission:
-            group.permissions.add(permission)
+    group_with_permissions(apps, "Instructors", INSTRUCTOR_PERMISSIONS)
 
 
 class Migration(migrations.Migration):
