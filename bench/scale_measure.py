@@ -69,14 +69,14 @@ class Meter:
             "queries": len(queries), "seq_scans": self.seq_scans(queries),
         }  # fmt: skip
 
-    def timed(self, name: str, group: str, work: Callable[[], object]) -> None:
+    def timed(self, name: str, group: str, work: Callable[[], object], samples: int | None = None) -> None:
         work()
-        samples = []
-        for _ in range(self.samples):
+        samples_ms = []
+        for _ in range(samples or self.samples):
             start = time.perf_counter()
             work()
-            samples.append((time.perf_counter() - start) * 1000)
-        self.results[name] = {"group": group, "status": 200, "samples": samples, "seq_scans": []}  # fmt: skip
+            samples_ms.append((time.perf_counter() - start) * 1000)
+        self.results[name] = {"group": group, "status": 200, "samples": samples_ms, "seq_scans": []}  # fmt: skip
 
     def seq_scans(self, queries) -> list[list[str]]:
         """[table, rows, query] for each sequential scan over a large table in the plans."""
@@ -231,7 +231,6 @@ def admin_views(meter: Meter, client) -> None:
 
     from modules.models import Module
     from practicums.models import Practicum
-    from programs.models import Program
 
     busiest = Practicum.objects.filter(kind="practicum").order_by("pk").values_list("pk", flat=True).first()
     module = Module.objects.order_by("pk").values_list("pk", flat=True).first()
@@ -244,11 +243,32 @@ def admin_views(meter: Meter, client) -> None:
     )
     meter.page("admin practicum attendance", "admin", client,
                reverse("admin:practicums_practicum_attendance", args=[busiest]))  # fmt: skip
-    # The program dashboards (issue #20): the default 90 days and the school year, each program.
+    program_dashboards(meter, client)
+
+
+def program_dashboards(meter: Meter, client) -> None:
+    """Issue #20: each program's dashboard for the default 90 days and the school year, as the
+    page serves it (the figures the worker keeps, decision 0024), and the worker's computation
+    of them (timed as worker work, 3 samples: about a second each at full size); each program's
+    lists of people who need a nudge."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from insight.models import Reason
+    from insight.snapshots import dashboard_compute
+    from programs.models import Program
+
     for program in Program.objects.order_by("pk"):
+        for choice, label in (("90d", ""), ("year", " school year")):
+            meter.timed(f"worker: compute the {program.slug} dashboard{label}", "worker",
+                        lambda p=program, c=choice: dashboard_compute(p, c, now=timezone.now()), samples=3)  # fmt: skip
         url = reverse("admin:programs_program_dashboard", args=[program.pk])
         meter.page(f"admin dashboard {program.slug}", "admin", client, url)
         meter.page(f"admin dashboard {program.slug} school year", "admin", client, f"{url}?period=year")
+        reasons = list(Reason) if program.is_certification else [Reason.NEVER_OPENED, Reason.MISSED_SESSION]
+        for reason in reasons:
+            path = reverse("admin:programs_program_nudges", args=[program.pk, reason.value])
+            meter.page(f"admin nudges {program.slug} {reason.value}", "admin", client, path)
 
 
 def csv_exports(meter: Meter, client) -> None:

@@ -95,3 +95,24 @@ def programs_visible_to(user):
     if user.has_perm("insight.view_every_program"):
         return Program.objects.all()
     return Program.objects.filter(staff=user)
+
+
+class DashboardSnapshot(models.Model):
+    """A program's dashboard for one of the preset periods, as the worker last computed it
+    (insight.snapshots, decision 0024): the page reads it instead of recomputing a school year
+    of figures for every visit. The figures are pickled, as Django's database cache stores its
+    values: written and read only by this code."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+")
+    period = models.CharField(max_length=8)  # insight.period.PRESETS
+    computed_at = models.DateTimeField()
+    took_ms = models.PositiveIntegerField(default=0)
+    viewed_at = models.DateTimeField()  # kept fresh by the worker while people look at it
+    figures = models.BinaryField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["program", "period"], name="insight_snapshot_once")]
+        indexes = [models.Index(fields=["viewed_at"], name="insight_snapshot_viewed")]
+
+    def __str__(self) -> str:
+        return f"{self.program} ({self.period}, {self.computed_at:%Y-%m-%d %H:%M})"

@@ -10,24 +10,25 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, Max, OuterRef
+from django.db.models import Count, Max
 from django.urls import reverse
 
+from accounts.models import User
 from core.dates import local_date, start_of_day
-from core.db import SubqueryCount
 from core.numbers import hours_text
 from modules.models import Module
 from practicums.models import Attendance, Practicum, Registration, Session, SetCompletion
 from programs.models import Enrollment, Program
-from programs.selectors import pace_status
+from programs.selectors import Pace, pace_status
 from recertification.models import Credential
 
 from .models import Nudge, Reason
 
 AGAIN_AFTER = timedelta(days=7)
-SHOWN = 500  # people a list shows (its count says how many there are)
+SHOWN = 200  # people a list shows (the dashboard says how many there are)
 MISSED_WITHIN = timedelta(days=60)  # sets with a session ended this recently
 CE_WITHIN = timedelta(days=90)
+NEVER_OPENED_WITHIN = timedelta(days=365)  # modules opened this recently: older enrollments are not nudged
 
 
 @dataclass
@@ -50,70 +51,118 @@ def _link(name: str) -> str:
 
 def behind_pace(program: Program, now: datetime) -> list[Candidate]:
     """Candidates with a confirmed place in an upcoming practicum, behind the pace that finishes
-    their modules before it starts."""
-    return [candidate for candidate, behind in paced(program, now) if behind]
+    their modules before it starts: the first SHOWN by practicum date, then by name. The people's
+    names are read for those only (thousands are registered ahead at a large organisation)."""
+    found, rule = [], PaceRule(program, now)
+    for user_id, starts_on, zone, opens, passed, year in (
+        _upcoming(program, now).order_by("practicum__starts_on", "pk").values_list("user_id", *PACE_FIELDS)
+    ):
+        pace = rule(starts_on, zone, opens, passed, year)
+        if pace is not None and pace.behind:
+            detail = (
+                f"{passed} of {pace.total} modules passed, {int(pace.expected)} expected by now; "
+                f"practicum {starts_on:%b %-d}"
+            )
+            found.append((starts_on, user_id, detail))
+            if len(found) == SHOWN:
+                break
+    people = _names({user_id for _, user_id, _ in found})
+    link = _link("dashboard")
+    found.sort(key=lambda row: (row[0], people[row[1]][0]))
+    return [Candidate(user_id, *people[user_id], detail, link) for _, user_id, detail in found]
 
 
-def paced(program: Program, now: datetime) -> list[tuple[Candidate, bool]]:
-    """Every candidate with a confirmed place in an upcoming practicum (whose modules are open),
-    and whether they are behind the pace."""
-    today = local_date(now, program.zone)
-    per_year = dict(
+def _names(user_ids: set[int]) -> dict[int, tuple[str, str]]:
+    return {
+        pk: (name, email)
+        for pk, name, email in User.objects.filter(pk__in=user_ids).values_list("pk", "full_name", "email")
+    }
+
+
+# What a candidate's pace depends on: people who share these share a pace.
+PACE_FIELDS = (
+    "practicum__starts_on",
+    "practicum__time_zone",
+    "enrollment__access_opens_at",
+    "enrollment__modules_passed",
+    "enrollment__school_year_id",
+)
+
+
+def _upcoming(program: Program, now: datetime):
+    return Registration.objects.filter(
+        practicum__program=program,
+        practicum__kind=Practicum.Kind.PRACTICUM,
+        practicum__starts_on__gt=local_date(now, program.zone),
+        status=Registration.Status.CONFIRMED,
+    ).order_by("practicum__starts_on", "user__full_name", "pk")
+
+
+def _modules_per_year(program: Program) -> dict[int | None, int]:
+    return dict(
         Module.objects.filter(program=program, is_published=True)
         .order_by()
         .values("school_year_id")
         .annotate(n=Count("pk"))
         .values_list("school_year_id", "n")
     )
-    rows = (
-        Registration.objects.filter(
-            practicum__program=program,
-            practicum__kind=Practicum.Kind.PRACTICUM,
-            practicum__starts_on__gt=today,
-            status=Registration.Status.CONFIRMED,
-        )
-        .order_by("practicum__starts_on", "user__full_name")
-        .values_list(
-            "user_id",
-            "user__full_name",
-            "user__email",
-            "practicum__starts_on",
-            "practicum__time_zone",
-            "enrollment__access_opens_at",
-            "enrollment__modules_passed",
-            "enrollment__school_year_id",
-        )
+
+
+class PaceRule:
+    """The pace rule (programs.selectors.pace_status) for one program at one moment, each
+    combination of PACE_FIELDS worked out once: people who share them share a pace."""
+
+    def __init__(self, program: Program, now: datetime) -> None:
+        self.now = now
+        self.per_year = _modules_per_year(program)
+        self.known: dict[tuple, Pace | None] = {}
+
+    def __call__(self, starts_on, zone: str, opens: datetime, passed: int, year: int | None) -> Pace | None:
+        key = (starts_on, zone, opens, passed, year)
+        if key not in self.known:
+            total = self.per_year.get(None, 0) + (
+                self.per_year.get(year, 0) if year else sum(n for y, n in self.per_year.items() if y)
+            )
+            self.known[key] = pace_status(
+                access_opens_at=opens,
+                practicum_starts_at=start_of_day(starts_on, ZoneInfo(zone)),
+                modules_total=total,
+                modules_passed=passed,
+                now=self.now,
+            )
+        return self.known[key]
+
+
+def pace_counts(program: Program, now: datetime) -> tuple[int, int]:
+    """(on pace, behind) among the candidates with a confirmed place in an upcoming practicum
+    (whose modules are open): one grouped query, each group's pace worked out once."""
+    on_pace = behind = 0
+    rule = PaceRule(program, now)
+    groups = _upcoming(program, now).order_by().values(*PACE_FIELDS).annotate(n=Count("pk"))
+    for row in groups.values_list(*PACE_FIELDS, "n"):
+        pace = rule(*row[:5])
+        if pace is not None:
+            if pace.behind:
+                behind += row[5]
+            else:
+                on_pace += row[5]
+    return on_pace, behind
+
+
+def _never_opened(program: Program, now: datetime):
+    return Enrollment.objects.filter(
+        program=program,
+        status=Enrollment.Status.ACTIVE,
+        access_opens_at__lte=now,
+        access_opens_at__gt=now - NEVER_OPENED_WITHIN,
+        opened_at__isnull=True,
     )
-    out = []
-    link = _link("dashboard")
-    for user_id, name, email, starts_on, zone, opens, passed, year in rows:
-        total = per_year.get(None, 0) + (
-            per_year.get(year, 0) if year else sum(n for y, n in per_year.items() if y)
-        )
-        pace = pace_status(
-            access_opens_at=opens,
-            practicum_starts_at=start_of_day(starts_on, ZoneInfo(zone)),
-            modules_total=total,
-            modules_passed=passed,
-            now=now,
-        )
-        if pace is None:
-            continue
-        when = f"{starts_on:%b %-d}"
-        detail = f"{passed} of {total} modules passed, {int(pace.expected)} expected by now; practicum {when}"
-        out.append((Candidate(user_id, name, email, detail, link), pace.behind))
-    return out
 
 
 def never_opened(program: Program, now: datetime) -> list[Candidate]:
-    """Enrolled, modules open, not one lesson done or assessment started."""
+    """Enrolled, modules open in the last year, not one lesson done or assessment started."""
     rows = (
-        Enrollment.objects.filter(
-            program=program,
-            status=Enrollment.Status.ACTIVE,
-            access_opens_at__lte=now,
-            opened_at__isnull=True,
-        )
+        _never_opened(program, now)
         .order_by("access_opens_at", "pk")
         .values_list("user_id", "user__full_name", "user__email", "access_opens_at")[:SHOWN]
     )
@@ -124,54 +173,87 @@ def never_opened(program: Program, now: datetime) -> list[Candidate]:
     ]
 
 
+def _missed(program: Program, now: datetime) -> list[tuple[int, int, int, int]]:
+    """(person, event, sessions attended, sessions ended) of the people confirmed in a practicum
+    or set with a session ended in the last 60 days who attended at least one of its ended
+    sessions, missed at least one and are not complete; by event date. Grouped counts over the
+    recent events only, joined here."""
+    recent = list(
+        Practicum.objects.filter(
+            program=program,
+            kind__in=[Practicum.Kind.PRACTICUM, Practicum.Kind.LIVE_SET],
+            sessions__status=Session.Status.SCHEDULED,
+            sessions__ends_at__gt=now - MISSED_WITHIN,
+            sessions__ends_at__lte=now,
+        )
+        .order_by("starts_on", "pk")
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+    ended = dict(
+        Session.objects.filter(practicum_id__in=recent, status=Session.Status.SCHEDULED, ends_at__lte=now)
+        .order_by()
+        .values("practicum_id")
+        .annotate(n=Count("pk"))
+        .values_list("practicum_id", "n")
+    )
+    attended = {
+        (user_id, practicum_id): n
+        for user_id, practicum_id, n in Attendance.objects.filter(
+            session__practicum_id__in=recent, session__ends_at__lte=now
+        )
+        .order_by()
+        .values("user_id", "session__practicum_id")
+        .annotate(n=Count("pk"))
+        .values_list("user_id", "session__practicum_id", "n")
+    }
+    complete = set(
+        SetCompletion.objects.filter(practicum_id__in=recent).values_list("user_id", "practicum_id")
+    )
+    place = {pk: i for i, pk in enumerate(recent)}
+    out = []
+    for user_id, practicum_id in Registration.objects.filter(
+        practicum_id__in=recent, status=Registration.Status.CONFIRMED
+    ).values_list("user_id", "practicum_id"):
+        went, held = attended.get((user_id, practicum_id), 0), ended.get(practicum_id, 0)
+        if 1 <= went < held and (user_id, practicum_id) not in complete:
+            out.append((user_id, practicum_id, went, held))
+    out.sort(key=lambda row: (place[row[1]], row[0]))
+    return out
+
+
 def missed_session(program: Program, now: datetime) -> list[Candidate]:
     """Confirmed in a practicum or set with a session ended in the last 60 days: attended at
     least one of its ended sessions, missed at least one, and not complete."""
-    recent = Session.objects.filter(
-        practicum__program=program,
-        status=Session.Status.SCHEDULED,
-        ends_at__gt=now - MISSED_WITHIN,
-        ends_at__lte=now,
-    ).values("practicum_id")
-    ended = Session.objects.filter(
-        practicum=OuterRef("practicum_id"), status=Session.Status.SCHEDULED, ends_at__lte=now
-    )
-    attended = Attendance.objects.filter(
-        user=OuterRef("user_id"), session__practicum=OuterRef("practicum_id"), session__ends_at__lte=now
-    )
-    complete = SetCompletion.objects.filter(user=OuterRef("user_id"), practicum=OuterRef("practicum_id"))
-    rows = (
-        Registration.objects.filter(
-            practicum_id__in=recent,
-            practicum__kind__in=[Practicum.Kind.PRACTICUM, Practicum.Kind.LIVE_SET],
-            status=Registration.Status.CONFIRMED,
-        )
-        .annotate(ended=SubqueryCount(ended), attended=SubqueryCount(attended), complete=Exists(complete))
-        .filter(attended__gte=1, attended__lt=F("ended"), complete=False)
-        .order_by("practicum__starts_on", "user__full_name")
-        .values_list("user_id", "user__full_name", "user__email", "practicum__title", "attended", "ended")[
-            :SHOWN
-        ]
-    )
+    rows = _missed(program, now)[:SHOWN]
+    people = _names({r[0] for r in rows})
+    titles = dict(Practicum.objects.filter(pk__in={r[1] for r in rows}).values_list("pk", "title"))
     link = _link("dashboard")
+    # By event date (the rows' order), then name.
+    order = {pid: i for i, pid in enumerate(dict.fromkeys(r[1] for r in rows))}
+    rows.sort(key=lambda r: (order[r[1]], people[r[0]][0]))
     return [
-        Candidate(uid, name, email, f"{title}: {went} of {held} sessions so far", link)
-        for uid, name, email, title, went, held in rows
+        Candidate(uid, *people[uid], f"{titles[pid]}: {went} of {held} sessions so far", link)
+        for uid, pid, went, held in rows
     ]
+
+
+def _ce_short(program: Program, now: datetime):
+    today = local_date(now, program.zone)
+    return Credential.objects.filter(
+        program=program,
+        renewal__isnull=True,
+        valid_until__gte=today,
+        valid_until__lte=today + CE_WITHIN,
+        ce_hours__lt=program.ce_hours_required,
+    )
 
 
 def ce_short(program: Program, now: datetime) -> list[Candidate]:
     """Holders whose credential (not renewed) expires within 90 days, short of the hours."""
-    today = local_date(now, program.zone)
     required = program.ce_hours_required
     rows = (
-        Credential.objects.filter(
-            program=program,
-            renewal__isnull=True,
-            valid_until__gte=today,
-            valid_until__lte=today + CE_WITHIN,
-            ce_hours__lt=required,
-        )
+        _ce_short(program, now)
         .order_by("valid_until", "pk")
         .values_list("user_id", "user__full_name", "user__email", "ce_hours", "valid_until")[:SHOWN]
     )
@@ -194,6 +276,18 @@ FINDERS = {
     Reason.MISSED_SESSION: missed_session,
     Reason.CE_SHORT: ce_short,
 }
+
+
+def list_sizes(program: Program, now: datetime) -> dict[Reason, int]:
+    """How many people are on each list that applies to the program (behind pace: see
+    pace_counts), each counted in the database, none listed."""
+    sizes = {
+        Reason.NEVER_OPENED: _never_opened(program, now).count(),
+        Reason.MISSED_SESSION: len(_missed(program, now)),
+    }
+    if program.is_certification:
+        sizes[Reason.CE_SHORT] = _ce_short(program, now).count()
+    return sizes
 
 
 def nudge_candidates(program: Program, reason: str, now: datetime) -> list[Candidate]:

@@ -12,6 +12,7 @@ from core.dates import local_date, start_of_day
 from programs.models import Program, SchoolYear
 
 LONGEST = timedelta(days=366 * 5)
+PRESETS = ("month", "90d", "year")  # the periods the worker keeps computed (insight.snapshots)
 
 
 @dataclass(frozen=True)
@@ -75,11 +76,20 @@ class PeriodForm(forms.Form):
         return data
 
 
+def chosen(form: PeriodForm) -> str:
+    """The period the form asks for (a preset or "range"); the last 90 days when nothing valid."""
+    return (form.cleaned_data.get("period") or "90d") if form.is_valid() else "90d"
+
+
+def preset_period(program: Program, choice: str, *, now: datetime) -> Period:
+    return period_for(program, PeriodForm({"period": choice}), now=now)
+
+
 def period_for(program: Program, form: PeriodForm, *, now: datetime | None = None) -> Period:
     """The period the form asks for; the last 90 days when it asks for nothing valid."""
     zone = program.zone
     today = local_date(now or timezone.now(), zone)
-    choice = form.cleaned_data.get("period") if form.is_valid() else "90d"
+    choice = chosen(form)
     if choice == "month":
         return Period(today.replace(day=1), today, zone, f"this month ({today:%B %Y})")
     if choice == "year":

@@ -22,7 +22,7 @@ from recertification.models import Credential
 
 from .funnel import Step, certification_funnel, series_funnel
 from .models import Reason
-from .nudges import FINDERS, SHOWN, paced
+from .nudges import list_sizes, pace_counts
 from .period import Period
 
 FILL_SHOWN = 12  # upcoming events in the fill table
@@ -118,7 +118,8 @@ class Dashboard:
     credentials: CredentialFigures | None
     batches: list[EmailBatch]
     on_pace: tuple[int, int] | None = None  # (on pace, behind) of the candidates with a practicum ahead
-    nudges: list[tuple[str, str, int, bool]] = field(default_factory=list)  # (reason, label, people, more)
+    nudges: list[tuple[str, str, int]] = field(default_factory=list)  # (reason, label, people)
+    computed_at: datetime | None = None  # when these figures were computed (insight.snapshots)
 
 
 def registrations_over_time(program: Program, period: Period) -> tuple[list[Bucket], str]:
@@ -326,6 +327,7 @@ def program_dashboard(program: Program, period: Period, *, now) -> Dashboard:
         attendance=attendance_figures(program, period, now),
         credentials=credential_figures(program, today) if program.is_certification else None,
         batches=list(EmailBatch.objects.order_by("-started_at")[:BATCHES_SHOWN]),
+        computed_at=now,
         **nudge_counts(program, now),
     )
 
@@ -333,19 +335,10 @@ def program_dashboard(program: Program, period: Period, *, now) -> Dashboard:
 def nudge_counts(program: Program, now) -> dict:
     """How many are on each list of people who need a nudge (the lists that apply to the
     program's kind), and how many candidates are on pace."""
+    sizes = list_sizes(program, now)
+    on_pace = None
     if program.is_certification:
-        reasons = list(Reason)
-        candidates = paced(program, now)
-        behind = sum(1 for _, late in candidates if late)
-        on_pace = (len(candidates) - behind, behind)
-    else:
-        reasons = [Reason.NEVER_OPENED, Reason.MISSED_SESSION]
-        on_pace = None
-    counts = []
-    for reason in reasons:
-        if reason == Reason.BEHIND_PACE and on_pace is not None:
-            counts.append((reason.value, reason.label, on_pace[1], False))
-        else:
-            people = len(FINDERS[reason](program, now))  # a list stops at SHOWN people
-            counts.append((reason.value, reason.label, people, people >= SHOWN))
+        on_pace = pace_counts(program, now)
+        sizes[Reason.BEHIND_PACE] = on_pace[1]
+    counts = [(reason.value, reason.label, sizes[reason]) for reason in Reason if reason in sizes]
     return {"on_pace": on_pace, "nudges": counts}

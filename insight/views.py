@@ -14,8 +14,9 @@ from core.numbers import hours_text
 from programs.models import Program
 
 from .models import programs_visible_to
-from .period import PeriodForm, period_for
+from .period import PRESETS, PeriodForm, chosen, period_for
 from .selectors import Dashboard, program_dashboard
+from .snapshots import dashboard_compute, dashboard_read
 
 
 def _number(value: float | None, digits: int = 1) -> str:
@@ -114,8 +115,13 @@ TABLES = {
 def program_dashboard_view(request, pk: int):
     program = get_object_or_404(programs_visible_to(request.user), pk=pk)
     form = PeriodForm(request.GET if "period" in request.GET else None)
-    period = period_for(program, form)
-    dashboard = program_dashboard(program, period, now=timezone.now())
+    choice, now = chosen(form), timezone.now()
+    if choice in PRESETS:  # kept by the worker (insight.snapshots); computed here when stale
+        dashboard = None if "fresh" in request.GET else dashboard_read(program, choice, now=now)
+        dashboard = dashboard or dashboard_compute(program, choice, now=now)
+    else:
+        dashboard = program_dashboard(program, period_for(program, form, now=now), now=now)
+    period = dashboard.period
     table = request.GET.get("csv")
     if table is not None:
         if table not in TABLES:
@@ -124,6 +130,7 @@ def program_dashboard_view(request, pk: int):
         return csv_response(filename=name, rows=TABLES[table](dashboard))
     query = request.GET.copy()
     query.pop("csv", None)
+    query.pop("fresh", None)
     context = {
         **admin.site.each_context(request),
         "opts": Program._meta,
@@ -132,6 +139,7 @@ def program_dashboard_view(request, pk: int):
         "dashboard": dashboard,
         "form": form,
         "query": query.urlencode(),
+        "preset": choice in PRESETS,
         "hours_required": hours_text(program.ce_hours_required),
     }
     return render(request, "admin/insight/dashboard.html", context)

@@ -258,6 +258,11 @@ class Enrollment(CachedModel):
             models.Index(fields=["program", "-registered_at"], name="programs_enr_prog_registered"),
             models.Index(fields=["status", "-registered_at"], name="programs_enr_status_registered"),
             models.Index(fields=["source", "-registered_at"], name="programs_enr_source_registered"),
+            models.Index(
+                fields=["program", "access_opens_at"],
+                name="programs_enr_never_opened",
+                condition=models.Q(opened_at__isnull=True, status="active"),
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

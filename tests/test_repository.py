@@ -110,3 +110,14 @@ def test_no_tracked_python_file_is_longer_than_400_lines():
             if lines > MAX_LINES:
                 long[name] = lines
     assert long == {}
+
+
+def test_make_test_collects_every_apps_tests():
+    """`make test` runs pytest's testpaths: an app whose tests are missing from it is never
+    tested (the insight, badges and signing tests were not, until this test)."""
+    import tomllib
+
+    options = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["pytest"]["ini_options"]
+    testpaths = set(options["testpaths"])
+    with_tests = {path.parent.name for path in ROOT.glob("*/tests/__init__.py")} | {"tests"}
+    assert with_tests - testpaths == set()

@@ -38,6 +38,9 @@ BEAT_SCHEDULE: dict = {
         "task": "practicums.publish_public_feed",
         "schedule": crontab(hour=3, minute=10),
     },
+    # The program dashboards staff opened this week, recomputed for the preset periods
+    # (insight.snapshots, decision 0024); the page says when its figures were computed.
+    "refresh-program-dashboards": {"task": "insight.refresh_dashboards", "schedule": 10 * 60},
     "close-overdue-exam-attempts": {
         "task": "recertification.close_overdue_exam_attempts",
         "schedule": 5 * 60,

@@ -75,6 +75,7 @@ def candidates():
         "on pace": person(program, "Otto Onpace", opened_at=NOW - timedelta(days=29), modules_passed=6),
         "never": person(program, "Nell Never"),
         "not yet": person(program, "Nia Notyet", opens_days_ago=-3),  # modules open in three days
+        "long ago": person(program, "Lou Longago", opens_days_ago=400),  # open for over a year: not nudged
     }
     for key in ("behind", "on pace"):
         register(people[key].user, practicum)
@@ -94,6 +95,7 @@ def test_each_list_names_who_needs_the_nudge_and_why(staff_client, candidates):
     assert "Nell Never" in never
     assert "Modules open since Feb 13, 2027" in never
     assert "Nia Notyet" not in never  # not open yet
+    assert "Lou Longago" not in never
     assert "Bea Behind" not in never
 
     dashboard = page(staff_client.get(reverse("admin:programs_program_dashboard", args=[program.pk])))
