@@ -207,12 +207,14 @@ def assessment_figures(program: Program, period: Period) -> tuple[list[ModuleFig
         for m in modules
         if m.assessment_id in totals
     ]
+    latest = list(finished.order_by("-started_at").values_list("question_ids", "answers")[:HARDEST_SAMPLE])
+    # Only the questions those attempts asked (a program keeps every school year's banks).
+    asked = {qid for question_ids, _ in latest for qid in question_ids}
     questions = list(
-        Question.objects.filter(assessment_id__in=[m.assessment_id for m in modules])
+        Question.objects.filter(pk__in=asked, assessment_id__in=[m.assessment_id for m in modules])
         .select_related("assessment__module")
         .prefetch_related("choices")
     )
-    latest = finished.order_by("-started_at").values_list("question_ids", "answers")[:HARDEST_SAMPLE]
     stats = question_stats(questions=questions, answered=latest)
     hardest = sorted((s for s in stats if s.asked), key=lambda s: (s.percent_right, -s.asked))[:5]
     return figures, hardest

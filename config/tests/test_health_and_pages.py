@@ -56,4 +56,4 @@ def test_seed_demo_is_idempotent():
         "admin@credo.example",
         "instructor@credo.example",
     }
-    assert User.objects.filter(is_staff=False).count() == 2
+    assert User.objects.filter(is_staff=False).count() == 2 + 30  # the candidate, the teacher, the cohort

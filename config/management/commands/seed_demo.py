@@ -3,6 +3,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts import demo as accounts_demo
+from insight import demo as insight_demo
 from modules import demo as modules_demo
 from modules.services import module_complete
 from practicums import demo as practicums_demo
@@ -45,6 +46,7 @@ class Command(BaseCommand):
             introduction = series.modules.filter(title="Introduction").first()
             if introduction is not None:
                 module_complete(user=teacher, module=introduction)
+            cohort = insight_demo.seed_cohort(certification, today)
         for user, created in people:
             state = "created" if created else "exists"
             role = "staff admin" if user.is_staff else "participant"
@@ -52,6 +54,11 @@ class Command(BaseCommand):
         self.stdout.write(
             f"  instructor   {instructor_user.email:28} (staff, Instructors group: /instructor/)"
         )
+        if cohort:
+            self.stdout.write(
+                f"  learners     {insight_demo.email_of(1)} … {insight_demo.email_of(cohort)}"
+                " (created: the program dashboard's cohort)"
+            )
         self.stdout.write(f"  password for all demo accounts: {accounts_demo.DEMO_PASSWORD}")
         self.stdout.write("  staff are asked to set up an authenticator app (TOTP) before the admin opens.")
         for program, created in ((certification, cert_created), (series, series_created)):
