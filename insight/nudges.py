@@ -278,6 +278,13 @@ FINDERS = {
 }
 
 
+def reasons_for(program: Program) -> list[Reason]:
+    """The lists that apply to the program's kind (a series has no pace or credentials)."""
+    if program.is_certification:
+        return list(Reason)
+    return [Reason.NEVER_OPENED, Reason.MISSED_SESSION]
+
+
 def list_sizes(program: Program, now: datetime) -> dict[Reason, int]:
     """How many people are on each list that applies to the program (behind pace: see
     pace_counts), each counted in the database, none listed."""
@@ -290,9 +297,12 @@ def list_sizes(program: Program, now: datetime) -> dict[Reason, int]:
     return sizes
 
 
-def nudge_candidates(program: Program, reason: str, now: datetime) -> list[Candidate]:
-    """The people on one list, each with when they were last nudged for it this week."""
-    found = FINDERS[Reason(reason)](program, now)[:SHOWN]
+def nudge_candidates(
+    program: Program, reason: str, now: datetime, found: list[Candidate] | None = None
+) -> list[Candidate]:
+    """The people on one list (`found`: as the worker kept it), each with when they were last
+    nudged for it this week."""
+    found = FINDERS[Reason(reason)](program, now)[:SHOWN] if found is None else found
     recent = dict(
         Nudge.objects.filter(
             program=program,

@@ -85,14 +85,12 @@ class SessionFigures:
 
 @dataclass
 class AttendanceFigures:
-    sessions: list[SessionFigures]
+    sessions: list[SessionFigures]  # every one (the CSV); not kept with the figures (insight.snapshots)
     median_rate: float | None
     low: list[SessionFigures]
     distribution: list[Bucket]
-
-    @property
-    def codes(self) -> int:
-        return sum(s.codes for s in self.sessions)
+    held: int = 0
+    codes: int = 0
 
 
 @dataclass
@@ -275,7 +273,14 @@ def attendance_figures(program: Program, period: Period, now) -> AttendanceFigur
         Bucket(label, sum(1 for r in rates if edge <= r and (i + 1 == len(bands) or r < bands[i + 1][0])))
         for i, (edge, label) in enumerate(bands)
     ]
-    return AttendanceFigures(sessions=figures, median_rate=median, low=low, distribution=distribution)
+    return AttendanceFigures(
+        sessions=figures,
+        median_rate=median,
+        low=low,
+        distribution=distribution,
+        held=len(figures),
+        codes=sum(f.codes for f in figures),
+    )
 
 
 def credential_figures(program: Program, today: date) -> CredentialFigures:

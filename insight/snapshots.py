@@ -12,6 +12,7 @@ someone who can write to the database cannot make the web process unpickle what 
 import hmac
 import pickle  # nosec B403
 import time
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from django.db import transaction
@@ -20,6 +21,7 @@ from django.utils.crypto import salted_hmac
 from programs.models import Program
 
 from .models import DashboardSnapshot
+from .nudges import FINDERS, Candidate, reasons_for
 from .period import PRESETS, preset_period
 from .selectors import Dashboard, program_dashboard
 
@@ -27,47 +29,74 @@ REFRESH = timedelta(minutes=10)  # beat's interval (config/settings/beat.py)
 STALE = timedelta(minutes=15)  # older than this, the page computes afresh
 KEPT_WHILE_VIEWED = timedelta(days=7)
 VIEWED_EVERY = timedelta(hours=1)  # how often a read records itself as a view
+LISTS_WITH = "90d"  # computing this preset also keeps today's nudge lists, in a row of their own
+LISTS = "lists"
 
 
 def dashboard_compute(program: Program, choice: str, *, now: datetime, viewed: bool = True) -> Dashboard:
-    """Compute one preset's figures and keep them (for a person looking at them, when viewed)."""
+    """Compute one preset's figures and keep them (for a person looking at them, when viewed).
+    The last 90 days' snapshot also keeps today's nudge lists (LISTS_WITH). Kept without the
+    period's every session (the attendance CSV computes afresh): a year has thousands."""
     started = time.perf_counter()
     dashboard = program_dashboard(program, preset_period(program, choice, now=now), now=now)
-    figures = _sealed(pickle.dumps(dashboard, protocol=pickle.HIGHEST_PROTOCOL))
-    took = round((time.perf_counter() - started) * 1000)
-    kept = {"computed_at": now, "took_ms": took, "figures": figures}
+    kept = replace(dashboard, attendance=replace(dashboard.attendance, sessions=[]))
+    _keep(program, choice, kept, now=now, took=time.perf_counter() - started, viewed=viewed)
+    if choice == LISTS_WITH:  # a row of their own: the dashboard does not read them
+        started = time.perf_counter()
+        lists = {reason.value: FINDERS[reason](program, now) for reason in reasons_for(program)}
+        _keep(program, LISTS, lists, now=now, took=time.perf_counter() - started, viewed=viewed)
+    return dashboard
+
+
+def _keep(program: Program, period: str, kept: object, *, now: datetime, took: float, viewed: bool) -> None:
+    sealed = _sealed(pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
+    row = {"computed_at": now, "took_ms": round(took * 1000), "figures": sealed}
     DashboardSnapshot.objects.update_or_create(
         program=program,
-        period=choice,
-        defaults={**kept, "viewed_at": now} if viewed else kept,
-        create_defaults={**kept, "viewed_at": now},
+        period=period,
+        defaults={**row, "viewed_at": now} if viewed else row,
+        create_defaults={**row, "viewed_at": now},
     )
-    return dashboard
 
 
 def dashboard_read(program: Program, choice: str, *, now: datetime) -> Dashboard | None:
     """The kept figures when they are fresh and of today's period, else None."""
-    snapshot = (
-        DashboardSnapshot.objects.filter(program=program, period=choice, computed_at__gt=now - STALE)
-        .only("computed_at", "viewed_at", "figures")
-        .first()
-    )
-    if snapshot is None:
+    found = _kept(program, choice, now)
+    if found is None or not isinstance(found[1], Dashboard):
         return None
-    payload = _opened(bytes(snapshot.figures))
-    if payload is None:
-        return None
-    try:
-        dashboard = pickle.loads(payload)  # noqa: S301  # nosec B301
-    except Exception:  # noqa: BLE001 (kept by an older release: computed afresh)
-        return None
-    if not isinstance(dashboard, Dashboard) or dashboard.period != preset_period(program, choice, now=now):
+    snapshot, dashboard = found
+    if dashboard.period != preset_period(program, choice, now=now):
         return None
     if now - snapshot.viewed_at >= VIEWED_EVERY:
         DashboardSnapshot.objects.filter(pk=snapshot.pk).update(viewed_at=now)
     dashboard.program = program
     dashboard.computed_at = snapshot.computed_at
     return dashboard
+
+
+def list_read(program: Program, reason: str, *, now: datetime) -> tuple[list[Candidate], datetime] | None:
+    """A nudge list as the worker last computed it (with the last 90 days' figures), and when,
+    if that was less than STALE ago; else None. Sending reads the list afresh."""
+    found = _kept(program, LISTS, now)
+    if found is None or not isinstance(found[1], dict) or reason not in found[1]:
+        return None
+    return found[1][reason], found[0].computed_at
+
+
+def _kept(program: Program, period: str, now: datetime) -> tuple[DashboardSnapshot, object] | None:
+    snapshot = (
+        DashboardSnapshot.objects.filter(program=program, period=period, computed_at__gt=now - STALE)
+        .only("computed_at", "viewed_at", "figures")
+        .first()
+    )
+    payload = None if snapshot is None else _opened(bytes(snapshot.figures))
+    if snapshot is None or payload is None:
+        return None
+    try:
+        figures = pickle.loads(payload)  # noqa: S301  # nosec B301
+    except Exception:  # noqa: BLE001 (kept by an older release: computed afresh)
+        return None
+    return snapshot, figures
 
 
 def _mac(payload: bytes) -> bytes:
@@ -88,9 +117,13 @@ def dashboards_refresh(*, now: datetime) -> int:
     """The worker's run (every REFRESH): recompute the snapshots viewed in the last week, and
     drop the others. Returns how many it computed."""
     DashboardSnapshot.objects.filter(viewed_at__lt=now - KEPT_WHILE_VIEWED).delete()
-    kept = list(DashboardSnapshot.objects.select_related("program").order_by("pk").only("program", "period"))
-    for snapshot in kept:
-        if snapshot.period in PRESETS:
-            with transaction.atomic():
-                dashboard_compute(snapshot.program, snapshot.period, now=now, viewed=False)
+    kept = list(
+        DashboardSnapshot.objects.filter(period__in=PRESETS)
+        .select_related("program")
+        .order_by("pk")
+        .only("program", "period")
+    )
+    for snapshot in kept:  # the last 90 days' computation keeps the nudge lists too
+        with transaction.atomic():
+            dashboard_compute(snapshot.program, snapshot.period, now=now, viewed=False)
     return len(kept)

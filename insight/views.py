@@ -2,6 +2,7 @@
 as CSV downloads (?csv=<table>, through the one escaping CSV helper)."""
 
 from collections.abc import Iterator
+from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 from django.contrib import admin
@@ -15,7 +16,7 @@ from programs.models import Program
 
 from .models import programs_visible_to
 from .period import PRESETS, PeriodForm, chosen, period_for
-from .selectors import Dashboard, program_dashboard
+from .selectors import Dashboard, attendance_figures, program_dashboard
 from .snapshots import dashboard_compute, dashboard_read
 
 
@@ -126,6 +127,8 @@ def program_dashboard_view(request, pk: int):
     if table is not None:
         if table not in TABLES:
             raise Http404("No such table.")
+        if table == "attendance":  # every session: not kept with the figures (insight.snapshots)
+            dashboard = replace(dashboard, attendance=attendance_figures(program, period, now))
         name = f"{program.slug}-{table}-{period.first:%Y%m%d}-{period.last:%Y%m%d}.csv"
         return csv_response(filename=name, rows=TABLES[table](dashboard))
     query = request.GET.copy()

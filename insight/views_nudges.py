@@ -14,6 +14,7 @@ from programs.models import Program
 from .models import NudgeTemplate, Reason, programs_visible_to
 from .nudges import AGAIN_AFTER, SHOWN, nudge_candidates
 from .services import nudge_message, nudge_templates_ensure, nudges_send
+from .snapshots import list_read
 
 
 def _chosen(request) -> list[int]:
@@ -27,7 +28,8 @@ def nudge_list_view(request, pk: int, reason: str):
     now = timezone.now()
     nudge_templates_ensure()
     template = NudgeTemplate.objects.get(reason=reason)
-    candidates = nudge_candidates(program, reason, now)
+    kept = None if "fresh" in request.GET else list_read(program, reason, now=now)  # the worker's, < 15 min
+    candidates = nudge_candidates(program, reason, now, found=kept[0] if kept else None)
     may_send = staff_may(user=request.user, perm="insight.add_nudge")
     here = reverse("admin:programs_program_nudges", args=[program.pk, reason])
     context = {
@@ -38,6 +40,7 @@ def nudge_list_view(request, pk: int, reason: str):
         "reasons": Reason.choices,
         "candidates": candidates,
         "shown": SHOWN,
+        "as_of": kept[1] if kept else now,
         "again_days": AGAIN_AFTER.days,
         "template": template,
         "may_send": may_send,
