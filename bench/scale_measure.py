@@ -254,7 +254,7 @@ def program_dashboards(meter: Meter, client) -> None:
     from django.urls import reverse
     from django.utils import timezone
 
-    from insight.models import Reason
+    from insight.nudges import reasons_for
     from insight.snapshots import dashboard_compute
     from programs.models import Program
 
@@ -265,8 +265,7 @@ def program_dashboards(meter: Meter, client) -> None:
         url = reverse("admin:programs_program_dashboard", args=[program.pk])
         meter.page(f"admin dashboard {program.slug}", "admin", client, url)
         meter.page(f"admin dashboard {program.slug} school year", "admin", client, f"{url}?period=year")
-        reasons = list(Reason) if program.is_certification else [Reason.NEVER_OPENED, Reason.MISSED_SESSION]
-        for reason in reasons:
+        for reason in reasons_for(program):
             path = reverse("admin:programs_program_nudges", args=[program.pk, reason.value])
             meter.page(f"admin nudges {program.slug} {reason.value}", "admin", client, path)
 

@@ -95,7 +95,7 @@ def _upcoming(program: Program, now: datetime):
         practicum__kind=Practicum.Kind.PRACTICUM,
         practicum__starts_on__gt=local_date(now, program.zone),
         status=Registration.Status.CONFIRMED,
-    ).order_by("practicum__starts_on", "user__full_name", "pk")
+    )
 
 
 def _modules_per_year(program: Program) -> dict[int | None, int]:
@@ -138,7 +138,7 @@ def pace_counts(program: Program, now: datetime) -> tuple[int, int]:
     (whose modules are open): one grouped query, each group's pace worked out once."""
     on_pace = behind = 0
     rule = PaceRule(program, now)
-    groups = _upcoming(program, now).order_by().values(*PACE_FIELDS).annotate(n=Count("pk"))
+    groups = _upcoming(program, now).values(*PACE_FIELDS).annotate(n=Count("pk"))
     for row in groups.values_list(*PACE_FIELDS, "n"):
         pace = rule(*row[:5])
         if pace is not None:
@@ -288,13 +288,12 @@ def reasons_for(program: Program) -> list[Reason]:
 def list_sizes(program: Program, now: datetime) -> dict[Reason, int]:
     """How many people are on each list that applies to the program (behind pace: see
     pace_counts), each counted in the database, none listed."""
-    sizes = {
-        Reason.NEVER_OPENED: _never_opened(program, now).count(),
-        Reason.MISSED_SESSION: len(_missed(program, now)),
+    counted = {
+        Reason.NEVER_OPENED: lambda: _never_opened(program, now).count(),
+        Reason.MISSED_SESSION: lambda: len(_missed(program, now)),
+        Reason.CE_SHORT: lambda: _ce_short(program, now).count(),
     }
-    if program.is_certification:
-        sizes[Reason.CE_SHORT] = _ce_short(program, now).count()
-    return sizes
+    return {reason: counted[reason]() for reason in reasons_for(program) if reason in counted}
 
 
 def nudge_candidates(

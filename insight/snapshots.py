@@ -1,7 +1,7 @@
 """The program dashboard as the worker keeps it (decision 0024). At four school years of a large
 organisation the figures take about a second to compute; staff read them many times an hour.
 So the worker computes each program's dashboard for the preset periods (this month, the last
-90 days, this school year) every REFRESH, for the dashboards someone opened in the last week;
+90 days, this school year) every 10 minutes (beat), for the dashboards someone opened in the last week;
 the page reads that and says when it was computed. A range, a snapshot older than STALE or of
 yesterday's period, and "Compute now" compute on the spot (and keep the result for the next
 visitor).
@@ -22,15 +22,24 @@ from programs.models import Program
 
 from .models import DashboardSnapshot
 from .nudges import FINDERS, Candidate, reasons_for
-from .period import PRESETS, preset_period
+from .period import PRESETS, PeriodForm, chosen, period_for, preset_period
 from .selectors import Dashboard, program_dashboard
 
-REFRESH = timedelta(minutes=10)  # beat's interval (config/settings/beat.py)
 STALE = timedelta(minutes=15)  # older than this, the page computes afresh
 KEPT_WHILE_VIEWED = timedelta(days=7)
 VIEWED_EVERY = timedelta(hours=1)  # how often a read records itself as a view
 LISTS_WITH = "90d"  # computing this preset also keeps today's nudge lists, in a row of their own
 LISTS = "lists"
+
+
+def dashboard_for(program: Program, form: PeriodForm, *, now: datetime, fresh: bool = False) -> Dashboard:
+    """The dashboard the form asks for: a preset period's kept figures unless they are stale or
+    `fresh` is asked (then computed and kept); a range computed on the spot."""
+    choice = chosen(form)
+    if choice not in PRESETS:
+        return program_dashboard(program, period_for(program, form, now=now), now=now)
+    kept = None if fresh else dashboard_read(program, choice, now=now)
+    return kept or dashboard_compute(program, choice, now=now)
 
 
 def dashboard_compute(program: Program, choice: str, *, now: datetime, viewed: bool = True) -> Dashboard:
@@ -114,7 +123,7 @@ def _opened(figures: bytes) -> bytes | None:
 
 
 def dashboards_refresh(*, now: datetime) -> int:
-    """The worker's run (every REFRESH): recompute the snapshots viewed in the last week, and
+    """The worker's run (every 10 minutes): recompute the snapshots viewed in the last week, and
     drop the others. Returns how many it computed."""
     DashboardSnapshot.objects.filter(viewed_at__lt=now - KEPT_WHILE_VIEWED).delete()
     kept = list(

@@ -15,9 +15,9 @@ from core.numbers import hours_text
 from programs.models import Program
 
 from .models import programs_visible_to
-from .period import PRESETS, PeriodForm, chosen, period_for
-from .selectors import Dashboard, attendance_figures, program_dashboard
-from .snapshots import dashboard_compute, dashboard_read
+from .period import PRESETS, PeriodForm, chosen
+from .selectors import Dashboard, attendance_figures
+from .snapshots import dashboard_for
 
 
 def _number(value: float | None, digits: int = 1) -> str:
@@ -116,12 +116,8 @@ TABLES = {
 def program_dashboard_view(request, pk: int):
     program = get_object_or_404(programs_visible_to(request.user), pk=pk)
     form = PeriodForm(request.GET if "period" in request.GET else None)
-    choice, now = chosen(form), timezone.now()
-    if choice in PRESETS:  # kept by the worker (insight.snapshots); computed here when stale
-        dashboard = None if "fresh" in request.GET else dashboard_read(program, choice, now=now)
-        dashboard = dashboard or dashboard_compute(program, choice, now=now)
-    else:
-        dashboard = program_dashboard(program, period_for(program, form, now=now), now=now)
+    now = timezone.now()
+    dashboard = dashboard_for(program, form, now=now, fresh="fresh" in request.GET)
     period = dashboard.period
     table = request.GET.get("csv")
     if table is not None:
@@ -142,7 +138,7 @@ def program_dashboard_view(request, pk: int):
         "dashboard": dashboard,
         "form": form,
         "query": query.urlencode(),
-        "preset": choice in PRESETS,
+        "preset": chosen(form) in PRESETS,
         "hours_required": hours_text(program.ce_hours_required),
     }
     return render(request, "admin/insight/dashboard.html", context)
