@@ -95,6 +95,18 @@ class CredentialAdmin(LargeTableAdmin, admin.ModelAdmin):
     def get_queryset(self, request):
         return credentials_with_ce_hours(super().get_queryset(request))
 
+    def get_ordering(self, request):
+        """Filtered by expiry, the soonest to expire first (lapsed: the latest to lapse first),
+        read in the order of the expiry index: in the newest-first order, the list walked past
+        every credential issued since the window's (43,000 of 50,000 at the scale benchmark's
+        full size) to find a page. A column header still orders by that column."""
+        expiring = request.GET.get(ExpiringFilter.parameter_name)
+        if expiring in ExpiringFilter.WINDOWS:
+            return ("valid_until", "id")
+        if expiring == "lapsed":
+            return ("-valid_until", "-id")
+        return super().get_ordering(request)
+
     @admin.display(description="status")
     def status(self, obj: Credential) -> str:
         return credential_status(obj, timezone.localdate())

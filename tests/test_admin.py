@@ -6,9 +6,11 @@ from datetime import timedelta
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib import admin
+from django.contrib.admin.templatetags import admin_urls
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from accounts.models import User
 from accounts.tests.factories import StaffFactory, UserFactory
 from practicums.services import registration_create
 from practicums.tests.factories import PracticumFactory
@@ -107,3 +109,28 @@ def test_every_admin_form_field_has_an_accessible_name(staff_client):
     for model_admin in admin.site._registry.values():
         assert type(model_admin).__mro__[1].__name__ == "AccessibleFieldsMixin", type(model_admin)
     assert Practicum.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_filtered_lists_row_links_carry_its_filters_as_django_writes_them(staff_client, monkeypatch):
+    """core.admin.QuickRowsChangeList writes each row's link without resolving it: the links
+    are Django's own, so saving a row still returns to the filtered, ordered list."""
+    UserFactory.create_batch(3)
+    url = reverse("admin:accounts_user_changelist")
+    resolved = []
+    resolve = admin_urls.resolve
+    monkeypatch.setattr(admin_urls, "resolve", lambda path: resolved.append(path) or resolve(path))
+
+    def row_links() -> list[str]:
+        resolved.clear()
+        html = staff_client.get(url, {"is_staff__exact": "0", "o": "2"}).content.decode()
+        return re.findall(r'<a href="(/admin/accounts/user/\d+/change/[^"]*)"', html)
+
+    ours = row_links()
+    assert not any("/change/" in path for path in resolved)  # no row's address resolved
+    model_admin = admin.site._registry[User]
+    monkeypatch.setattr(type(model_admin), "get_changelist", admin.ModelAdmin.get_changelist)
+    assert ours == row_links()
+    assert len(ours) == 3
+    assert len([path for path in resolved if "/change/" in path]) == 3
+    assert all(link.endswith("?_changelist_filters=is_staff__exact%3D0%26o%3D2") for link in ours), ours

@@ -389,11 +389,12 @@ def test_the_credential_list_filters_by_expiry_counting_only_the_latest_period(s
     credential("LAPSED", today - timedelta(days=3))
     url = _url(Credential, "changelist")
 
-    def numbers(value: str) -> set[str]:
+    def numbers(value: str) -> list[str]:
         text = superuser_client.get(url, {"expiring": value}).text
-        return {n for n in ("SOON", "RENEWED", "RENEWAL", "LATER", "LAPSED") if f">{n}<" in text}
+        shown = [n for n in ("SOON", "RENEWED", "RENEWAL", "LATER", "LAPSED") if f">{n}<" in text]
+        return sorted(shown, key=lambda n: text.index(f">{n}<"))
 
-    assert numbers("30") == {"SOON"}
-    assert numbers("180") == {"SOON", "LATER"}
-    assert numbers("lapsed") == {"LAPSED"}
-    assert numbers("99999999999") == set()  # a hand-edited address: an empty list, not an error
+    assert numbers("30") == ["SOON"]
+    assert numbers("180") == ["SOON", "LATER"]  # the soonest to expire first
+    assert numbers("lapsed") == ["LAPSED"]
+    assert numbers("99999999999") == []  # a hand-edited address: an empty list, not an error
