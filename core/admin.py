@@ -4,7 +4,7 @@ inlines, gets labelled fields (`AccessibleFieldsMixin`), so a new model cannot e
 
 import json
 import operator
-from functools import reduce
+from functools import lru_cache, reduce
 
 from django import forms
 from django.contrib import admin
@@ -16,6 +16,7 @@ from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import Q, QuerySet
 from django.forms.utils import pretty_name
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.text import smart_split, unescape_string_literal
@@ -82,6 +83,28 @@ def with_labelled_fields(admin_class: type) -> type:
     return type(admin_class.__name__, (AccessibleFieldsMixin, admin_class), namespace)
 
 
+# An id no row has: reversed once in its place, then replaced by each row's own (row_url).
+PK_MARK = 987_654_321_012
+
+
+@lru_cache(maxsize=512)
+def _url_with_mark(name: str, urlconf: str | None, prefix: str, current_app: str | None, marked: bool) -> str:
+    return reverse(name, args=[PK_MARK] if marked else None, urlconf=urlconf, current_app=current_app)
+
+
+def list_url(name: str) -> str:
+    """`reverse(name)` of a URL without arguments, once per name (and URLconf and prefix)."""
+    return _url_with_mark(name, get_urlconf(), get_script_prefix(), None, False)
+
+
+def row_url(name: str, pk: int, current_app: str | None = None) -> str:
+    """`reverse(name, args=[pk])` for a row of a list: the URL is reversed once per name (and
+    URLconf and prefix), then each row's id is put in its place. Reversing walks the URLconf,
+    about 0.1 ms a time: a list of 50 rows with five links each spent 25 ms on it."""
+    marked = _url_with_mark(name, get_urlconf(), get_script_prefix(), current_app, True)
+    return marked.replace(str(PK_MARK), str(int(pk)))
+
+
 class QuickRowsChangeList(ChangeList):
     """Each row's link carries the list's filters ("?_changelist_filters=…", so that saving
     returns to the same filtered list) exactly as Django writes them, without Django's
@@ -96,7 +119,12 @@ class QuickRowsChangeList(ChangeList):
         self.row_filters, self.preserved_filters = self.preserved_filters, ""
 
     def url_for_result(self, result) -> str:
-        url = super().url_for_result(result)
+        pk = getattr(result, self.pk_attname)
+        if isinstance(pk, int):
+            name = f"admin:{self.opts.app_label}_{self.opts.model_name}_change"
+            url = row_url(name, pk, current_app=self.model_admin.admin_site.name)
+        else:  # a text key is quoted as the admin quotes it
+            url = super().url_for_result(result)
         return f"{url}?{self.row_filters}" if self.row_filters else url
 
 

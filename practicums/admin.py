@@ -5,12 +5,12 @@ from django.contrib import admin, messages
 from django.db.models import Max, Min, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html
 
 from accounts.decorators import staff_permission_required
-from core.admin import LargeTableAdmin, ReadOnlyInline, chosen_only_filter
+from core.admin import LargeTableAdmin, ReadOnlyInline, chosen_only_filter, list_url, row_url
 from core.csv_export import csv_response
 from programs.admin import HTTPS_URLS
 
@@ -149,11 +149,11 @@ class PracticumAdmin(OwnEventsOnly, LargeTableAdmin, admin.ModelAdmin):
             '<a href="{}">Attendance</a> · <a href="{}">Sign-in sheet</a> · '
             '<a href="{}?practicum__id__exact={}">Registrations</a> · '
             '<a href="{}?session__practicum__id__exact={}">Check-ins</a>',
-            reverse("admin:practicums_practicum_attendance", args=[obj.pk]),
-            reverse("admin:practicums_practicum_sheet", args=[obj.pk]),
-            reverse("admin:practicums_registration_changelist"),
+            row_url("admin:practicums_practicum_attendance", obj.pk),
+            row_url("admin:practicums_practicum_sheet", obj.pk),
+            list_url("admin:practicums_registration_changelist"),
             obj.pk,
-            reverse("admin:practicums_attendance_changelist"),
+            list_url("admin:practicums_attendance_changelist"),
             obj.pk,
         )
 

@@ -134,3 +134,22 @@ def test_a_filtered_lists_row_links_carry_its_filters_as_django_writes_them(staf
     assert len(ours) == 3
     assert len([path for path in resolved if "/change/" in path]) == 3
     assert all(link.endswith("?_changelist_filters=is_staff__exact%3D0%26o%3D2") for link in ours), ours
+
+
+def test_row_urls_reversed_once_are_the_urls_reverse_gives():
+    from django.urls import get_script_prefix, set_script_prefix
+
+    from core.admin import list_url, row_url
+
+    before = get_script_prefix()
+    try:
+        for prefix in ("/", "/credo/"):
+            set_script_prefix(prefix)
+            for pk in (1, 42, 987654321):
+                for name in ("admin:practicums_practicum_sheet", "admin:accounts_user_change"):
+                    assert row_url(name, pk) == reverse(name, args=[pk])
+            assert list_url("admin:practicums_registration_changelist") == reverse(
+                "admin:practicums_registration_changelist"
+            )
+    finally:
+        set_script_prefix(before)
