@@ -2,30 +2,42 @@
 
 MixUser: a realistic mix of logged-in people and administrators opening shared records.
 TrivialUser: the same server's ceiling, a trivial Django view (robots.txt).
+
+Both are FastHttpUsers (geventhttpclient): the load generator shares the measured cores, and
+requests-based users cost it about as much CPU a request as the server spends on the mix, more
+the more users it runs (docs/PERFORMANCE.md, issue #19 §2).
 """
 
 import json
 import os
 import random
+from http.cookiejar import Cookie
+from urllib.parse import urlsplit
 
-from locust import HttpUser, constant, task
-from locust.clients import HttpSession
+from locust import FastHttpUser, constant, task
+from locust.contrib.fasthttp import FastHttpSession
 
 SEED = json.loads(open(os.environ["CREDO_LOAD_SEED"]).read())  # noqa: SIM115 (read once at import)
 CSRF = "c" * 32
 
 
-class MixUser(HttpUser):
+def cookie(host: str, name: str, value: str) -> Cookie:
+    """A cookie for the host, as the browser holds it after signing in."""
+    return Cookie(0, name, value, None, False, urlsplit(host).hostname or "", False, False, "/", True,
+                  False, None, True, None, None, {})  # fmt: skip
+
+
+class MixUser(FastHttpUser):
     wait_time = constant(0)  # back to back: the server, not think time, sets the pace
 
     def on_start(self) -> None:
         self.person = random.choice(SEED["people"])
-        self.client.cookies.set("sessionid", self.person["session"])
-        self.client.cookies.set("csrftoken", CSRF)
+        self.client.cookiejar.set_cookie(cookie(self.host, "sessionid", self.person["session"]))
+        self.client.cookiejar.set_cookie(cookie(self.host, "csrftoken", CSRF))
         self.headers = {"X-CSRFToken": CSRF, "Referer": self.host}
         # Shared records are opened by someone without an account (a principal): a client of
-        # its own, without the person's cookies (`cookies={}` on a request would still send them).
-        self.visitor = HttpSession(
+        # its own, without the person's cookies.
+        self.visitor = FastHttpSession(
             base_url=self.host, request_event=self.environment.events.request, user=self
         )
 
@@ -77,7 +89,7 @@ class MixUser(HttpUser):
         self.visitor.get(f"/records/{self.person['share']}/", name="shared record")
 
 
-class TrivialUser(HttpUser):
+class TrivialUser(FastHttpUser):
     wait_time = constant(0)  # back to back: the server, not think time, sets the pace
 
     @task
