@@ -174,8 +174,10 @@ def report(full: dict, tenth: dict) -> list[str]:
         print(f"{name[:70]:70} {r['p50']:7.1f} {r['p95']:7.1f} {base or 0:7.1f} {shown:>6} {r.get('queries', '-'):>7}  "
               f"{'ok' if ok else 'MISS'}")  # fmt: skip
         if not ok:
+            pairs = zip(r.get("round_p95", []), small.get(name, {}).get("round_p95", []), strict=False)
             misses.append(
-                f"{name}: p95 {r['p95']:.0f} ms (tenth {base or 0:.0f} ms; rounds' ratio {shown.strip()}; "
+                f"{name}: p95 {r['p95']:.0f} ms (tenth {base or 0:.0f} ms; rounds' ratio {shown.strip()}, each "
+                f"round's p95 full/tenth {', '.join(f'{f:.0f}/{t:.0f}' for f, t in pairs)}; "
                 f"target p95 <= {PAGE_P95_MS:.0f} ms and ratio <= {RATIO}x or p95 <= {FLOOR_MS:.0f} ms)"
             )
     for size in (tenth, full):
