@@ -14,6 +14,7 @@ import sys
 import threading
 import time
 from datetime import timedelta
+from importlib import import_module
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -49,7 +50,6 @@ def seed_check_in_world(
     it and earns a certificate). Also the seed of tests/test_faults_postgres.py."""
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
     from django.utils import timezone
 
     from accounts.models import User
@@ -79,6 +79,9 @@ def seed_check_in_world(
         Registration(user=u, practicum=practicum, enrollment=e, status="confirmed")
         for u, e in zip(users, enrollments, strict=True)
     )
+    # Signed in as signing in does it: through SESSION_ENGINE, so with Redis configured each
+    # session is in the cache as well as the database, as a person's is when they check in.
+    SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
     signed_in = []
     for user in users:
         store = SessionStore()

@@ -188,3 +188,26 @@ def test_results_count_every_attempt_and_score_questions_from_the_latest(staff_c
     assert (stat.asked, stat.percent_right) == (1, 100.0)  # the latest attempt only
     html = staff_client.get(reverse("admin:modules_module_results", args=[module.pk])).content.decode()
     assert "From the latest 2 attempts." in html
+
+
+@pytest.mark.django_db
+def test_results_count_each_person_once_and_leave_out_attempts_in_progress():
+    """Attempts are counted each, people once (passed once they passed any attempt), the average
+    over every finished attempt; an attempt still being taken counts for nothing yet."""
+    from django.utils import timezone
+
+    from modules.models import Attempt
+    from modules.results import module_results
+
+    module = ModuleFactory()
+    add_question(module.assessment, "single", [("right", True), ("wrong", False)], "Only one")
+    drawn = {"started_at": timezone.now(), "question_ids": [], "choice_order": {}}
+    retaker, other, taking = UserFactory(), UserFactory(), UserFactory()
+    rows = [(retaker, 1, False, 40), (retaker, 2, True, 90), (other, 1, False, 20)]
+    for user, number, passed, score in rows:
+        Attempt.objects.create(user=user, assessment=module.assessment, number=number,
+                               state=Attempt.State.SUBMITTED, passed=passed, score_percent=score, **drawn)  # fmt: skip
+    Attempt.objects.create(user=taking, assessment=module.assessment, number=1, **drawn)  # in progress
+    results = module_results(module=module)
+    assert (results.attempts, results.people, results.passed_people) == (3, 2, 1)
+    assert results.average_score == 50.0  # (40 + 90 + 20) / 3
