@@ -205,8 +205,10 @@ def test_results_count_each_person_once_and_leave_out_attempts_in_progress():
     retaker, other, taking = UserFactory(), UserFactory(), UserFactory()
     rows = [(retaker, 1, False, 40), (retaker, 2, True, 90), (other, 1, False, 20)]
     for user, number, passed, score in rows:
-        Attempt.objects.create(user=user, assessment=module.assessment, number=number,
-                               state=Attempt.State.SUBMITTED, passed=passed, score_percent=score, **drawn)  # fmt: skip
+        Attempt.objects.create(
+            user=user, assessment=module.assessment, number=number, state=Attempt.State.SUBMITTED,
+            passed=passed, score_percent=score, **drawn,
+        )  # fmt: skip
     Attempt.objects.create(user=taking, assessment=module.assessment, number=1, **drawn)  # in progress
     results = module_results(module=module)
     assert (results.attempts, results.people, results.passed_people) == (3, 2, 1)
