@@ -19,8 +19,9 @@ in-process test Client (no network, no WSGI server).
   BENCH_SAMPLES=60            BENCH_FILTER_VALUES=6: values measured per admin filter
   BENCH_ROUNDS=3: measurement rounds, alternating the sizes (each page's samples split among them);
   a page's growth is the median over rounds of its p95 at full size over its p95 at a tenth.
-  20 samples a round make a round's p95 fall between its two slowest samples; with 7 it was the
-  slowest, so one stray sample decided a page's verdict (decision 0026).
+  20 samples a round make a round's p95 fall between its two slowest samples (with 7 it was the
+  slowest), taken in passes over every page so that a slow second of the host costs one sample
+  of many pages, not a round of one (decision 0026).
 Run: `make bench`, or this file with DATABASE_URL set (PostgreSQL).
 """
 
