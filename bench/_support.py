@@ -1,4 +1,5 @@
-"""Shared helpers for the benchmarks: a throw-away database, a real gunicorn, percentiles."""
+"""Shared helpers for the benchmarks: a throw-away database, a real gunicorn, percentiles, a
+signed-in session."""
 
 import os
 import subprocess
@@ -99,3 +100,20 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def signed_in_session(user) -> str:
+    """A session key for `user`, signed in as signing in does it: through SESSION_ENGINE, so with
+    Redis configured the session is in the cache as well as the database, as a person's is when
+    they come back. Django must be set up."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.create()
+    return store.session_key

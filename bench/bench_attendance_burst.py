@@ -14,11 +14,19 @@ import sys
 import threading
 import time
 from datetime import timedelta
-from importlib import import_module
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench._support import ROOT, cpu_times, free_port, gunicorn, percentile, scratch_database, steal_percent
+from bench._support import (
+    ROOT,
+    cpu_times,
+    free_port,
+    gunicorn,
+    percentile,
+    scratch_database,
+    signed_in_session,
+    steal_percent,
+)
 
 PEOPLE = int(os.environ.get("BENCH_PEOPLE", "500"))
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "50"))
@@ -48,8 +56,6 @@ def seed_check_in_world(
     registered for it, each signed in. The session's code and each person's (email, cookie).
     With `completes_set`, a live event set whose only session is that one (a check-in completes
     it and earns a certificate). Also the seed of tests/test_faults_postgres.py."""
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.utils import timezone
 
     from accounts.models import User
@@ -79,17 +85,7 @@ def seed_check_in_world(
         Registration(user=u, practicum=practicum, enrollment=e, status="confirmed")
         for u, e in zip(users, enrollments, strict=True)
     )
-    # Signed in as signing in does it: through SESSION_ENGINE, so with Redis configured each
-    # session is in the cache as well as the database, as a person's is when they check in.
-    SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
-    signed_in = []
-    for user in users:
-        store = SessionStore()
-        store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        store.create()
-        signed_in.append((user.email, f"sessionid={store.session_key}; csrftoken={csrf}"))
+    signed_in = [(user.email, f"sessionid={signed_in_session(user)}; csrftoken={csrf}") for user in users]
     return day1.code, signed_in
 
 

@@ -17,7 +17,15 @@ from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench._support import ROOT, cpu_times, free_port, gunicorn, scratch_database, steal_percent
+from bench._support import (
+    ROOT,
+    cpu_times,
+    free_port,
+    gunicorn,
+    scratch_database,
+    signed_in_session,
+    steal_percent,
+)
 
 USER_COUNTS = [int(n) for n in os.environ.get("BENCH_USERS", "5,20,60,150").split(",")]
 SECONDS = int(os.environ.get("BENCH_SECONDS", "20"))  # for each of the ceiling and the mix, over all rounds
@@ -30,9 +38,6 @@ def seed(path: Path) -> None:
     from datetime import date
     from decimal import Decimal
 
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.cached_db import SessionStore
     from django.utils import timezone
 
     from accounts.models import User
@@ -89,12 +94,7 @@ def seed(path: Path) -> None:
         _, token = share_link_create(
             user=user, label="", valid_through=now.date() + timedelta(days=7), program_ids=[]
         )
-        store = SessionStore()
-        store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        store.create()
-        people.append({"session": store.session_key, "share": token})
+        people.append({"session": signed_in_session(user), "share": token})
     path.write_text(
         json.dumps({"people": people, "module": module.pk, "code": session.code, "answers": answers})
     )

@@ -200,7 +200,6 @@ def test_results_count_each_person_once_and_leave_out_attempts_in_progress():
     from modules.results import module_results
 
     module = ModuleFactory()
-    add_question(module.assessment, "single", [("right", True), ("wrong", False)], "Only one")
     drawn = {"started_at": timezone.now(), "question_ids": [], "choice_order": {}}
     retaker, other, taking = UserFactory(), UserFactory(), UserFactory()
     rows = [(retaker, 1, False, 40), (retaker, 2, True, 90), (other, 1, False, 20)]
