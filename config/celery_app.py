@@ -19,6 +19,8 @@ ON_DEMAND_TASKS: dict[str, str] = {
     "accounts.email_send": "queued for each email when the transaction that wrote it commits",
     "certificates.send_person": "queued per person by the nightly batch, and by a staff resend",
     "certificates.render": "queued for each certificate when the transaction that issues it commits",
+    "certificates.issue": "queued for each completion that earns a certificate, in its transaction",
+    "outbox.drain": "queued by a commit that left its work to a drain (outbox_enqueue(publish_now=False))",
 }
 
 

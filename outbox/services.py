@@ -5,6 +5,13 @@ publishes it with one short attempt (no kombu retry loop, a connect and socket t
 PUBLISH_TIMEOUT seconds) and deletes the row. If the broker refuses, the row stays and is marked
 due; `outbox_sweep` (beat, every minute) publishes it when the broker is back.
 
+Work that requests queue in bursts (a certificate for each of 500 check-ins that complete a set
+at once) is enqueued with `publish_now=False`: the row is due at once and the request, after its
+commit, only "kicks" the relay (one Redis SET NX); the first kick in a while publishes one
+`outbox.drain` task, which publishes every due row in batches on one connection (decision 0027).
+A kick lost (the key is held by a drain that has just finished, Redis is down) leaves the rows to
+the drain's second pass or to beat's sweep a minute later; nothing is lost.
+
 Delivery is at least once: a process that dies between the broker taking a message and the row
 being deleted, or a commit that fails after the sweep published, publishes that message again.
 Every task queued here must tolerate running twice (STYLE.md says every task is safe to run twice):
@@ -19,6 +26,7 @@ from datetime import timedelta
 from typing import Any
 
 from celery import Celery, Task, current_app
+from django.core.cache import cache
 from django.db import DatabaseError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -34,17 +42,55 @@ PUBLISH_TIMEOUT = 2.0  # seconds: connecting to the broker, and each command sen
 # still trying) becomes the sweep's; well above PUBLISH_TIMEOUT so the two do not overlap.
 GRACE = timedelta(seconds=10)
 SWEEP_BATCH = 200
+KICK = "outbox:drain-queued"  # held from a kick until its drain has run (at most KICK_SECONDS)
+KICK_SECONDS = 5
 
 
-def outbox_enqueue(*, task: Task | str, kwargs: dict[str, Any]) -> OutboxMessage:
+def outbox_enqueue(*, task: Task | str, kwargs: dict[str, Any], publish_now: bool = True) -> OutboxMessage:
     """Run `task(**kwargs)` on a worker once the current transaction commits (at least once).
 
     The row is written in the current transaction, so the work is queued exactly when the data
-    that asked for it is saved. Publishing happens after the commit and never raises."""
+    that asked for it is saved. Publishing happens after the commit and never raises: by this
+    process (`publish_now`), or by a drain the commit kicks, which costs the request one Redis
+    command instead of a publish and a delete (for work queued by bursts of requests)."""
     name = task if isinstance(task, str) else task.name
-    message = OutboxMessage.objects.create(task_name=name, kwargs=kwargs, next_try_at=timezone.now() + GRACE)
-    transaction.on_commit(lambda: _publish_after_commit(message_id=message.pk, task=task, kwargs=kwargs))
+    due = timezone.now() + (GRACE if publish_now else timedelta(0))
+    message = OutboxMessage.objects.create(task_name=name, kwargs=kwargs, next_try_at=due)
+    if publish_now:
+        transaction.on_commit(lambda: _publish_after_commit(message_id=message.pk, task=task, kwargs=kwargs))
+    else:
+        transaction.on_commit(_kick)
     return message
+
+
+def _kick() -> None:
+    """Queue one drain unless one is queued or running already (never raises)."""
+    from .tasks import drain  # the task module imports this one
+
+    try:
+        if cache.add(KICK, 1, timeout=KICK_SECONDS):
+            _publish_kept(drain.app, drain, {})
+    except Exception:
+        logger.warning("Outbox: no drain queued; the sweep will publish the waiting rows", exc_info=True)
+
+
+def outbox_drain() -> int:
+    """Publish every due row (task `outbox.drain`, queued by a kick), then let the next kick
+    through and publish once more what was committed while the kick was held."""
+    published = outbox_sweep_all()
+    cache.delete(KICK)
+    return published + outbox_sweep_all()
+
+
+def outbox_sweep_all(*, rounds: int = 50) -> int:
+    """`outbox_sweep` until fewer than a batch are due (or the broker refuses), at most `rounds`."""
+    total = 0
+    for _ in range(rounds):
+        published = outbox_sweep()
+        total += published
+        if published < SWEEP_BATCH:
+            break
+    return total
 
 
 def outbox_sweep(*, limit: int = SWEEP_BATCH) -> int:
