@@ -302,3 +302,26 @@ def test_attendance_page_says_until_when_in_the_persons_zone(client, dst_session
     with time_machine.travel(session.starts_at + timedelta(minutes=5), tick=False):
         html = client.get(reverse("practicums:attendance")).content.decode()
     assert "(code accepted until 05:30 your time)" in html  # 10:30 UTC, EDT has ended: UTC-5
+
+
+@pytest.mark.django_db
+def test_a_set_completes_with_the_persons_own_check_ins_of_every_scheduled_session():
+    """Someone else's attendance counts for nothing; a cancelled session is not needed."""
+    practicum = PracticumFactory()
+    start = datetime(2027, 7, 13, 16, 0, tzinfo=UTC)
+    first, second, dropped = (
+        make_session(practicum, f"Day {n}", start + timedelta(days=n), start + timedelta(days=n, hours=6))
+        for n in (1, 2, 3)
+    )
+    dropped.status = "cancelled"
+    dropped.save()
+    me, other = UserFactory(), UserFactory()
+    for person in (me, other):
+        register(person, practicum)
+    for session in (first, second):
+        attendance_record(user=other, code=session.code, now=session.ends_at)
+    assert attendance_record(user=me, code=first.code, now=first.ends_at).set_completion is None
+    done = attendance_record(user=me, code=second.code, now=second.ends_at).set_completion
+    assert done is not None
+    assert done.user == me
+    assert SetCompletion.objects.filter(practicum=practicum).count() == 2
