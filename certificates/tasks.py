@@ -11,6 +11,7 @@ from core.dates import local_date
 from .services import (
     batch_count,
     batch_start,
+    certificate_issue_earned,
     certificate_render,
     certificates_render_missing,
     certificates_send_for_person,
@@ -54,6 +55,17 @@ def send_person(
         base = settings.CREDO_EMAIL_RETRY_BASE_SECONDS
         raise self.retry(countdown=min(1800, base * 2**self.request.retries))
     return outcome.sent
+
+
+@shared_task(name="certificates.issue", bind=True, max_retries=5, acks_late=True)
+def issue(self, *, kind: str, completion_id: int) -> int | None:
+    """Issue the certificate a module or set completion earns, queued (outbox) in the transaction
+    that recorded it (safe to run twice: see the service); its PDF is queued in turn."""
+    try:
+        certificate = certificate_issue_earned(kind=kind, completion_id=completion_id)
+    except DatabaseError as exc:
+        raise self.retry(exc=exc, countdown=min(300, 5 * 2**self.request.retries)) from exc
+    return certificate.pk if certificate is not None else None
 
 
 @shared_task(name="certificates.render", bind=True, max_retries=5, acks_late=True)

@@ -241,7 +241,7 @@ def module_complete(
     *, user: User, module: Module, attempt: Attempt | None = None, now: datetime | None = None
 ) -> ModuleCompletion:
     """Record a module as complete, once. Other apps hear of it through `module_completed`,
-    sent after the transaction commits (certificates issue one for an on-demand module)."""
+    sent inside the transaction (certificates queue one for an on-demand module)."""
     now = now or timezone.now()
     with transaction.atomic():
         existing = ModuleCompletion.objects.filter(user=user, module=module).first()
@@ -259,7 +259,7 @@ def module_complete(
         except IntegrityError:
             return ModuleCompletion.objects.get(user=user, module=module)
         _modules_passed(user, module.program_id, now)
-        transaction.on_commit(lambda: module_completed.send(sender=Module, completion=completion))
+        module_completed.send(sender=Module, completion=completion)
     return completion
 
 

@@ -1,7 +1,9 @@
-"""Events other apps react to (certificates issues a certificate for an on-demand module).
+"""Events other apps react to (certificates queues a certificate for an on-demand module).
 
-module_completed: sent once per person and module, after the completion is committed, with
-keyword arguments `completion` (a ModuleCompletion).
+module_completed: sent once per person and module, inside the transaction that records the
+completion (it is rolled back with it), with keyword argument `completion` (a ModuleCompletion).
+Receivers write in that transaction or queue work with `outbox_enqueue`, which runs once it
+commits; nothing slow (a request is waiting).
 """
 
 from django.dispatch import Signal

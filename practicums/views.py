@@ -214,9 +214,13 @@ def attendance(request):
                     "No need to enter it again.",
                 )
             if result.set_completion:
-                messages.success(
-                    request, f"You have attended every session of {session.practicum.title}. Well done!"
-                )
+                done = f"You have attended every session of {session.practicum.title}. Well done!"
+                if session.practicum.kind == Practicum.Kind.LIVE_SET:
+                    done += (
+                        " Your certificate of completion will be in My Certificates in a moment,"
+                        " and we email it to you at about 8 pm Pacific time."
+                    )
+                messages.success(request, done)
             return redirect("practicums:attendance")
     if form.is_bound:  # a refused code: the form shows why
         return render(request, "practicums/attendance.html", _attendance_context(request, form), status=400)

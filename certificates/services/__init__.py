@@ -211,6 +211,45 @@ def certificate_issue(
     return certificate
 
 
+def certificate_issue_earned(*, kind: str, completion_id: int) -> Certificate | None:
+    """Issue the certificate a completion earns (task `certificates.issue`, queued in the
+    transaction that recorded the completion): an on-demand module, or a series' set of live
+    events, whose alternatives (Virtual Sessions 1–6 or Days 1–3) earn the same certificate.
+    Safe twice: a second run returns the live one. None if the completion earns none or is gone."""
+    from modules.models import ModuleCompletion
+    from practicums.models import SetCompletion
+
+    if kind == Certificate.Kind.MODULE:
+        done = ModuleCompletion.objects.select_related("user", "module__program").filter(pk=completion_id)
+        done = done.first()
+        if done is None or not done.module.is_on_demand:
+            return None
+        module = done.module
+        return certificate_issue(
+            user=done.user, program=module.program, kind=kind, title=module.title,
+            source_key=Certificate.source_key_for_module(module.pk), hours=module.appraised_hours,
+            earned_on=done.completed_on, module=module,
+        )  # fmt: skip
+    finished = SetCompletion.objects.select_related("user", "practicum__program").filter(pk=completion_id)
+    finished = finished.first()
+    if finished is None or finished.practicum.kind != Practicum.Kind.LIVE_SET:
+        return None
+    practicum = finished.practicum
+    return certificate_issue(
+        user=finished.user, program=practicum.program, kind=Certificate.Kind.SET, title=practicum.title,
+        source_key=Certificate.source_key_for_set(practicum), hours=practicum.appraised_hours,
+        earned_on=finished.completed_on, practicum=practicum,
+    )  # fmt: skip
+
+
+def certificate_issue_queue(*, kind: str, completion_id: int) -> None:
+    """Queue `certificate_issue_earned` for when the caller's transaction commits: published by a
+    drain, not by the request (500 check-ins completing a set at once: decision 0027)."""
+    from ..tasks import issue  # the task module imports this one
+
+    outbox_enqueue(task=issue, kwargs={"kind": kind, "completion_id": completion_id}, publish_now=False)
+
+
 def certificate_reissue(*, certificate: Certificate, by: User | None, reason: str) -> Certificate:
     """A new version (current name, current design) replaces a live certificate; the old one is
     kept as superseded and its verification page says so."""

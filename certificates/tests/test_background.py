@@ -1,5 +1,6 @@
-"""Certificates are issued in the earning transaction and rendered by a worker after it commits
-(issue #18 §0): what is saved at once, the task, its recovery, and what people see meanwhile."""
+"""Certificates are queued in the earning transaction, issued by a worker once it commits
+(decision 0027) and rendered by a worker in turn (issue #18 §0): what is saved at once, the
+tasks, their recovery, and what people see meanwhile."""
 
 import hashlib
 import io
@@ -10,6 +11,7 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.files.storage import default_storage
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,9 +19,12 @@ from accounts.tests.factories import StaffFactory, UserFactory
 from certificates import services
 from certificates.models import Certificate, CertificateEvent
 from certificates.services import certificate_reissue, certificate_render
+from certificates.tasks import issue as issue_task
 from certificates.tasks import nightly_batch, render, render_missing
+from modules.services import module_complete
 from modules.tests.factories import ModuleFactory, enroll
 from outbox.models import OutboxMessage
+from practicums.models import SetCompletion
 from practicums.tests.factories import PracticumFactory, make_session, register
 from programs.tests.factories import SeriesFactory
 
@@ -56,7 +61,7 @@ def test_issuing_saves_the_certificate_and_queues_its_pdf_for_after_the_commit(
     assert OutboxMessage.objects.count() == 0
 
 
-def test_a_check_in_that_completes_a_set_does_not_render_in_the_request(
+def test_a_check_in_that_completes_a_set_queues_its_certificate_and_does_no_certificate_work(
     client, django_capture_on_commit_callbacks
 ):
     user = UserFactory()
@@ -65,13 +70,58 @@ def test_a_check_in_that_completes_a_set_does_not_render_in_the_request(
     now = timezone.now()
     session = make_session(practicum, "Session 1", now - timedelta(minutes=30), now + timedelta(minutes=30))
     client.force_login(user)
-    with django_capture_on_commit_callbacks(execute=True):  # the set completes after the commit
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
         response = client.post(reverse("practicums:attendance"), {"code": session.code})
     assert response.status_code == 302
+    completion = SetCompletion.objects.get(user=user, practicum=practicum)
+    assert not Certificate.objects.exists()  # nothing issued in the request …
+    queued = OutboxMessage.objects.filter(task_name__startswith="certificates.")
+    assert list(queued.values_list("task_name", "kwargs")) == [  # … only queued with it
+        ("certificates.issue", {"kind": "set", "completion_id": completion.pk})
+    ]
+    told = client.get(response["Location"]).content.decode()
+    assert "Your certificate of completion will be in My Certificates in a moment" in told
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in callbacks:  # the commit: the worker issues it, and then renders its PDF
+            callback()
     certificate = Certificate.objects.get(user=user)
     assert (certificate.kind, certificate.title) == (Certificate.Kind.SET, "Virtual Sessions 1–6")
-    assert certificate.pdf  # rendered by the task the commit queued, not in the request
-    assert not OutboxMessage.objects.filter(task_name="certificates.render").exists()
+    assert certificate.earned_on == completion.completed_on
+    assert certificate.pdf
+    assert not OutboxMessage.objects.filter(task_name__startswith="certificates.").exists()
+
+
+def test_a_completion_rolled_back_queues_no_certificate():
+    user, module = UserFactory(), ModuleFactory(is_on_demand=True)
+    enroll(user, module.program)
+    queued_inside: list[int] = []
+
+    def complete_then_fail() -> None:
+        with transaction.atomic():
+            module_complete(user=user, module=module)
+            queued_inside.append(OutboxMessage.objects.filter(task_name="certificates.issue").count())
+            raise RuntimeError("the request failed after the completion")
+
+    with pytest.raises(RuntimeError):
+        complete_then_fail()
+    assert queued_inside == [1]
+    assert not OutboxMessage.objects.exists()
+    assert not Certificate.objects.exists()
+
+
+def test_the_issue_task_is_safe_twice_and_skips_what_earns_no_certificate(django_capture_on_commit_callbacks):
+    user = UserFactory()
+    on_demand, graded = ModuleFactory(is_on_demand=True), ModuleFactory(is_on_demand=False)
+    with django_capture_on_commit_callbacks(execute=False):
+        module_complete(user=user, module=graded)  # a certification's module: no certificate of its own
+        completion = module_complete(user=user, module=on_demand)
+    queued = list(OutboxMessage.objects.values_list("kwargs", flat=True))
+    assert queued == [{"kind": "module", "completion_id": completion.pk}]
+    first = issue_task.apply(kwargs=queued[0]).get()
+    assert issue_task.apply(kwargs=queued[0]).get() == first  # a redelivery returns the same one
+    certificate = Certificate.objects.get()
+    assert (certificate.pk, certificate.module, certificate.title) == (first, on_demand, on_demand.title)
+    assert issue_task.apply(kwargs={"kind": "set", "completion_id": 10**9}).get() is None  # gone
 
 
 def test_rendering_twice_or_at_once_keeps_one_file(monkeypatch):
