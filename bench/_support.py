@@ -1,5 +1,5 @@
-"""Shared helpers for the benchmarks: a throw-away database, a real gunicorn, percentiles, a
-signed-in session."""
+"""Shared helpers for the benchmarks: a throw-away database, a real gunicorn and Celery worker,
+percentiles, a signed-in session."""
 
 import os
 import subprocess
@@ -74,6 +74,27 @@ def gunicorn(env: dict, *, port: int, workers: int = 4):
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+@contextmanager
+def celery_worker(env: dict, *, name: str, concurrency: int = 2):
+    """A real Celery worker (prefork) on the broker of `env`, answering a ping before it yields."""
+    process = subprocess.Popen(
+        [str(ROOT / ".venv" / "bin" / "celery"), "-A", "config", "worker", f"--concurrency={concurrency}", "-l",
+         "WARNING", "--without-gossip", "--without-mingle", "-n", f"{name}@%h"],
+        cwd=ROOT, env={**env, "PYTHONPATH": str(ROOT)},
+    )  # fmt: skip
+    try:
+        from config.celery_app import app
+
+        app.conf.broker_url = env["CELERY_BROKER_URL"]
+        deadline = time.monotonic() + 60
+        while not app.control.ping(timeout=1) and time.monotonic() < deadline:
+            pass
+        yield process
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
 
 
 def cpu_times() -> list[int]:

@@ -9,14 +9,13 @@ Run: `make bench` or this file with DATABASE_URL and REDIS_URL set.
 """
 
 import os
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench._support import ROOT, cpu_times, scratch_database, steal_percent
+from bench._support import ROOT, celery_worker, cpu_times, scratch_database, steal_percent
 
 PEOPLE = int(os.environ.get("BENCH_PEOPLE", "4000"))
 CERTIFICATES = int(os.environ.get("BENCH_CERTIFICATES", "10000"))
@@ -76,19 +75,10 @@ def main() -> None:
 
         redis.Redis.from_url(broker).flushdb()
         ids = issue_all()
-        worker = subprocess.Popen(
-            [str(ROOT / ".venv" / "bin" / "celery"), "-A", "config", "worker", "--concurrency=2", "-l", "WARNING",
-             "--without-gossip", "--without-mingle", "-n", "bench-issue@%h"],
-            cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
-        )  # fmt: skip
-        try:
-            from certificates.models import Certificate
-            from config.celery_app import app
+        from certificates.models import Certificate
+        from config.celery_app import app
 
-            app.conf.broker_url = broker
-            deadline = time.monotonic() + 60
-            while not app.control.ping(timeout=1) and time.monotonic() < deadline:
-                pass
+        with celery_worker({**os.environ}, name="bench-issue"):
             before = cpu_times()
             start = time.perf_counter()
             with app.producer_or_acquire() as producer:
@@ -100,9 +90,6 @@ def main() -> None:
                 time.sleep(0.5)
             elapsed = time.perf_counter() - start
             after = cpu_times()
-        finally:
-            worker.terminate()
-            worker.wait(timeout=60)
         stored = Certificate.objects.exclude(pdf="").exclude(pdf_sha256="").count()
         files = sum(1 for _ in Path(media).rglob("*.pdf"))
         print(
