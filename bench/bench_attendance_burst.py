@@ -3,12 +3,12 @@
 Target (issue #5): all 500 accepted, p99 under 250 ms on a 2-core machine. Each person first
 opens the attendance page from the QR code's link (not timed: the form needs its CSRF token);
 then each client keeps its own HTTP connection and logged-in session cookie and posts the code
-once; the figures are measured from the client side, queueing included. Since issue #18 a second burst follows on a
-live event set whose only session it is: every check-in completes the set, which queues its
-certificate in the same transaction for a drain to publish (decision 0027); none is issued,
-published or rendered in a request.
-Then a real Celery worker (one node, two processes) issues the 500 certificates and renders
-their PDFs, and the time it takes is printed (every certificate must arrive).
+once; the figures are measured from the client side, queueing included. Since issue #18 a second
+burst follows on a live event set whose only session it is: every check-in completes the set,
+which queues its certificate in the same transaction for a drain to publish (decision 0027);
+none is issued, published or rendered in a request. Then a real Celery worker (one node, two
+processes) issues the 500 certificates and renders their PDFs, and the time it takes is printed
+(every certificate must arrive).
 Run: `make bench` (or this file with DATABASE_URL and REDIS_URL set).
 """
 

@@ -22,5 +22,5 @@ def issue_for_module(sender, completion, **kwargs) -> None:
 
 @receiver(set_completed, dispatch_uid="certificates.set_completed")
 def issue_for_set(sender, completion, **kwargs) -> None:
-    if completion.practicum.kind == completion.practicum.Kind.LIVE_SET:
+    if completion.practicum.earns_certificate:
         certificate_issue_queue(kind=Certificate.Kind.SET, completion_id=completion.pk)

@@ -152,6 +152,11 @@ class Practicum(CachedModel):
         return self.kind == self.Kind.CE_EVENT
 
     @property
+    def earns_certificate(self) -> bool:
+        """A series' set of live events earns a Certificate of Completion once it is complete."""
+        return self.kind == self.Kind.LIVE_SET
+
+    @property
     def kind_label(self) -> str:
         """What a person reads next to the title: "Practicum", "Live event", "Webinar (CE)"."""
         if self.kind == self.Kind.CE_EVENT:

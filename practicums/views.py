@@ -215,7 +215,7 @@ def attendance(request):
                 )
             if result.set_completion:
                 done = f"You have attended every session of {session.practicum.title}. Well done!"
-                if session.practicum.kind == Practicum.Kind.LIVE_SET:
+                if session.practicum.earns_certificate:
                     done += (
                         " Your certificate of completion will be in My Certificates in a moment,"
                         " and we email it to you at about 8 pm Pacific time."

@@ -220,8 +220,8 @@ def certificate_issue_earned(*, kind: str, completion_id: int) -> Certificate | 
     from practicums.models import SetCompletion
 
     if kind == Certificate.Kind.MODULE:
-        done = ModuleCompletion.objects.select_related("user", "module__program").filter(pk=completion_id)
-        done = done.first()
+        modules = ModuleCompletion.objects.select_related("user", "module__program")
+        done = modules.filter(pk=completion_id).first()
         if done is None or not done.module.is_on_demand:
             return None
         module = done.module
@@ -230,9 +230,9 @@ def certificate_issue_earned(*, kind: str, completion_id: int) -> Certificate | 
             source_key=Certificate.source_key_for_module(module.pk), hours=module.appraised_hours,
             earned_on=done.completed_on, module=module,
         )  # fmt: skip
-    finished = SetCompletion.objects.select_related("user", "practicum__program").filter(pk=completion_id)
-    finished = finished.first()
-    if finished is None or finished.practicum.kind != Practicum.Kind.LIVE_SET:
+    sets = SetCompletion.objects.select_related("user", "practicum__program")
+    finished = sets.filter(pk=completion_id).first()
+    if finished is None or not finished.practicum.earns_certificate:
         return None
     practicum = finished.practicum
     return certificate_issue(
