@@ -139,9 +139,8 @@ class Practicum(CachedModel):
 
     @property
     def place(self) -> str:
-        if self.format == self.Format.VIRTUAL:
-            return "Virtual"
-        return ", ".join(p for p in (self.city, self.state) if p) or self.venue_name
+        where = ", ".join(p for p in (self.city, self.state) if p) or self.venue_name
+        return "Virtual" if self.format == self.Format.VIRTUAL else where
 
     @property
     def days(self) -> int:
@@ -152,8 +151,7 @@ class Practicum(CachedModel):
         return self.kind == self.Kind.CE_EVENT
 
     @property
-    def earns_certificate(self) -> bool:
-        """A series' set of live events earns a Certificate of Completion once it is complete."""
+    def earns_certificate(self) -> bool:  # a series' set of live events, once complete
         return self.kind == self.Kind.LIVE_SET
 
     @property
