@@ -29,7 +29,6 @@ How it stays true (docs/decisions/0009 and 0013):
 import hashlib
 import logging
 import math
-import pickle  # nosec B403 (reads back only what this module stored in our own cache)
 import secrets
 import threading
 import zlib
@@ -40,7 +39,6 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
-from django.core.cache import cache, caches
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
@@ -49,8 +47,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from .cache import CacheUnavailable, ResilientRedisCache
+from .cache import CacheUnavailable
 from .dates import local_date, start_of_day
+from .page_cache_store import add_versions, read_values, write_values
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -58,7 +57,6 @@ T = TypeVar("T")
 CONTENT = "ver:content"
 LONGEST = 300  # seconds: the longest a page is kept, less up to a minute of its own
 TIMEOUT = LONGEST  # seconds: how long `remember` keeps data (renewed scopes make it unused sooner)
-PROBE = "page-cache:writable"
 
 
 def person(user_id: int) -> str:
@@ -73,17 +71,54 @@ def links(user_id: int) -> str:
 
 def changed(*scopes: str) -> None:
     """Pages showing these scopes are out of date. Said now and again when the transaction
-    commits, so that a page rendered from not-yet-committed data is not kept."""
+    commits, so that a page rendered from not-yet-committed data is not kept. In a transaction,
+    a scope said again is not renewed now if nothing of the cache was read here since it was
+    (nothing can have been kept from the data between), and its renewals at the commit are one:
+    a check-in that also completes a set renews its person twice, not four times."""
     if not scopes:
         return
-    _renew(scopes)
-    if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(lambda: _renew(scopes))
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        _renew(scopes)
+        return
+    batch = getattr(connection, "page_cache_batch", None)
+    if batch is None or batch.done or not any(entry[1] is batch for entry in connection.run_on_commit):
+        # None of ours waits for this commit (the first change, or it was rolled back)
+        batch = connection.page_cache_batch = _Batch()
+        transaction.on_commit(batch)
+    if now := [scope for scope in scopes if scope not in batch.fresh]:
+        _renew(now)
+        batch.fresh.update(now)
+    batch.scopes.update(scopes)
+
+
+class _Batch:
+    """The scopes a transaction changed, renewed once when it commits. Registered with the first
+    change; a change made while it waits (inner savepoints included) joins it, and one made
+    after it was dropped (its savepoint or transaction rolled back) starts another. A rolled-back
+    change that joined stays in it: a renewal too many is harmless."""
+
+    def __init__(self) -> None:
+        self.scopes: set[str] = set()
+        self.fresh: set[str] = set()  # renewed now, and nothing read from the cache here since
+        self.done = False
+
+    def __call__(self) -> None:
+        self.done = True
+        _renew(self.scopes)
+
+
+def _reading() -> None:
+    """This thread reads the cache: what it keeps from now on may show this transaction's data,
+    so the next change of any scope is renewed again at once."""
+    batch = getattr(transaction.get_connection(), "page_cache_batch", None)
+    if batch is not None:
+        batch.fresh.clear()
 
 
 # Renewals that could not be stored: until one succeeds, this process uses no cached entry
 # of these scopes (and retries them before every read). Readers in other processes learn that
-# the cache refuses writes from the write in their own read (`_read`), and every entry is out
+# the cache refuses writes from the write in their own read (`read_values`), and every entry is out
 # of date within its minute in any case.
 _unrenewed: dict[str, str] = {}
 _unrenewed_lock = threading.Lock()
@@ -95,7 +130,7 @@ def _renew(scopes: Iterable[str]) -> None:
     if asked is not None:  # what this request read ahead is out of date too
         asked["read"].update(new)
     try:
-        _write(new, timeout=None)
+        write_values(new, timeout=None)
     except Exception:  # noqa: BLE001 (the write that called this must not fail; _unrenewed covers it)
         logger.warning("page cache: could not renew %s; its pages are not served until it is", list(new))
         with _unrenewed_lock:
@@ -113,7 +148,7 @@ def _retry_unrenewed(scopes: Iterable[str]) -> None:
     if not waiting:
         return
     try:
-        _write(waiting, timeout=None)
+        write_values(waiting, timeout=None)
     except Exception as exc:
         if waiting.keys() & set(scopes):
             raise CacheUnavailable("renewal pending") from exc
@@ -122,78 +157,6 @@ def _retry_unrenewed(scopes: Iterable[str]) -> None:
         for scope, version in waiting.items():
             if _unrenewed.get(scope) == version:
                 del _unrenewed[scope]
-
-
-# --- The store: Redis through its client (one round trip a read), else Django's cache API ---
-
-
-def _redis() -> ResilientRedisCache | None:
-    backend = caches["default"]
-    return backend if isinstance(backend, ResilientRedisCache) else None
-
-
-# One command: the write first (it fails while Redis refuses writes, and the whole read with it),
-# then the values. A script rather than a pipeline: one command to send and parse.
-_READ = "redis.call('SET', KEYS[1], '1', 'EX', 60) return redis.call('MGET', unpack(KEYS, 2))"
-_read_scripts: dict[int, Any] = {}
-
-
-def _read(keys: list[str]) -> list[Any]:
-    """The values at `keys` (None where absent). On Redis, with a write in the same round trip:
-    if Redis refuses writes (out of memory, a read-only replica), renewals cannot be stored,
-    so nothing cached is used (CacheUnavailable)."""
-    redis_cache = _redis()
-    if redis_cache is None:
-        found = cache.get_many(keys)
-        return [found.get(key) for key in keys]
-
-    def read(client) -> list:
-        script = _read_scripts.get(id(client))
-        if script is None:  # EVALSHA from then on (EVAL again if Redis was restarted)
-            script = _read_scripts[id(client)] = client.register_script(_READ)
-        return script(keys=[redis_cache.make_key(PROBE), *(redis_cache.make_key(key) for key in keys)])
-
-    return [_decode(value) for value in redis_cache.run(read)]
-
-
-def _write(values: dict[str, Any], *, timeout: int | None) -> None:
-    redis_cache = _redis()
-    if redis_cache is None:
-        cache.set_many(values, timeout=timeout)
-        return
-
-    def write(client) -> None:
-        pipe = client.pipeline(transaction=False)
-        for key, value in values.items():
-            pipe.set(redis_cache.make_key(key), _encode(value), ex=timeout)
-        pipe.execute()
-
-    redis_cache.run(write)
-
-
-def _add(keys: list[str]) -> None:
-    """A random version for each scope not seen before (never replacing one set meanwhile)."""
-    redis_cache = _redis()
-    if redis_cache is None:
-        for key in keys:
-            cache.add(key, secrets.token_hex(6), timeout=None)
-        return
-
-    def add(client) -> None:
-        pipe = client.pipeline(transaction=False)
-        for key in keys:
-            pipe.set(redis_cache.make_key(key), _encode(secrets.token_hex(6)), nx=True)
-        pipe.execute()
-
-    redis_cache.run(add)
-
-
-def _encode(value: Any) -> bytes:
-    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def _decode(value: bytes | None) -> Any:
-    return None if value is None else pickle.loads(value)  # noqa: S301  # nosec B301 (our own entries)
 
 
 # The page a GET asks for, noted by PageCacheMiddleware for this request only. A ContextVar, not
@@ -230,20 +193,21 @@ def versions_and_entry(scopes: list[str], key: str, ahead: Iterable[str] = ()) -
     `key`, in one round trip (two the first time a scope is seen); `ahead` are keys read in the
     same round trip for later in this request. What was read ahead is used without one."""
     _retry_unrenewed(scopes)
+    _reading()
     asked = _asked.get()
     read = asked["read"] if asked is not None else {}
     if key in read and all(read.get(scope) is not None for scope in scopes):
         return [str(read[scope]) for scope in scopes], read.pop(key)
     extra = [k for k in ahead if k not in scopes and k != key] if asked is not None else []
-    values = _read([*scopes, key, *extra])
+    values = read_values([*scopes, key, *extra])
     versions, entry = values[: len(scopes)], values[len(scopes)]
     if extra:
         read.update(zip(scopes, versions, strict=True))
         read.update(zip(extra, values[len(scopes) + 1 :], strict=True))
     missing = [scope for scope, version in zip(scopes, versions, strict=True) if version is None]
     if missing:
-        _add(missing)
-        found = dict(zip(missing, _read(missing), strict=True))
+        add_versions(missing)
+        found = dict(zip(missing, read_values(missing), strict=True))
         versions = [found.get(scope, version) for scope, version in zip(scopes, versions, strict=True)]
     if any(version is None for version in versions):
         raise CacheUnavailable("no version")
@@ -270,7 +234,7 @@ def remember(name: str, *, scopes: list[str], compute: Callable[[], T], ahead: I
         return entry[1]
     value = compute()
     try:
-        _write({key: (stamp, value)}, timeout=TIMEOUT)
+        write_values({key: (stamp, value)}, timeout=TIMEOUT)
     except Exception:
         logger.debug("page cache: write failed", exc_info=True)
     return value
@@ -359,7 +323,7 @@ def cached_page(
     content = response.content.decode()
     if key is not None and response.status_code == 200:
         try:
-            _write({key: (stamp, nonce, content, box[0])}, timeout=max(1, math.ceil(box[0] - now)))
+            write_values({key: (stamp, nonce, content, box[0])}, timeout=max(1, math.ceil(box[0] - now)))
         except Exception:
             logger.debug("page cache: write failed", exc_info=True)
     response.content = _fill(request, content, nonce, secret_values)

@@ -12,7 +12,6 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -87,7 +86,9 @@ def row(model):
 
 
 def versions(scopes) -> dict[str, object]:
-    return {scope: cache.get(scope) for scope in scopes}
+    """The scopes' versions, read as a page reads them (a write after a read renews at once)."""
+    scopes = list(scopes)
+    return dict(zip(scopes, page_cache.versions_and_entry(scopes, "data:renewal-probe")[0], strict=True))
 
 
 def renews(scopes, write) -> set[str]:
