@@ -20,6 +20,7 @@ from typing import ClassVar, cast
 
 from django.contrib.auth.base_user import BaseUserManager
 from django.db import models, router
+from django.db.models.constants import OnConflict
 from django.db.models.deletion import Collector
 
 from . import page_cache
@@ -143,6 +144,28 @@ class CachedQuerySet(models.QuerySet):
         return created
 
     bulk_create.alters_data = True  # type: ignore[attr-defined]
+
+    def create_if_absent(self, **values):
+        """The row created from `values`, or None where a unique constraint says it is there
+        already: one statement (INSERT ... ON CONFLICT DO NOTHING RETURNING), where catching
+        create()'s IntegrityError takes a savepoint and two more round trips (decision 0029).
+        Renews pages like a save; sends no post_save (no receiver of ours needs one)."""
+        obj = self.model(**values)
+        self._prepare_for_bulk_create([obj])
+        opts = self.model._meta
+        fields = [f for f in opts.concrete_fields if not f.generated and not (f.primary_key and obj.pk is None)]
+        returning = opts.db_returning_fields
+        rows = self._insert([obj], fields, returning_fields=returning, on_conflict=OnConflict.IGNORE)
+        if not rows or rows[0] is None:
+            return None
+        for value, field in zip(rows[0], returning):
+            setattr(obj, field.attname, value)
+        obj._state.adding, obj._state.db = False, self.db
+        page_cache.changed(*scope_of(self.model).of_instance(obj))
+        written([self.model])
+        return obj
+
+    create_if_absent.alters_data = True  # type: ignore[attr-defined]
 
     def bulk_update(self, objs, fields, *args, **kwargs):
         rule = scope_of(self.model)

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
@@ -109,23 +109,22 @@ def attendance_record(*, user: User, code: str, now: datetime | None = None) -> 
             f"This code closed at {_local(closes, session)}. "
             "Ask your instructor or our staff to mark you present."
         )
-    if Attendance.objects.filter(user=user, session=session).exists():
-        # A repeat (a second tap, a reload, a QR code scanned twice): already recorded, so there
-        # is nothing to lock or write, and no need to be registered still.
-        return AttendanceResult(session=session, created=False, set_completion=None)
     with transaction.atomic():
         if Registration.Status.CONFIRMED not in _lock_registrations(user, session.practicum):
+            if Attendance.objects.filter(user=user, session=session).exists():
+                # Recorded while they had a place, which was cancelled since: it still counts.
+                return AttendanceResult(session=session, created=False, set_completion=None)
             raise AttendanceError(
                 f"You are not registered for {session.practicum.title}, so this code is not for you."
             )
-        try:  # inserted straight away; a conflict is a repeat that came in at the same moment
-            with transaction.atomic():
-                Attendance.objects.create(
-                    user=user, session=session, recorded_at=now, source=Attendance.Source.CODE
-                )
-            created = True
-        except IntegrityError:
-            created = False
+        # Inserted straight away: a conflict is a repeat (a second tap, a reload, a QR code
+        # scanned twice), which writes nothing (decision 0029).
+        created = (
+            Attendance.objects.create_if_absent(
+                user=user, session=session, recorded_at=now, source=Attendance.Source.CODE
+            )
+            is not None
+        )
         completion = (
             set_complete_if_done(user=user, practicum=session.practicum, now=now) if created else None
         )
@@ -136,13 +135,11 @@ def _lock_registrations(user: User, practicum: Practicum) -> list[str]:
     """Lock the person's registrations for the practicum and return their statuses. One lock
     per person and practicum, taken by check-ins and staff marks alike: their own attendance
     changes queue (so the last one sees every session and completes the set), everyone else's
-    don't. Call inside a transaction."""
-    return list(
-        Registration.objects.select_for_update()
-        .filter(user=user, practicum=practicum)
-        .order_by("pk")
-        .values_list("status", flat=True)
-    )
+    don't. Call inside a transaction. Written out, like _ATTENDED_SQL: every check-in asks."""
+    sql = _LOCK_SQL + (" FOR UPDATE" if connection.features.has_select_for_update else "")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user.pk, practicum.pk])
+        return [status for (status,) in cursor.fetchall()]
 
 
 def set_complete_if_done(
@@ -155,15 +152,10 @@ def set_complete_if_done(
     total, attended = _sessions_attended(user_id=user.pk, practicum_id=practicum.pk)
     if total == 0 or attended < total:
         return None
-    try:
-        with transaction.atomic():
-            completion = SetCompletion.objects.create(
-                user=user,
-                practicum=practicum,
-                completed_at=now,
-                completed_on=local_date(now, practicum.program.zone),
-            )
-    except IntegrityError:  # completed concurrently by another request
+    completion = SetCompletion.objects.create_if_absent(
+        user=user, practicum=practicum, completed_at=now, completed_on=local_date(now, practicum.program.zone)
+    )
+    if completion is None:  # completed already (staff marked a session again, say)
         return None
     if practicum.kind == Practicum.Kind.PRACTICUM:
         enrollment_milestone(
@@ -180,6 +172,12 @@ _SESSION, _ATTENDANCE = Session._meta.db_table, Attendance._meta.db_table
 _ATTENDED_SQL = (  # table names from the models, never input:
     f"SELECT COUNT(*), COUNT(a.id) FROM {_SESSION} s LEFT JOIN {_ATTENDANCE} a"  # noqa: S608  # nosec B608
     " ON a.session_id = s.id AND a.user_id = %s WHERE s.practicum_id = %s AND s.status = %s"
+)
+
+
+_LOCK_SQL = (  # the table name from the model, never input:
+    f"SELECT status FROM {Registration._meta.db_table}"  # noqa: S608  # nosec B608
+    " WHERE user_id = %s AND practicum_id = %s ORDER BY id"
 )
 
 
