@@ -151,15 +151,18 @@ class CachedQuerySet(models.QuerySet):
         create()'s IntegrityError takes a savepoint and two more round trips (decision 0029).
         Renews pages like a save; sends no post_save (no receiver of ours needs one)."""
         obj = self.model(**values)
-        self._prepare_for_bulk_create([obj])
+        self._prepare_for_bulk_create([obj])  # type: ignore[attr-defined]  # as bulk_create does
         opts = self.model._meta
-        fields = [f for f in opts.concrete_fields if not f.generated and not (f.primary_key and obj.pk is None)]
+        auto_pk = obj.pk is None  # the database numbers it
+        given = [f for f in opts.concrete_fields if not f.generated and not (f.primary_key and auto_pk)]
         returning = opts.db_returning_fields
-        rows = self._insert([obj], fields, returning_fields=returning, on_conflict=OnConflict.IGNORE)
+        rows = self._insert(  # type: ignore[attr-defined]  # the insert that save() and bulk_create use
+            [obj], given, returning_fields=returning, on_conflict=OnConflict.IGNORE
+        )
         if not rows or rows[0] is None:
             return None
-        for value, field in zip(rows[0], returning):
-            setattr(obj, field.attname, value)
+        for value, returned in zip(rows[0], returning, strict=True):
+            setattr(obj, returned.attname, value)
         obj._state.adding, obj._state.db = False, self.db
         page_cache.changed(*scope_of(self.model).of_instance(obj))
         written([self.model])

@@ -70,11 +70,11 @@ def links(user_id: int) -> str:
 
 
 def changed(*scopes: str) -> None:
-    """Pages showing these scopes are out of date. Said now and again when the transaction
-    commits, so that a page rendered from not-yet-committed data is not kept. In a transaction,
-    a scope said again is not renewed now if nothing of the cache was read here since it was
-    (nothing can have been kept from the data between), and its renewals at the commit are one:
-    a check-in that also completes a set renews its person twice, not four times."""
+    """Pages showing these scopes are out of date. Outside a transaction they are renewed now.
+    In one, they are renewed when it commits, and before that only if this thread reads the
+    cache meanwhile (so no page it builds from its own uncommitted writes is taken for a page
+    from before them): a check-in, which reads nothing after its writes, renews its person
+    once (decision 0028)."""
     if not scopes:
         return
     connection = transaction.get_connection()
@@ -86,10 +86,8 @@ def changed(*scopes: str) -> None:
         # None of ours waits for this commit (the first change, or it was rolled back)
         batch = connection.page_cache_batch = _Batch()
         transaction.on_commit(batch)
-    if now := [scope for scope in scopes if scope not in batch.fresh]:
-        _renew(now)
-        batch.fresh.update(now)
     batch.scopes.update(scopes)
+    batch.pending.update(scopes)
 
 
 class _Batch:
@@ -100,20 +98,22 @@ class _Batch:
 
     def __init__(self) -> None:
         self.scopes: set[str] = set()
-        self.fresh: set[str] = set()  # renewed now, and nothing read from the cache here since
+        self.pending: set[str] = set()  # changed since this thread last read the cache
         self.done = False
 
     def __call__(self) -> None:
         self.done = True
+        self.pending.clear()
         _renew(self.scopes)
 
 
 def _reading() -> None:
-    """This thread reads the cache: what it keeps from now on may show this transaction's data,
-    so the next change of any scope is renewed again at once."""
+    """This thread is about to read the cache: what it reads must not be from before its own
+    changes in this transaction, so the scopes changed since its last read are renewed first."""
     batch = getattr(transaction.get_connection(), "page_cache_batch", None)
-    if batch is not None:
-        batch.fresh.clear()
+    if batch is not None and batch.pending and not batch.done:
+        pending, batch.pending = batch.pending, set()
+        _renew(pending)
 
 
 # Renewals that could not be stored: until one succeeds, this process uses no cached entry
@@ -192,8 +192,8 @@ def versions_and_entry(scopes: list[str], key: str, ahead: Iterable[str] = ()) -
     """The scopes' current versions (a new one for a scope not seen before) and the entry at
     `key`, in one round trip (two the first time a scope is seen); `ahead` are keys read in the
     same round trip for later in this request. What was read ahead is used without one."""
+    _reading()  # first: a renewal it cannot store is retried (and refused) just below
     _retry_unrenewed(scopes)
-    _reading()
     asked = _asked.get()
     read = asked["read"] if asked is not None else {}
     if key in read and all(read.get(scope) is not None for scope in scopes):

@@ -157,6 +157,17 @@ def test_bulk_create_renews(model):
     assert renews(scopes, lambda: model.objects.bulk_create([instance])) == scopes
 
 
+@pytest.mark.parametrize("model", SHOWN, ids=lambda m: m._meta.label)
+def test_create_if_absent_renews_and_a_conflict_renews_nothing(model):
+    instance = unsaved(model)
+    instance.pk = 10_000_000 + next(_counter)
+    values = {field.attname: getattr(instance, field.attname) for field in model._meta.concrete_fields}
+    scopes = expected(instance)
+    assert renews(scopes, lambda: model.objects.create_if_absent(**values)) == scopes  # rolled back
+    assert model.objects.create_if_absent(**values).pk == instance.pk
+    assert renews(scopes, lambda: model.objects.create_if_absent(**values)) == set()  # there already
+
+
 CASCADES = [
     (model, field)
     for model in SHOWN
