@@ -9,11 +9,16 @@ which queues its certificate in the same transaction for a drain to publish (dec
 none is issued, published or rendered in a request. Then a real Celery worker (one node, two
 processes) issues the 500 certificates and renders their PDFs, and the time it takes is printed
 (every certificate must arrive).
+Each world's burst runs in ROUNDS rounds (3), the worlds alternating; before a later round the
+world's check-ins are deleted (as a staff correction would) and every person opens the page
+again. One 2-second burst is one sample of a shared machine whose speed drifts by a third from
+minute to minute, so the p99 judged is the median round's; every round is printed.
 Run: `make bench` (or this file with DATABASE_URL and REDIS_URL set).
 """
 
 import http.client
 import os
+import statistics
 import sys
 import tempfile
 import threading
@@ -37,6 +42,25 @@ from bench._support import (
 PEOPLE = int(os.environ.get("BENCH_PEOPLE", "500"))
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "50"))
 CSRF = "b" * 32
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+PREFIXES = ("bench", "benchset")  # the classic world, the set world
+LABELS = ("Day 1 of two (as before #18)", "the last session of a set: each check-in earns a certificate")
+
+
+def reset(prefix: str) -> None:
+    """Undo a round's check-ins in one world, so its people check in again in the next."""
+    from outbox.models import OutboxMessage
+    from practicums.models import Attendance, SetCompletion
+
+    Attendance.objects.filter(session__practicum__program__slug=prefix).delete()
+    SetCompletion.objects.filter(practicum__program__slug=prefix).delete()
+    OutboxMessage.objects.filter(task_name="certificates.issue").delete()  # for the deleted completions
+
+
+def recorded(prefix: str) -> int:
+    from practicums.models import Attendance
+
+    return Attendance.objects.filter(session__practicum__program__slug=prefix).count()
 
 
 def seed(database_url: str) -> list[tuple[str, list[str]]]:
@@ -47,7 +71,7 @@ def seed(database_url: str) -> list[tuple[str, list[str]]]:
 
     django.setup()
     worlds = []
-    for prefix, completes_set in (("bench", False), ("benchset", True)):
+    for prefix, completes_set in zip(PREFIXES, (False, True), strict=True):
         code, people = seed_check_in_world(
             people=PEOPLE, prefix=prefix, csrf=CSRF, completes_set=completes_set
         )
@@ -176,21 +200,20 @@ def main() -> None:
                "DJANGO_DEBUG": "false", "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost", "CELERY_BROKER_URL": broker,
                "DJANGO_MEDIA_ROOT": media}  # fmt: skip
         port = free_port()
+        runs: list[list[tuple]] = [[], []]  # per world: (latencies, accepted, wall, steal, rows) a round
         with gunicorn(env, port=port, workers=int(os.environ.get("BENCH_WORKERS", "2"))):
-            for code, cookies in worlds:
-                open_pages(port, code, cookies)
-            runs = [burst(port, code, cookies) for code, cookies in worlds]
+            for round_ in range(ROUNDS):
+                for world, (prefix, (code, cookies)) in enumerate(zip(PREFIXES, worlds, strict=True)):
+                    if round_:
+                        reset(prefix)
+                    open_pages(port, code, cookies)
+                    runs[world].append((*burst(port, code, cookies), recorded(prefix)))
 
         import redis
 
         from certificates.models import Certificate
         from outbox.models import OutboxMessage
-        from practicums.models import Attendance
 
-        recorded = [
-            Attendance.objects.filter(session__practicum__program__slug=p).count()
-            for p in ("bench", "benchset")
-        ]
         in_requests = Certificate.objects.count()
         queued = OutboxMessage.objects.filter(task_name="certificates.issue").count()
         drains = redis.Redis.from_url(broker).llen("celery")
@@ -200,19 +223,24 @@ def main() -> None:
             f"attendance burst: {PEOPLE} check-ins from {CLIENTS} concurrent clients, gunicorn {os.environ.get('BENCH_WORKERS', '2')} sync workers, PostgreSQL"
         )
         ok = True
-        for label, (latencies, statuses, wall, steal), rows in zip(
-            ("Day 1 of two (as before #18)", "the last session of a set: each check-in earns a certificate"),
-            runs, recorded, strict=True,
-        ):  # fmt: skip
-            accepted = sum(statuses)
-            p50, p95, p99 = (percentile(latencies, p) for p in (50, 95, 99))
-            print(f"  {label}:")
+        for label, rounds in zip(LABELS, runs, strict=True):
+            print(f"  {label}, {len(rounds)} round(s):")
+            p99s = []
+            for number, (latencies, statuses, wall, steal, rows) in enumerate(rounds, 1):
+                accepted = sum(statuses)
+                p50, p95, p99 = (percentile(latencies, p) for p in (50, 95, 99))
+                p99s.append(p99)
+                print(
+                    f"    round {number}: accepted (302 back to /attendance/) {accepted}/{PEOPLE}, attendance rows {rows};"
+                    f" {PEOPLE / wall:.0f} check-ins/s over {wall:.2f} s (host steal {steal});"
+                    f" p50 {p50:.0f} ms, p95 {p95:.0f} ms, p99 {p99:.0f} ms"
+                )
+                ok = ok and accepted == PEOPLE and rows == PEOPLE
+            median = statistics.median(p99s)
             print(
-                f"    accepted (302 back to /attendance/): {accepted}/{PEOPLE}; attendance rows: {rows} (target: all {PEOPLE})"
+                f"    p99 of the median round: {median:.0f} ms (target: < 250 ms; every check-in accepted and recorded)"
             )
-            print(f"    throughput: {PEOPLE / wall:.0f} check-ins/s over {wall:.2f} s; host steal: {steal}")
-            print(f"    latency: p50 {p50:.0f} ms, p95 {p95:.0f} ms, p99 {p99:.0f} ms (target: p99 < 250 ms)")
-            ok = ok and accepted == PEOPLE and rows == PEOPLE and p99 < 250
+            ok = ok and median < 250
         print(
             f"  certificates issued in the requests: {in_requests} (target 0); queued in the completions' transactions: {queued}, for {drains} drain task(s) the commits kicked"
         )
