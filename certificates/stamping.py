@@ -2,28 +2,26 @@
 
 WeasyPrint lays out the design with the per-person fields (elements marked `data-field`)
 hidden; their boxes — position, size, font, colour, alignment — are read from its layout. Each
-certificate is then the design's page with the values drawn as real text (ReportLab, embedded
-TrueType subsets, so the text is selectable and searchable) at those positions, merged with
-pypdf. A long name is set smaller to fit its box. When a value has a character the stamp font
-lacks (a Chinese name, say), or a design has no field markers, the caller renders the whole
-certificate with WeasyPrint instead. Measurements: docs/PERFORMANCE.md.
+certificate is then the values drawn as real text (ReportLab, embedded TrueType subsets, so the
+text is selectable and searchable) at those positions, with the design's page and the QR code
+added to ReportLab's file as bytes (assembly.py). A long name is set smaller to fit its box. When
+a value has a character the stamp font lacks (a Chinese name, say), or a design has no field
+markers, the caller renders the whole certificate with WeasyPrint instead. Measurements: docs/PERFORMANCE.md.
 """
 
 import io
 import threading
 from dataclasses import dataclass, replace
-from typing import cast
 
 import segno
 from django.contrib.staticfiles import finders
-from pypdf import PageObject, PdfReader, PdfWriter
-from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject, StreamObject
-from reportlab.lib.utils import ImageReader
+from pypdf import PdfReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 from weasyprint import CSS, HTML
 
+from .assembly import Background, QrPlacement, assemble, background_from
 from .rendering import CertificateValues, DesignRenderer, render_body, url_fetcher
 
 TEXT_FIELDS = ("name", "title", "hours", "date", "code", "verify_url")
@@ -70,7 +68,7 @@ class FieldBox:
 
 @dataclass
 class StampTemplate:
-    background: PageObject
+    background: Background
     width: float
     height: float
     fields: dict[str, FieldBox]
@@ -130,8 +128,11 @@ def build_template(renderer: DesignRenderer, sample: CertificateValues) -> Stamp
         return None
     pdf = document.write_pdf()
     page = document.pages[0]
+    rendered = PdfReader(io.BytesIO(pdf)).pages[0]
+    if "/Annots" in rendered:  # a link: the stamp draws the design as a form, which has none
+        return None
     return StampTemplate(
-        background=PdfReader(io.BytesIO(pdf)).pages[0],
+        background=background_from(rendered),
         width=page.width * PX_TO_PT,
         height=page.height * PX_TO_PT,
         fields=fields,
@@ -158,13 +159,14 @@ def _draw_text(pdf: canvas.Canvas, box: FieldBox, text: str) -> bool:
     return True
 
 
-def _draw_qr(pdf: canvas.Canvas, box: FieldBox, url: str) -> None:
-    """The QR code as a tiny 1-pixel-per-module image, scaled up (sharp in any viewer)."""
-    png = io.BytesIO()
-    segno.make(url, error="m").save(png, kind="png", scale=1, border=0, dark="#1b2430")
-    png.seek(0)
+QR_COLOR = (0x1B / 255, 0x24 / 255, 0x30 / 255)
+
+
+def _qr(box: FieldBox, url: str) -> QrPlacement:
+    """The QR code of `url`, as large as fits the box, at its top left."""
     side = min(box.width, box.height)
-    pdf.drawImage(ImageReader(png), box.left, box.bottom + box.height - side, side, side)
+    matrix = segno.make(url, error="m").matrix
+    return QrPlacement(box.left, box.bottom + box.height - side, side, matrix, QR_COLOR)
 
 
 def stamp(template: StampTemplate, values: CertificateValues) -> bytes | None:
@@ -178,53 +180,14 @@ def stamp(template: StampTemplate, values: CertificateValues) -> bytes | None:
     )
     pdf.setTitle(f"{values.kind_label}: {values.title}")
     pdf.setAuthor(values.organization)
+    pdf.setCreator(values.organization)
+    pdf.setSubject(values.program)
     for name in TEXT_FIELDS:
         if not _draw_text(pdf, template.fields[name], getattr(values, name)):
             return None
-    _draw_qr(pdf, template.fields["qr"], values.verify_url)
     pdf.showPage()
     pdf.save()
-    return _combine(
-        template.background, PdfReader(buffer).pages[0], title=f"{values.kind_label}: {values.title}"
-    )
-
-
-def _stream(writer: PdfWriter, data: bytes):
-    stream = DecodedStreamObject()
-    stream.set_data(data)
-    return writer._add_object(stream)
-
-
-def _combine(background: PageObject, overlay: PageObject, *, title: str) -> bytes:
-    """The background page with the overlay's content appended, without re-parsing either
-    content stream (pypdf's merge_page parses both): /Contents becomes
-    [q, background, Q, overlay] and the overlay's fonts and images join the page's resources."""
-    writer = PdfWriter()
-    page = writer.add_page(background)
-    resources = cast(DictionaryObject, page["/Resources"].get_object())
-    for kind, entries in cast(DictionaryObject, overlay["/Resources"].get_object()).items():
-        if kind == "/ProcSet":
-            continue
-        entries = cast(DictionaryObject, entries.get_object())
-        if kind not in resources:
-            resources[NameObject(kind)] = entries.clone(writer)
-            continue
-        target = cast(DictionaryObject, resources[kind].get_object())
-        for name, value in entries.items():
-            if name in target:  # WeasyPrint and ReportLab name things differently; never overwrite
-                raise ValueError(f"resource name clash: {kind}{name}")
-            target[NameObject(name)] = value.clone(writer)
-    own = page["/Contents"]
-    contents = own.get_object()
-    own_list = list(contents) if isinstance(contents, ArrayObject) else [own]
-    overlay_stream = cast(StreamObject, overlay["/Contents"].get_object()).clone(writer)
-    page[NameObject("/Contents")] = ArrayObject(
-        [_stream(writer, b"q\n"), *own_list, _stream(writer, b"\nQ\n"), writer._add_object(overlay_stream)]
-    )
-    writer.add_metadata({"/Title": title})
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    return assemble(template.background, buffer.getvalue(), _qr(template.fields["qr"], values.verify_url))
 
 
 _templates: dict[tuple, StampTemplate | None] = {}
