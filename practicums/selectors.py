@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet
+from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
 
@@ -174,27 +175,31 @@ def live_options_by_season(*, program: Program) -> dict[int, list[str]]:
     }
 
 
-def schedule_months() -> list[date]:
-    return list(
-        Practicum.objects.filter(
-            is_published=True, status=Practicum.Status.SCHEDULED, starts_on__gt=timezone.localdate()
-        ).dates("starts_on", "month")
-    )
-
-
 VIRTUAL_LOCATION = "virtual"
 
 
-def schedule_locations() -> list[tuple[str, str]]:
-    """The distinct (city, state) pairs of upcoming in-person events, for the location filter."""
-    return list(
-        practicum_list_upcoming()
-        .filter(format=Practicum.Format.IN_PERSON)
-        .exclude(city="")
-        .order_by("state", "city")
-        .values_list("city", "state")
+def schedule_filter_choices(*, today: date | None = None) -> tuple[list[date], list[tuple[str, str]]]:
+    """The schedule's month and location choices: the months with an upcoming event, and the
+    distinct (city, state) pairs of upcoming in-person events. One query over the upcoming
+    events (index practicums_upcoming), without the schedule's annotations."""
+    today = today or local_date(timezone.now(), timezone.get_current_timezone())
+    rows = (
+        Practicum.objects.filter(
+            is_published=True,
+            status=Practicum.Status.SCHEDULED,
+            starts_on__gt=today,
+            program__status=Program.Status.PUBLISHED,
+        )
+        .annotate(month=TruncMonth("starts_on"))
+        .values_list("month", "format", "city", "state")
         .distinct()
     )
+    months, places = set(), set()
+    for month, format, city, state in rows:
+        months.add(month)
+        if format == Practicum.Format.IN_PERSON and city:
+            places.add((city, state))
+    return sorted(months), sorted(places, key=lambda place: (place[1], place[0]))
 
 
 def schedule_filtered(

@@ -3,7 +3,6 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_POST
 from core import page_cache
 from core.dates import access_opens_at, date_range, local_date
 from core.page_cache import cached_page
+from core.paginator import CountWhenFullPaginator
 from programs.letters import funding_letter_pdf, funding_letter_text
 from programs.selectors import enrollment_get_for_user, program_get_published, program_list_published
 from programs.services import AlreadyEnrolled
@@ -28,9 +28,8 @@ from .selectors import (
     practicum_list_offered,
     registration_get_for_user,
     registration_list_for_user,
+    schedule_filter_choices,
     schedule_filtered,
-    schedule_locations,
-    schedule_months,
     series_tracks_for_user,
     track_groups_for_program,
 )
@@ -103,11 +102,9 @@ SCHEDULE_PAGE_SIZE = 25
 def schedule(request):
     """Upcoming practicums, live events and CE events, filterable by program, kind, format, month and
     location."""
+    months, locations = schedule_filter_choices()
     form = ScheduleFilterForm(
-        request.GET or None,
-        programs=program_list_published(),
-        months=schedule_months(),
-        locations=schedule_locations(),
+        request.GET or None, programs=program_list_published(), months=months, locations=locations
     )
     filters = {"program_slug": "", "kind": "", "format": "", "month": "", "location": ""}
     if form.is_bound and form.is_valid():
@@ -121,7 +118,9 @@ def schedule(request):
         }
     # A page at a time: a large organisation has a thousand upcoming events. A page number that is
     # not one (or past the end) shows the first (or last) page rather than an error.
-    page = Paginator(schedule_filtered(**filters), SCHEDULE_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CountWhenFullPaginator(schedule_filtered(**filters), SCHEDULE_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request, "practicums/schedule.html", {"form": form, "practicums": page.object_list, "page": page}
     )

@@ -229,3 +229,31 @@ def test_schedule_lists_25_events_a_page_keeping_the_filters(client):
     with CaptureQueriesContext(connection) as sixty:
         page({"format": "virtual", "page": "3"})
     assert len(thirty.captured_queries) == len(sixty.captured_queries)
+
+
+@pytest.mark.django_db
+def test_a_schedule_that_fits_one_page_is_not_counted_and_a_longer_one_is(client):
+    """One event more than a page is where COUNT starts: a short list is its own count."""
+    program = ProgramFactory(slug="cert")
+    for i in range(25):
+        PracticumFactory(program=program, title=f"Event {i:02d}", starts_on=date.today() + timedelta(days=30))
+
+    def get(params) -> tuple[list[str], str]:
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(reverse("practicums:schedule"), params)
+        assert response.status_code == 200
+        return [q["sql"] for q in ctx.captured_queries], response.content.decode()
+
+    queries, html = get({})
+    assert not any(sql.startswith("SELECT COUNT(") for sql in queries)
+    assert "Event 00" in html
+    assert "Event 24" in html
+    assert "Page 1 of" not in html  # one page: no pagination
+    PracticumFactory(program=program, title="Event 25", starts_on=date.today() + timedelta(days=80))
+    queries, html = get({})
+    assert sum(sql.startswith("SELECT COUNT(") for sql in queries) == 1
+    assert "Events 1–25 of 26" in html
+    assert "Event 25" not in html
+    _, html = get({"page": "2"})
+    assert "Event 25" in html
+    assert "Event 24" not in html
