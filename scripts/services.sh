@@ -54,8 +54,14 @@ stop() {
   local bin
   bin=$(pg_bin)
   [ -d "$dir/pg/data" ] && as_db_user "$bin/pg_ctl" -D "$dir/pg/data" -m immediate stop >/dev/null 2>&1 || true
-  [ -f "$dir/redis/redis.pid" ] && kill "$(cat "$dir/redis/redis.pid")" 2>/dev/null || true
-  rm -rf "$dir"
+  local pid=""
+  [ -f "$dir/redis/redis.pid" ] && pid=$(cat "$dir/redis/redis.pid")
+  if [ -n "$pid" ]; then
+    kill "$pid" 2>/dev/null || true
+    # Redis writes its log and removes its pid file as it exits: wait, or rm races with it.
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  fi
+  rm -rf "$dir" || { sleep 1; rm -rf "$dir"; }
 }
 
 case "${1:-}" in
