@@ -191,6 +191,7 @@ def schedule_filter_choices(*, today: date | None = None) -> tuple[list[date], l
             program__status=Program.Status.PUBLISHED,
         )
         .annotate(month=TruncMonth("starts_on"))
+        .order_by()  # the model's ordering would join the DISTINCT: a row an event, not a row a choice
         .values_list("month", "format", "city", "state")
         .distinct()
     )

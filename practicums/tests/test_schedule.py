@@ -257,3 +257,23 @@ def test_a_schedule_that_fits_one_page_is_not_counted_and_a_longer_one_is(client
     _, html = get({"page": "2"})
     assert "Event 25" in html
     assert "Event 24" not in html
+
+
+@pytest.mark.django_db
+def test_filter_choices_are_one_query_of_distinct_choices_not_a_row_an_event():
+    from practicums.selectors import schedule_filter_choices
+
+    program = ProgramFactory()
+    later = (date.today().replace(day=1) + timedelta(days=62)).replace(day=1)
+    for i in range(6):  # six days of one month
+        day = later + timedelta(days=i)
+        PracticumFactory(program=program, title=f"Denver {i}", city="Denver", state="CO", starts_on=day)
+    PracticumFactory(program=program, title="Online", format="virtual", city="", starts_on=later)
+    with CaptureQueriesContext(connection) as ctx:
+        months, places = schedule_filter_choices()
+    assert months == [later]
+    assert places == [("Denver", "CO")]
+    assert len(ctx.captured_queries) == 1
+    with connection.cursor() as cursor:  # the query itself returns one row a choice
+        cursor.execute(ctx.captured_queries[0]["sql"])
+        assert len(cursor.fetchall()) == 2  # (month, in person, Denver) and (month, virtual)

@@ -1,9 +1,12 @@
 import datetime
+import functools
 import zoneinfo
 
 from django import template
+from django.urls import reverse
 from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 from core.dates import date_range
 from core.html import format_html
@@ -48,13 +51,21 @@ def field(form, name: str):
     return form[name]
 
 
+@functools.lru_cache(maxsize=16)
+def _names(language: str | None) -> tuple[list[str], dict[int, str]]:
+    """The weekday and month abbreviations in `language` (the active one), translated once: each
+    lazy name costs a translation lookup when it is formatted."""
+    return [str(WEEKDAYS_ABBR[i]) for i in range(7)], {m: str(name).title() for m, name in MONTHS_3.items()}
+
+
 def _times(starts: datetime.datetime, ends: datetime.datetime, zone: str) -> str:
     """ "Mon, Mar 9 · 19:30–21:05" in `zone`: the `date` filter's "D, M j · H:i" and "H:i",
     written directly (the schedule formats two hundred times a page)."""
     tz = zoneinfo.ZoneInfo(zone)
     start, end = starts.astimezone(tz), ends.astimezone(tz)
+    weekdays, months = _names(get_language())
     return (
-        f"{WEEKDAYS_ABBR[start.weekday()]}, {MONTHS_3[start.month].title()} {start.day} · "
+        f"{weekdays[start.weekday()]}, {months[start.month]} {start.day} · "
         f"{start.hour:02d}:{start.minute:02d}–{end.hour:02d}:{end.minute:02d}"
     )
 
@@ -80,6 +91,18 @@ def session_time(context, session) -> SafeString:
     )
 
 
+_PK = 987654321  # reversed once a render; each event's address is this with its own pk in place
+
+
+def _detail_url(context, pk: int) -> str:
+    """Practicum.get_absolute_url() for each event of a page, resolved once per render."""
+    pattern = context.render_context.get("practicum_detail_url")
+    if pattern is None:
+        pattern = reverse("practicums:detail", kwargs={"pk": _PK})
+        context.render_context["practicum_detail_url"] = pattern
+    return pattern.replace(str(_PK), str(pk))
+
+
 @register.simple_tag(takes_context=True)
 def schedule_event(context, practicum) -> SafeString:
     """{% schedule_event practicum %}: the inside of one event's <li> on the public schedule (its
@@ -100,7 +123,7 @@ def schedule_event(context, practicum) -> SafeString:
         '\n        <div class="schedule-head">\n          <h2><a href="{}">{}</a></h2>\n'
         '          <span class="tags"><span class="tag{}">{}</span> <span class="tag">{}</span></span>\n'
         '        </div>\n        <p class="meta">{} · {}{} · {}</p>\n        {}\n      ',
-        practicum.get_absolute_url(), practicum.title, " tag-ce" if practicum.is_ce_event else "",
+        _detail_url(context, practicum.pk), practicum.title, " tag-ce" if practicum.is_ce_event else "",
         practicum.kind_label, practicum.program.title, date_range(practicum.starts_on, practicum.ends_on),
         practicum.get_format_display(), place, seats_text, sessions,
     )  # fmt: skip
