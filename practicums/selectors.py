@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
@@ -49,18 +49,22 @@ def _scheduled_sessions() -> Prefetch:
     )
 
 
+def _upcoming(today: date | None) -> Q:
+    """Published, scheduled live events of a published program that have not started yet (by the
+    UTC date, a day's margin either way is settled by the registration rules)."""
+    return Q(
+        is_published=True,
+        status=Practicum.Status.SCHEDULED,
+        starts_on__gt=today or local_date(timezone.now(), timezone.get_current_timezone()),
+        program__status=Program.Status.PUBLISHED,
+    )
+
+
 def practicum_list_upcoming(
     *, program: Program | None = None, kind: str = "", today: date | None = None
 ) -> QuerySet[Practicum]:
-    """Published, scheduled live events that have not started yet (by the UTC date, a day's margin
-    either way is settled by the registration rules), of one kind when `kind` is given."""
-    today = today or local_date(timezone.now(), timezone.get_current_timezone())
-    qs = practicum_list_with_seats().filter(
-        is_published=True,
-        status=Practicum.Status.SCHEDULED,
-        starts_on__gt=today,
-        program__status=Program.Status.PUBLISHED,
-    )
+    """The upcoming events (`_upcoming`) with their seats, of one kind when `kind` is given."""
+    qs = practicum_list_with_seats().filter(_upcoming(today))
     if program is not None:
         qs = qs.filter(program=program)
     if kind:
@@ -182,14 +186,8 @@ def schedule_filter_choices(*, today: date | None = None) -> tuple[list[date], l
     """The schedule's month and location choices: the months with an upcoming event, and the
     distinct (city, state) pairs of upcoming in-person events. One query over the upcoming
     events (index practicums_upcoming), without the schedule's annotations."""
-    today = today or local_date(timezone.now(), timezone.get_current_timezone())
     rows = (
-        Practicum.objects.filter(
-            is_published=True,
-            status=Practicum.Status.SCHEDULED,
-            starts_on__gt=today,
-            program__status=Program.Status.PUBLISHED,
-        )
+        Practicum.objects.filter(_upcoming(today))
         .annotate(month=TruncMonth("starts_on"))
         .order_by()  # the model's ordering would join the DISTINCT: a row an event, not a row a choice
         .values_list("month", "format", "city", "state")
